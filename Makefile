@@ -1,0 +1,43 @@
+# 北京大工匠 publicity site. `make html` and `make test` are all the set-up a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+AS_OF  ?=
+OUTPUT ?= output
+
+export PYTHONHASHSEED := 0
+
+.PHONY: html check test venv clean serve results golden
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+## check: validate every data file (Chinese messages, file:line:column)
+check: $(STAMP)
+	$(PY) -m gongjiang_pipeline check
+
+## html: validate, then build the site into $(OUTPUT)/ (AS_OF=YYYY-MM-DD builds it as of that date)
+html: check
+	$(PY) -m gongjiang_pipeline build --output $(OUTPUT) $(if $(AS_OF),--as-of $(AS_OF),)
+
+## test: run the whole test suite
+test: $(STAMP)
+	$(PY) -m pytest
+
+## serve: serve the built site on http://127.0.0.1:8000
+serve:
+	$(PY) -m http.server --bind 127.0.0.1 --directory $(OUTPUT) 8000
+
+## results: print an edition's results as JSON (EDITION=2016)
+results: $(STAMP)
+	$(PY) -m gongjiang_pipeline results $(or $(EDITION),2016)
+
+clean:
+	rm -rf $(OUTPUT) .pytest_cache

@@ -1,0 +1,322 @@
+"""Strict YAML reading for data files.
+
+PyYAML's fast libyaml parser is used for *syntax only*: we consume its event
+stream and build values ourselves, so that
+
+* scalar typing follows the YAML 1.2 core schema (``no`` is a string,
+  ``0123`` is never octal) and, further, plain scalars keep their source
+  text (:class:`PlainScalar`) so that a field the schema declares as text
+  keeps ``0123`` exactly as written;
+* duplicate keys, anchors/aliases (expansion bombs) and tags are rejected
+  before anything is expanded;
+* every value and every key remembers its line and column, so validation
+  errors can point at ``path:line:column``.
+
+Nothing here knows about the data model.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is much faster; the pure parser gives the same events
+    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+
+from .errors import Problem
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_NODES = 200_000
+
+Path_ = tuple  # a location inside a document: keys and list indexes
+
+
+class PlainScalar(str):
+    """Source text of an unquoted scalar; ``resolved()`` gives its core-schema value."""
+
+    __slots__ = ()
+
+    def resolved(self) -> Any:
+        return resolve_core(str(self))
+
+
+_INT10 = re.compile(r"[-+]?[0-9]+\Z")
+_INT8 = re.compile(r"0o[0-7]+\Z")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+def resolve_core(text: str) -> Any:
+    """Resolve a plain scalar by the YAML 1.2 core schema."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT10.match(text):
+        return int(text)
+    if _INT8.match(text):
+        return int(text[2:], 8)
+    if _INT16.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    low = text.lower()
+    if low in {".inf", "+.inf"}:
+        return math.inf
+    if low == "-.inf":
+        return -math.inf
+    if low == ".nan":
+        return math.nan
+    return text
+
+
+@dataclass
+class Document:
+    """A parsed data file: its value and where every part of it stands."""
+
+    path: str
+    value: Any
+    # (line, column), 1-based, of each value and of each mapping key
+    values_at: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys_at: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Best known position of ``loc``: the key itself, its value, or the nearest parent."""
+        loc = tuple(loc)
+        if key and loc in self.keys_at:
+            return self.keys_at[loc]
+        while loc:
+            if loc in self.values_at:
+                return self.values_at[loc]
+            if loc in self.keys_at:
+                return self.keys_at[loc]
+            loc = loc[:-1]
+        return self.values_at.get((), (1, 1))
+
+
+class YamlError(Exception):
+    """Raised with the problems of one file that cannot be read at all."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(p.format() for p in problems))
+        self.problems = problems
+
+
+def _mark(m) -> tuple[int, int]:
+    return (m.line + 1, m.column + 1)
+
+
+def decode(path: str, raw: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Check size and encoding; return the text or raise YamlError."""
+    if len(raw) > max_bytes:
+        raise YamlError([Problem(path, 1, 1, "", f"文件过大（{len(raw)} 字节，上限 {max_bytes} 字节），请检查是否放错了文件")])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise YamlError([Problem(path, 1, 1, "", "文件以 BOM（字节顺序标记）开头，请另存为“UTF-8（无 BOM）”")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError([Problem(path, 1, 1, "", "文件是 UTF-16 编码，请另存为 UTF-8（无 BOM）")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlError([Problem(path, line, col, "", "文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8")]) from None
+    if "\x00" in text:
+        raise YamlError([Problem(path, 1, 1, "", "文件含有空字符（NUL），不是文本文件")])
+    if not text.strip():
+        raise YamlError([Problem(path, 1, 1, "", "文件为空")])
+    return text
+
+
+_SYNTAX_HINTS = [
+    ("found character '\\t'", "不能用 Tab 缩进，请改用空格"),
+    ("mapping values are not allowed", "冒号位置不对：值里含有“: ”时请给整个值加引号"),
+    ("could not find expected ':'", "缺少冒号，或缩进不一致"),
+    ("did not find expected key", "缩进不一致，或上一行的引号没有配对"),
+    ("found undefined tag handle", "不允许使用标签（以 ! 开头）"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有配对"),
+    ("found unknown escape character", "双引号中的反斜杠转义无效，请改用单引号"),
+    ("did not find expected node content", "缺少值，或列表/映射写法有误"),
+    ("expected <block end>", "缩进不一致"),
+    ("block sequence entries are not allowed", "列表项（- ）的位置或缩进不对"),
+    ("found character", "含有 YAML 不允许的字符（如 @ 或 ` 开头），请给值加引号"),
+]
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    for needle, hint in _SYNTAX_HINTS:
+        if needle in problem:
+            return f"YAML 语法错误：{hint}"
+    return f"YAML 语法错误：{problem or exc}"
+
+
+def parse(path: str, text: str) -> Document:
+    """Parse one YAML document strictly. Raises YamlError with every problem found."""
+    doc = Document(path, None)
+    problems: list[Problem] = []
+    stack: list[list] = []  # frames: [kind, container, path, pending_key, keymark]
+    nodes = 0
+    root_set = False
+    docs = 0
+
+    def err(mark, message, fieldname=""):
+        line, col = _mark(mark)
+        problems.append(Problem(path, line, col, fieldname, message))
+
+    def field_name(loc):
+        return format_loc(loc)
+
+    def add(value, loc_hint_mark):
+        nonlocal root_set
+        if not stack:
+            doc.value = value
+            root_set = True
+            return ()
+        frame = stack[-1]
+        kind, container, loc = frame[0], frame[1], frame[2]
+        if kind == "seq":
+            idx = len(container)
+            container.append(value)
+            return loc + (idx,)
+        # mapping
+        if frame[3] is _NO_KEY:
+            # this value is a key
+            if not isinstance(value, str):
+                err(loc_hint_mark, "键必须是简单文字", field_name(loc))
+                value = str(value)
+            if value in frame[5]:
+                err(loc_hint_mark, f"重复的键「{value}」（同一层级只能出现一次）", field_name(loc + (value,)))
+                frame[3] = _DUP
+                return None
+            frame[3] = value
+            frame[4] = loc_hint_mark
+            frame[5].add(value)
+            doc.keys_at[loc + (value,)] = _mark(loc_hint_mark)
+            return None
+        key = frame[3]
+        frame[3] = _NO_KEY
+        if key is _DUP:
+            return loc + ("\x00dup",)
+        container[key] = value
+        return loc + (key,)
+
+    parser = _Parser(text)
+    try:
+        while True:
+            ev = parser.get_event()
+            if ev is None:
+                break
+            nodes += 1
+            if nodes > MAX_NODES:
+                err(ev.start_mark, f"内容过多（超过 {MAX_NODES} 个节点）")
+                break
+            if isinstance(ev, yaml.DocumentStartEvent):
+                docs += 1
+                if docs > 1:
+                    err(ev.start_mark, "一个文件只能有一个 YAML 文档（不要用 --- 分隔多个文档）")
+                    break
+                if getattr(ev, "tags", None):
+                    err(ev.start_mark, "不允许使用 %TAG 指令")
+                continue
+            if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(ev, yaml.AliasEvent):
+                err(ev.start_mark, f"不允许使用别名（*{ev.anchor}）：请直接写出内容")
+                break
+            anchor = getattr(ev, "anchor", None)
+            if anchor is not None:
+                err(ev.start_mark, f"不允许使用锚点（&{anchor}）：请直接写出内容")
+                break
+            tag = getattr(ev, "tag", None)
+            if tag is not None and tag not in ("!",) and not isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                err(ev.start_mark, f"不允许使用标签（{tag}）：数据文件只能包含文字、数字、列表和映射")
+                break
+            if isinstance(ev, yaml.ScalarEvent):
+                if ev.style is None or ev.style == "":  # plain
+                    # null stays None; everything else keeps its source text
+                    value = None if ev.value in _NULLS else PlainScalar(ev.value)
+                else:
+                    value = ev.value
+                loc = add(value, ev.start_mark)
+                if loc is not None:
+                    doc.values_at[loc] = _mark(ev.start_mark)
+            elif isinstance(ev, yaml.MappingStartEvent):
+                value: dict = {}
+                loc = add(value, ev.start_mark)
+                if loc is None:  # a mapping used as a key
+                    err(ev.start_mark, "键必须是简单文字")
+                    break
+                doc.values_at[loc] = _mark(ev.start_mark)
+                stack.append(["map", value, loc, _NO_KEY, None, set()])
+            elif isinstance(ev, yaml.SequenceStartEvent):
+                value = []
+                loc = add(value, ev.start_mark)
+                if loc is None:
+                    err(ev.start_mark, "键必须是简单文字")
+                    break
+                doc.values_at[loc] = _mark(ev.start_mark)
+                stack.append(["seq", value, loc])
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _mark(mark) if mark else (1, 1)
+        problems.append(Problem(path, line, col, "", _syntax_message(exc)))
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked parser errors are rare
+        problems.append(Problem(path, 1, 1, "", f"YAML 语法错误：{exc}"))
+    if problems:
+        raise YamlError(problems)
+    if not root_set or doc.value is None:
+        raise YamlError([Problem(path, 1, 1, "", "文件为空")])
+    return doc
+
+
+class _Sentinel:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+_NO_KEY = _Sentinel("NO_KEY")
+_DUP = _Sentinel("DUP")
+
+
+def format_loc(loc) -> str:
+    """``('recommendation', 'body')`` -> ``recommendation.body``; indexes as ``[2]`` (1-based)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        elif isinstance(part, str) and part.startswith("\x00"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def to_plain(value: Any) -> Any:
+    """The document as YAML 1.2 core / JSON values (for JSON Schema checks)."""
+    if isinstance(value, PlainScalar):
+        return value.resolved()
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def load_file(path: str, raw: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    return parse(path, decode(path, raw, max_bytes=max_bytes))
