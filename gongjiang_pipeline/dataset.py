@@ -1,0 +1,63 @@
+"""The validated data of a project, as immutable records grouped by edition.
+
+This is what the selection stages and the site read; it is produced by
+:func:`gongjiang_pipeline.loading.load_project`, never built by hand except in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from .models import (
+    Approval,
+    Candidate,
+    Decisions,
+    Edition,
+    Objections,
+    Qualification,
+    Review,
+    ScoreSheet,
+    Votes,
+)
+
+
+@dataclass(frozen=True)
+class EditionData:
+    """One edition: its rules, its candidates and whatever stage results exist so far."""
+
+    edition: Edition
+    candidates: tuple[Candidate, ...]  # sorted by id
+    qualification: Qualification | None = None
+    score_sheets: Mapping[str, ScoreSheet] = field(default_factory=dict)  # by occupation id
+    votes: Votes | None = None
+    review: Review | None = None
+    objections: Objections | None = None
+    approval: Approval | None = None
+    decisions: Decisions | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "candidates", tuple(sorted(self.candidates, key=lambda c: c.id)))
+        object.__setattr__(self, "score_sheets", MappingProxyType(dict(sorted(self.score_sheets.items()))))
+
+    def candidate(self, cid: str) -> Candidate:
+        for c in self.candidates:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Every edition of the project, by id; plus where each record came from."""
+
+    editions: Mapping[str, EditionData]
+    sources: Mapping[str, str] = field(default_factory=dict)  # candidate id -> file path
+
+    def find_candidate(self, cid: str) -> tuple[EditionData, Candidate] | None:
+        for ed in self.editions.values():
+            for c in ed.candidates:
+                if c.id == cid:
+                    return ed, c
+        return None
