@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .yamlload import PlainScalar
@@ -68,8 +68,12 @@ def _ident(v: str) -> str:
     return v
 
 
-Text = Annotated[str, BeforeValidator(_text), AfterValidator(_nonblank)]
-Ident = Annotated[str, BeforeValidator(_text), AfterValidator(_ident)]
+Text = Annotated[
+    str, BeforeValidator(_text), AfterValidator(_nonblank), WithJsonSchema({"type": "string", "minLength": 1})
+]
+Ident = Annotated[
+    str, BeforeValidator(_text), AfterValidator(_ident), WithJsonSchema({"type": "string", "pattern": "^" + _ID.pattern[:-2] + "$"})
+]
 Int = Annotated[int, BeforeValidator(_core), Strict()]
 Num = Annotated[float, BeforeValidator(_core), Strict()]
 Bool = Annotated[bool, BeforeValidator(_core), Strict()]
@@ -113,8 +117,8 @@ class Quotas(Record):
     industry_union_default: Int | None = Field(
         None, ge=0, description="产业工会未单独约定名额时的上限；不填表示必须在推荐单位中写明 quota"
     )
-    membership_required: list[Channel] = Field(
-        default_factory=lambda: ["社团推荐", "个人自荐"],
+    membership_required: tuple[Channel, ...] = Field(
+        default_factory=lambda: ("社团推荐", "个人自荐"),
         description="须为北京市工会会员的推荐渠道",
     )
 
@@ -166,11 +170,11 @@ class TieBreak(Record):
 
 
 class Scoring(Record):
-    components: list[Component] = Field(min_length=1, description="评分分项及权重")
+    components: tuple[Component, ...] = Field(min_length=1, description="评分分项及权重")
     trim: Trim = Field(default_factory=Trim, description="去掉最高分、最低分的规则")
     normalise: Literal["none", "zscore"] = Field("none", description="评委分数标准化：none 或 zscore")
     decimals: Int = Field(2, ge=0, le=6, description="得分保留小数位数")
-    tie_break: list[TieBreak] = Field(default_factory=list, description="同分时依次比较的依据")
+    tie_break: tuple[TieBreak, ...] = Field(default_factory=tuple, description="同分时依次比较的依据")
 
 
 class ObjectionChannel(Record):
@@ -182,8 +186,8 @@ class ObjectionChannel(Record):
 class NoticeRules(Record):
     days: Int = Field(ge=1, description="公示期长度")
     unit: Literal["工作日", "自然日"] = Field("工作日", description="公示期单位")
-    channels: list[ObjectionChannel] = Field(min_length=1, description="异议受理渠道")
-    rules: list[Text] = Field(default_factory=list, description="异议受理规则（例如须实名、单位须加盖公章）")
+    channels: tuple[ObjectionChannel, ...] = Field(min_length=1, description="异议受理渠道")
+    rules: tuple[Text, ...] = Field(default_factory=tuple, description="异议受理规则（例如须实名、单位须加盖公章）")
     replacement: Literal["none", "next_ranked"] = Field(
         "none", description="异议成立撤销后是否递补：none 不递补；next_ranked 按综合评审名次递补"
     )
@@ -194,23 +198,26 @@ class Edition(Record):
     name: Text = Field(description="届次名称")
     sample: Bool = Field(False, description="示例数据：网站上会标明“示例”")
     summary: Text | None = Field(None, description="本届简介")
-    occupations: list[Occupation] = Field(min_length=1, description="参评工种")
-    sectors: list[Named] = Field(min_length=1, description="行业领域")
-    districts: list[Named] = Field(min_length=1, description="区")
-    bodies: list[Body] = Field(default_factory=list, description="推荐单位（区总工会、产业工会、社团）")
+    occupations: tuple[Occupation, ...] = Field(min_length=1, description="参评工种")
+    sectors: tuple[Named, ...] = Field(min_length=1, description="行业领域")
+    districts: tuple[Named, ...] = Field(min_length=1, description="区")
+    bodies: tuple[Body, ...] = Field(default_factory=tuple, description="推荐单位（区总工会、产业工会、社团）")
     quotas: Quotas = Field(default_factory=Quotas, description="推荐名额规定")
     timeline: Timeline = Field(description="各阶段日期")
     awards: Awards = Field(description="各类名额")
     scoring: Scoring = Field(description="行业比选评分规则")
     vote_weight: Num = Field(0, ge=0, le=1, description="公众投票计入综合排名的权重（默认 0：只决定最佳人气奖）")
-    vote_channels: list[Named] = Field(default_factory=list, description="投票渠道")
+    vote_channels: tuple[Named, ...] = Field(default_factory=tuple, description="投票渠道")
     voting_instructions: Text | None = Field(None, description="投票方式说明（公开）")
-    veto_conditions: list[Text] = Field(default_factory=list, description="一票否决情形")
+    veto_conditions: tuple[Text, ...] = Field(default_factory=tuple, description="一票否决情形")
     notice: NoticeRules = Field(description="社会公示规则")
 
 
 # --------------------------------------------------------------------------
 # candidate
+
+
+_PRIVATE = {"x-private": True}
 
 
 class Recommendation(Record):
@@ -223,10 +230,10 @@ class Recommendation(Record):
 class Private(Record):
     """Never published: kept for staff only."""
 
-    id_number: Text = Field(description="身份证号（私密，不会发布）")
-    phone: Text = Field(description="联系电话（私密，不会发布）")
-    address: Text | None = Field(None, description="家庭住址（私密，不会发布）")
-    union_card: Text | None = Field(None, description="工会会员证号（私密，不会发布）")
+    id_number: Text = Field(description="身份证号（私密，不会发布）", json_schema_extra=_PRIVATE)
+    phone: Text = Field(description="联系电话（私密，不会发布）", json_schema_extra=_PRIVATE)
+    address: Text | None = Field(None, description="家庭住址（私密，不会发布）", json_schema_extra=_PRIVATE)
+    union_card: Text | None = Field(None, description="工会会员证号（私密，不会发布）", json_schema_extra=_PRIVATE)
 
 
 class Candidate(Record):
@@ -245,14 +252,12 @@ class Candidate(Record):
     district: Ident = Field(description="所在区编号（见届次文件）")
     occupation: Ident = Field(description="参评工种编号（见届次文件）")
     sector: Ident = Field(description="行业领域编号（见届次文件）")
-    titles: list[Text] = Field(default_factory=list, description="荣誉称号")
-    achievements: list[Text] = Field(default_factory=list, description="主要成就")
+    titles: tuple[Text, ...] = Field(default_factory=tuple, description="荣誉称号")
+    achievements: tuple[Text, ...] = Field(default_factory=tuple, description="主要成就")
     citation: Text = Field(max_length=200, description="推荐语（一两句话，公开）")
     photo: Text | None = Field(None, description="照片路径，相对于 data/ 目录，例如 photos/2016-001.jpg")
     recommendation: Recommendation = Field(description="推荐信息")
-    private: Private = Field(
-        description="私密信息：不会出现在网站上", json_schema_extra={"x-private": True}
-    )
+    private: Private = Field(description="私密信息：不会出现在网站上", json_schema_extra=_PRIVATE)
 
 
 # --------------------------------------------------------------------------
@@ -263,13 +268,13 @@ class QualificationDecision(Record):
     candidate: Ident = Field(description="候选人编号")
     result: Literal["通过", "不通过"] = Field(description="审核结论")
     reason: Text | None = Field(None, description="理由（不通过时必填）")
-    veto: list[Text] = Field(default_factory=list, description="触发的一票否决情形（须是届次文件中列出的情形）")
+    veto: tuple[Text, ...] = Field(default_factory=tuple, description="触发的一票否决情形（须是届次文件中列出的情形）")
 
 
 class Qualification(Record):
     edition: Ident = Field(description="届次编号")
     decided: Day = Field(description="审核完成日期")
-    decisions: list[QualificationDecision] = Field(description="逐人审核结论")
+    decisions: tuple[QualificationDecision, ...] = Field(description="逐人审核结论")
 
 
 class Judge(Named):
@@ -296,10 +301,10 @@ class Metric(Record):
 class ScoreSheet(Record):
     edition: Ident = Field(description="届次编号")
     occupation: Ident = Field(description="工种编号")
-    judges: list[Judge] = Field(min_length=1, description="评委")
-    recusals: list[Recusal] = Field(default_factory=list, description="回避记录")
-    rows: list[ScoreRow] = Field(description="评分：每位评委对每位候选人的各分项得分")
-    metrics: list[Metric] = Field(default_factory=list, description="同分比较用的其他指标")
+    judges: tuple[Judge, ...] = Field(min_length=1, description="评委")
+    recusals: tuple[Recusal, ...] = Field(default_factory=tuple, description="回避记录")
+    rows: tuple[ScoreRow, ...] = Field(description="评分：每位评委对每位候选人的各分项得分")
+    metrics: tuple[Metric, ...] = Field(default_factory=tuple, description="同分比较用的其他指标")
 
 
 class Tally(Record):
@@ -313,7 +318,7 @@ class Tally(Record):
 class Votes(Record):
     edition: Ident = Field(description="届次编号")
     closed: Day = Field(description="投票截止日期")
-    tallies: list[Tally] = Field(description="各渠道计票")
+    tallies: tuple[Tally, ...] = Field(description="各渠道计票")
 
 
 class ReviewRow(Record):
@@ -325,7 +330,7 @@ class Review(Record):
     edition: Ident = Field(description="届次编号")
     meeting: Text = Field(description="评审会议名称")
     date: Day = Field(description="评审日期")
-    results: list[ReviewRow] = Field(description="逐人综合评审得分")
+    results: tuple[ReviewRow, ...] = Field(description="逐人综合评审得分")
 
 
 class Objection(Record):
@@ -341,7 +346,7 @@ class Objection(Record):
 
 class Objections(Record):
     edition: Ident = Field(description="届次编号")
-    objections: list[Objection] = Field(default_factory=list, description="异议记录；没有异议时为空列表")
+    objections: tuple[Objection, ...] = Field(default_factory=tuple, description="异议记录；没有异议时为空列表")
 
 
 class Approval(Record):
@@ -354,14 +359,14 @@ class Approval(Record):
 class Decision(Record):
     stage: Literal["行业比选", "公众参与", "综合评审"] = Field(description="需要裁定的阶段")
     scope: Text = Field(description="范围：工种编号，或 all 表示全届")
-    order: list[Ident] = Field(min_length=2, description="裁定后的先后顺序（候选人编号）")
+    order: tuple[Ident, ...] = Field(min_length=2, description="裁定后的先后顺序（候选人编号）")
     basis: Text = Field(description="裁定依据（例如 评审委员会 2017-03-02 会议记录）")
     date: Day = Field(description="裁定日期")
 
 
 class Decisions(Record):
     edition: Ident = Field(description="届次编号")
-    decisions: list[Decision] = Field(default_factory=list, description="对无法按规则区分的同分所作的裁定")
+    decisions: tuple[Decision, ...] = Field(default_factory=tuple, description="对无法按规则区分的同分所作的裁定")
 
 
 # file kinds: (schema name, model, where the files live)

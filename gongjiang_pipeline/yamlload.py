@@ -24,10 +24,9 @@ from typing import Any
 
 import yaml
 
-try:  # libyaml is much faster; the pure parser gives the same events
-    from yaml import CParser as _Parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+# libyaml is much faster; the pure-Python loader gives the same events.
+# Only the event stream is used: no constructor or resolver of PyYAML runs.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 from .errors import Problem
 
@@ -275,6 +274,8 @@ def parse(path: str, text: str) -> Document:
         problems.append(Problem(path, line, col, "", _syntax_message(exc)))
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked parser errors are rare
         problems.append(Problem(path, 1, 1, "", f"YAML 语法错误：{exc}"))
+    finally:
+        parser.dispose()
     if problems:
         raise YamlError(problems)
     if not root_set or doc.value is None:

@@ -1,0 +1,152 @@
+"""Find, read and validate every data file of a project; all problems at once.
+
+Layout under ``data/``::
+
+    editions/<edition>.yaml                 Edition
+    candidates/<edition>/<candidate>.yaml   Candidate
+    results/<edition>/qualification.yaml    Qualification   (and votes, review,
+    results/<edition>/scores/<occ>.yaml     ScoreSheet       objections, approval,
+    photos/...                              portraits        decisions)
+
+Like MkDocs' ``load_config``: every file is read and checked, every problem
+collected, and only then does loading fail, once, with all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import crosscheck
+from .dataset import EditionData, Project
+from .errors import DataError, Problem
+from .messages import validate
+from .models import FILE_KINDS, Record
+from .yamlload import Document, YamlError, load_file
+
+RESULT_FILES = ("qualification", "votes", "review", "objections", "approval", "decisions")
+SCHEMA_DIR = "schemas"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One valid file: its kind, record and parsed document (for positions)."""
+
+    kind: str
+    path: str  # as shown to users: relative to the project root
+    record: Record
+    doc: Document
+    edition_dir: str | None  # the edition named by the file's folder
+
+
+def classify(rel: tuple[str, ...]) -> tuple[str, str | None] | None:
+    """Kind of the file at ``rel`` (parts under data/) and the edition its folder names."""
+    if len(rel) == 2 and rel[0] == "editions":
+        return "edition", None
+    if len(rel) == 3 and rel[0] == "candidates":
+        return "candidate", rel[1]
+    if len(rel) == 3 and rel[0] == "results" and rel[2][:-5] in RESULT_FILES:
+        return rel[2][:-5], rel[1]
+    if len(rel) == 4 and rel[0] == "results" and rel[2] == "scores":
+        return "scores", rel[1]
+    return None
+
+
+def schema_line(root: Path, file: Path, kind: str) -> str:
+    target = os.path.relpath(root / SCHEMA_DIR / f"{kind}.schema.json", file.parent)
+    return f"# yaml-language-server: $schema={Path(target).as_posix()}"
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(data_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def read_all(root: Path, data_dir: Path | None = None) -> tuple[list[Loaded], list[Problem]]:
+    """Read and validate each file on its own; cross-file checks come later."""
+    data_dir = data_dir or root / "data"
+    loaded: list[Loaded] = []
+    problems: list[Problem] = []
+    for file in data_files(data_dir):
+        shown = _shown(root, file)
+        rel = file.relative_to(data_dir).parts
+        if file.suffix == ".yml":
+            problems.append(Problem(shown, 1, 1, "", "扩展名应为 .yaml（不是 .yml）"))
+            continue
+        where = classify(rel)
+        if where is None:
+            problems.append(Problem(shown, 1, 1, "", _misplaced_hint(rel)))
+            continue
+        kind, edition_dir = where
+        try:
+            doc = load_file(shown, file.read_bytes())
+        except YamlError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(doc.value, dict):
+            problems.append(Problem(shown, 1, 1, "", "文件内容应为“字段: 值”形式的映射"))
+            continue
+        expected = schema_line(root, file, kind)
+        first = file.read_text("utf-8").splitlines()[0].strip()
+        if first != expected:
+            problems.append(Problem(shown, 1, 1, "", f"第一行应为 schema 声明：{expected}"))
+        record, errs = validate(doc, FILE_KINDS[kind])
+        problems.extend(errs)
+        if record is not None:
+            loaded.append(Loaded(kind, shown, record, doc, edition_dir))
+    return loaded, problems
+
+
+def _shown(root: Path, file: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _misplaced_hint(rel: tuple[str, ...]) -> str:
+    return (
+        "无法识别的数据文件位置。届次文件放在 data/editions/<届次>.yaml，"
+        "候选人文件放在 data/candidates/<届次>/<编号>.yaml，"
+        "阶段结果放在 data/results/<届次>/ 下"
+    )
+
+
+def load_project(root: Path, data_dir: Path | None = None) -> Project:
+    """Load and check everything; raise DataError listing every problem in every file."""
+    root = Path(root)
+    data_dir = Path(data_dir) if data_dir else root / "data"
+    if not data_dir.is_dir():
+        raise DataError([Problem(_shown(root, data_dir), 1, 1, "", "找不到数据目录")])
+    loaded, problems = read_all(root, data_dir)
+    problems.extend(crosscheck.check(loaded, data_dir, root))
+    if problems:
+        raise DataError(problems)
+    return assemble(loaded)
+
+
+def assemble(loaded: list[Loaded]) -> Project:
+    editions = {x.record.id: x.record for x in loaded if x.kind == "edition"}
+    parts: dict[str, dict] = {eid: {"candidates": [], "score_sheets": {}} for eid in editions}
+    sources = {}
+    for x in loaded:
+        if x.kind == "edition":
+            continue
+        eid = x.record.edition
+        if x.kind == "candidate":
+            parts[eid]["candidates"].append(x.record)
+            sources[x.record.id] = x.path
+        elif x.kind == "scores":
+            parts[eid]["score_sheets"][x.record.occupation] = x.record
+        else:
+            parts[eid][x.kind] = x.record
+    return Project(
+        editions={eid: EditionData(edition=editions[eid], **parts[eid]) for eid in sorted(editions)},
+        sources=dict(sorted(sources.items())),
+    )
