@@ -316,7 +316,7 @@ def _check_sheet(x, e: Edition, cand) -> Iterator[Problem]:
             if comp not in comps:
                 yield _at(x, ("rows", i, "scores", comp), _unknown("评分分项", comp, comps), key=True)
             elif not 0 <= score <= comps[comp].max_score:
-                yield _at(x, ("rows", i, "scores", comp), f"得分 {score} 超出范围（0 至 {comps[comp].max_score}）")
+                yield _at(x, ("rows", i, "scores", comp), f"得分 {score:g} 超出范围（0 至 {comps[comp].max_score:g}）")
         missing = [c for c in comps if c not in row.scores]
         if missing:
             yield _at(x, ("rows", i, "scores"), f"缺少分项得分：{'、'.join(missing)}")

@@ -152,8 +152,11 @@ _SYNTAX_HINTS = [
 ]
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = exc.problem or ""
+    mark = exc.problem_mark
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return "YAML 语法错误：不能用 Tab 缩进，请改用空格"
     for needle, hint in _SYNTAX_HINTS:
         if needle in problem:
             return f"YAML 语法错误：{hint}"
@@ -271,7 +274,7 @@ def parse(path: str, text: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _mark(mark) if mark else (1, 1)
-        problems.append(Problem(path, line, col, "", _syntax_message(exc)))
+        problems.append(Problem(path, line, col, "", _syntax_message(exc, text)))
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked parser errors are rare
         problems.append(Problem(path, 1, 1, "", f"YAML 语法错误：{exc}"))
     finally:

@@ -1,0 +1,89 @@
+"""What every stage returns, and small helpers for writing Chinese reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+from ..dataset import EditionData
+from ..outcome import STAGE_NAMES, Block, ListStatus, Step
+
+
+def freeze(d: Mapping) -> Mapping:
+    """An immutable copy of ``d`` with its keys sorted (deterministic iteration)."""
+    return MappingProxyType(dict(sorted(d.items())))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One published list as a stage sees it (the engine adds title and date)."""
+
+    status: ListStatus
+    entries: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StageOutput:
+    """The result of one stage.
+
+    ``status`` says whether later stages may run on it: "final" (yes),
+    "needs_decision" (an unsettled tie), "pending" (data missing here or earlier).
+    ``origin`` names the stage whose missing data or open tie holds this one up.
+    """
+
+    stage: str
+    status: ListStatus = "final"
+    note: str = ""
+    origin: str = ""
+    steps: Mapping[str, Step] = field(default_factory=dict)  # candidate id -> this stage's step
+    blocks: tuple[Block, ...] = ()
+    passed: tuple[str, ...] = ()  # who goes on to the next stage, sorted by id
+    figures: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # public, per candidate
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "final"
+
+    def waiting_note(self) -> str:
+        """Why lists depending on this stage cannot be published yet (Chinese)."""
+        origin = self.origin or self.stage
+        if origin == self.stage:
+            return self.note
+        return f"须先完成{STAGE_NAMES[origin]}：{self.note}"
+
+
+def step(stage: str, outcome: str, reason: str, **figures: Any) -> Step:
+    return Step(stage=stage, outcome=outcome, reason=reason, figures=freeze(figures))
+
+
+def who(data: EditionData, cid: str) -> str:
+    """``张三（2016-001）``"""
+    return f"{data.candidate(cid).name}（{cid}）"
+
+
+def names(data: EditionData, ids: Iterable[str]) -> str:
+    return "、".join(who(data, cid) for cid in sorted(ids))
+
+
+def occupation_name(data: EditionData, oid: str) -> str:
+    for o in data.edition.occupations:
+        if o.id == oid:
+            return o.name
+    return oid
+
+
+def waiting(stage: str, upstream: StageOutput, cls: type[StageOutput] = StageOutput, **extra: Any) -> StageOutput:
+    """This stage cannot run: an earlier one is pending or needs a decision.
+
+    Nobody reaches it, so nobody gets a step for it."""
+    return cls(stage=stage, status="pending", note=upstream.note, origin=upstream.origin or upstream.stage, **extra)
+
+
+def missing(
+    stage: str, note: str, reached: Iterable[str], cls: type[StageOutput] = StageOutput, **extra: Any
+) -> StageOutput:
+    """This stage's own input data is missing: everyone who reached it waits, with ``note``."""
+    steps = {cid: step(stage, "待定", note) for cid in reached}
+    return cls(stage=stage, status="pending", note=note, origin=stage, steps=freeze(steps), **extra)

@@ -1,0 +1,85 @@
+"""Exact arithmetic for scores: trimmed means, weighted totals, rounding.
+
+Scores arrive as floats parsed from the data files' decimal text; ``exact``
+turns them back into that decimal (via ``repr``, the shortest round-tripping
+text) as a :class:`~fractions.Fraction`. All sums, means and weights are then
+exact Fractions, so nothing depends on evaluation order, and rounding happens
+once, at the end, half up (``decimal.ROUND_HALF_UP``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+from typing import Iterable, Sequence
+
+
+def exact(x: float | int | Decimal | Fraction) -> Fraction:
+    """The exact decimal value a data file wrote (``91.3`` -> 913/10, not the binary float)."""
+    if isinstance(x, float):
+        return Fraction(Decimal(repr(x)))
+    return Fraction(x)
+
+
+def round_half_up(x: Fraction, decimals: int) -> Decimal:
+    """``x`` rounded to ``decimals`` places, halves away from zero, exactly.
+
+    The magnitude is first truncated to ``decimals + 1`` places (exact, no
+    binary rounding), then Decimal's ROUND_HALF_UP decides: truncation keeps
+    the "at least half" comparison intact, so 91.125 -> 91.13, 91.12499.. -> 91.12.
+    """
+    sign = -1 if x < 0 else 1
+    truncated = Decimal(math.floor(abs(x) * 10 ** (decimals + 1))).scaleb(-(decimals + 1))
+    rounded = truncated.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return -rounded if sign < 0 and rounded != 0 else rounded
+
+
+def mean(values: Iterable[Fraction]) -> Fraction:
+    values = list(values)
+    return sum(values, Fraction(0)) / len(values)
+
+
+def variance(values: Sequence[Fraction]) -> Fraction:
+    """Population variance."""
+    m = mean(values)
+    return mean((v - m) ** 2 for v in values)
+
+
+def sqrt(x: Fraction) -> Fraction:
+    """Square root at 34 significant digits (Decimal, deterministic), as a Fraction."""
+    with localcontext() as ctx:
+        ctx.prec = 34
+        return Fraction((Decimal(x.numerator) / Decimal(x.denominator)).sqrt())
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    mean: Fraction
+    kept: tuple[Fraction, ...]
+    dropped_high: tuple[Fraction, ...]
+    dropped_low: tuple[Fraction, ...]
+
+    @property
+    def trimmed(self) -> bool:
+        return bool(self.dropped_high or self.dropped_low)
+
+
+def trimmed_mean(values: Iterable[Fraction], min_judges: int, drop_highest: int, drop_lowest: int) -> Trimmed:
+    """Mean of ``values`` after dropping the highest and lowest ones.
+
+    Dropping happens only with at least ``min_judges`` values (and more values
+    than are dropped); otherwise it is the plain mean. Exactly ``drop_highest``
+    value *instances* go from the top: of 90, 90, 80, 70, 70 one 90 and one 70
+    are dropped, leaving 90, 80, 70.
+    """
+    vals = sorted(values)
+    if not vals:
+        raise ValueError("no scores")
+    n = len(vals)
+    if n >= min_judges and n > drop_highest + drop_lowest:
+        low, kept, high = vals[:drop_lowest], vals[drop_lowest : n - drop_highest], vals[n - drop_highest :]
+    else:
+        low, kept, high = [], vals, []
+    return Trimmed(mean(kept), tuple(kept), tuple(sorted(high, reverse=True)), tuple(low))
