@@ -73,11 +73,13 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from .atomic import atomic_directory
     from .sitebuild import build_site
 
     as_of = args.as_of or dt.date.today()
     output = args.output if args.output.is_absolute() else args.root / args.output
-    stats = build_site(args.root.resolve(), output.resolve(), as_of)
+    with atomic_directory(output.resolve()) as tmp:
+        stats = build_site(args.root.resolve(), tmp, as_of)
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
     if stats:
         print(stats)
