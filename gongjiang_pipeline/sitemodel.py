@@ -1,0 +1,238 @@
+"""Everything the public site shows, computed without Pelican.
+
+:func:`build_model` takes the loaded project, the engine's results and the build
+date and returns a :class:`SiteModel`: visible lists in 姓氏笔画 order, the public
+people with their slugs, browse groups, statistics. Only public fields are copied
+into the model (never ``private``, ``education``, ``skill_grade``, ``work_years``,
+``recommendation`` or ``birth_year``), so templates cannot leak what they never get.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .dataset import EditionData, Project
+from .errors import GongjiangError
+from .models import Candidate, Edition
+from .naming import assign_slugs
+from .outcome import EditionResult
+from .publication import Publication, publish
+from .stats import ListStats, list_stats
+from .strokes import StrokeDataError, sort_by_strokes
+
+
+class SiteDataError(GongjiangError):
+    """The data cannot be published as it stands (e.g. a list names an unknown person)."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Honour:
+    edition_id: str
+    list_key: str
+    title: str  # e.g. 2016年“北京大工匠”评选 · 北京大工匠
+    publish_on: dt.date
+
+
+@dataclass(frozen=True)
+class Person:
+    """A public candidate: public fields only."""
+
+    id: str
+    slug: str
+    name: str
+    female: bool
+    gender: str
+    employer: str
+    occupation: Ref
+    district: Ref
+    sector: Ref
+    citation: str
+    titles: tuple[str, ...]
+    achievements: tuple[str, ...]
+    photo: str | None  # path relative to the data directory
+    edition_id: str
+    edition_name: str
+    sample: bool
+    public_since: dt.date
+    honours: tuple[Honour, ...]
+
+
+@dataclass(frozen=True)
+class ListView:
+    key: str
+    title: str
+    edition_id: str
+    publish_on: dt.date
+    people: tuple[Person, ...]  # 姓氏笔画 order
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EditionView:
+    id: str
+    name: str
+    sample: bool
+    summary: str | None
+    edition: Edition  # rules and timeline (public parts are chosen by the templates)
+    publication: Publication
+    lists: tuple[ListView, ...]
+    people: tuple[Person, ...]  # everyone public in this edition, 姓氏笔画 order
+    stats: Mapping[str, ListStats]  # by list key, visible lists except the notice list
+
+    def list(self, key: str) -> ListView | None:
+        for lv in self.lists:
+            if lv.key == key:
+                return lv
+        return None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A browse group across editions: one occupation, district or sector."""
+
+    kind: str  # "occupation" | "district" | "sector"
+    id: str
+    name: str
+    people: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    as_of: dt.date
+    editions: tuple[EditionView, ...]  # newest first
+    people: tuple[Person, ...]  # all public people, 姓氏笔画 order
+    groups: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # kind -> groups
+
+    def person(self, cid: str) -> Person | None:
+        for p in self.people:
+            if p.id == cid:
+                return p
+        return None
+
+
+def _refs(items) -> dict[str, Ref]:
+    return {n.id: Ref(n.id, n.name) for n in items}
+
+
+def _person(ed: EditionData, c: Candidate, slug: str, since: dt.date, honours: tuple[Honour, ...]) -> Person:
+    e = ed.edition
+    occ, dis, sec = _refs(e.occupations), _refs(e.districts), _refs(e.sectors)
+    for what, table, key in (("工种", occ, c.occupation), ("区", dis, c.district), ("行业领域", sec, c.sector)):
+        if key not in table:
+            raise SiteDataError(f"候选人 {c.id}（{c.name}）的{what}编号“{key}”不在届次 {e.id} 中")
+    return Person(
+        id=c.id,
+        slug=slug,
+        name=c.name,
+        female=c.gender == "女",
+        gender=c.gender,
+        employer=c.employer,
+        occupation=occ[c.occupation],
+        district=dis[c.district],
+        sector=sec[c.sector],
+        citation=c.citation,
+        titles=tuple(c.titles),
+        achievements=tuple(c.achievements),
+        photo=c.photo,
+        edition_id=e.id,
+        edition_name=e.name,
+        sample=e.sample,
+        public_since=since,
+        honours=honours,
+    )
+
+
+def _sorted(people, what: str):
+    try:
+        return tuple(sort_by_strokes(people, name=lambda p: p.name, tiebreak=lambda p: p.id))
+    except StrokeDataError as e:
+        raise SiteDataError(f"{what}：{e}") from None
+
+
+def build_model(project: Project, results: Mapping[str, EditionResult], as_of: dt.date) -> SiteModel:
+    pubs: dict[str, Publication] = {}
+    for eid, ed in project.editions.items():
+        if eid not in results:
+            raise SiteDataError(f"届次 {eid} 没有评选结果")
+        pubs[eid] = publish(ed.edition, results[eid], as_of)
+
+    # every public person, in an order that keeps slugs stable as more are published
+    entries: list[tuple[dt.date, str, EditionData, Candidate]] = []
+    for eid, pub in pubs.items():
+        ed = project.editions[eid]
+        known = {c.id for c in ed.candidates}
+        for cid, since in pub.public_since.items():
+            if cid not in known:
+                raise SiteDataError(f"届次 {eid} 的公开名单中有不存在的候选人：{cid}")
+            entries.append((since, cid, ed, ed.candidate(cid)))
+    entries.sort(key=lambda t: (t[0], t[1]))
+    slugs = assign_slugs((cid, c.name, c.name_pinyin) for _, cid, _, c in entries)
+
+    people: dict[str, Person] = {}
+    for since, cid, ed, c in entries:
+        pub = pubs[ed.edition.id]
+        honours = tuple(
+            Honour(ed.edition.id, sl.key, sl.title, sl.publish_on)  # type: ignore[arg-type]
+            for sl in pub.lists
+            if cid in sl.entries
+        )
+        people[cid] = _person(ed, c, slugs[cid], since, honours)
+
+    views: list[EditionView] = []
+    for eid, pub in pubs.items():
+        ed = project.editions[eid]
+        lists = tuple(
+            ListView(
+                key=sl.key,
+                title=sl.title,
+                edition_id=eid,
+                publish_on=sl.publish_on,  # type: ignore[arg-type]
+                people=_sorted([people[c] for c in sl.entries], f"{ed.edition.name}{sl.title}"),
+                note=sl.note,
+            )
+            for sl in pub.lists
+        )
+        ed_people = _sorted([people[c] for c in pub.public_ids], ed.edition.name)
+        stats = {
+            lv.key: list_stats(ed.edition, [ed.candidate(p.id) for p in lv.people])
+            for lv in lists
+            if lv.key != "notice"
+        }
+        views.append(
+            EditionView(
+                id=eid,
+                name=ed.edition.name,
+                sample=ed.edition.sample,
+                summary=ed.edition.summary,
+                edition=ed.edition,
+                publication=pub,
+                lists=lists,
+                people=ed_people,
+                stats=stats,
+            )
+        )
+    views.sort(key=lambda v: (v.edition.timeline.announced, v.id), reverse=True)
+
+    all_people = _sorted(list(people.values()), "全部人物")
+    groups: dict[str, tuple[Group, ...]] = {}
+    for kind in ("occupation", "district", "sector"):
+        # names from the newest edition that uses the id
+        names: dict[str, str] = {}
+        for v in reversed(views):  # oldest first, newer overwrite
+            for n in getattr(v.edition, kind + "s"):
+                names[n.id] = n.name
+        members: dict[str, list[Person]] = {}
+        for p in all_people:
+            members.setdefault(getattr(p, kind).id, []).append(p)
+        groups[kind] = tuple(
+            Group(kind, gid, names[gid], tuple(ms)) for gid, ms in sorted(members.items())
+        )
+    return SiteModel(as_of=as_of, editions=tuple(views), people=all_people, groups=groups)
