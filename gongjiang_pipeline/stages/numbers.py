@@ -23,6 +23,12 @@ def exact(x: float | int | Decimal | Fraction) -> Fraction:
     return Fraction(x)
 
 
+def as_written(x: float | int) -> Decimal:
+    """A data value as a Decimal for display: ``90.0`` -> 90, ``91.5`` -> 91.5."""
+    d = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+
+
 def round_half_up(x: Fraction, decimals: int) -> Decimal:
     """``x`` rounded to ``decimals`` places, halves away from zero, exactly.
 

@@ -1,0 +1,59 @@
+"""The selection engine: run every stage of one edition, in the program's order.
+
+``run(data)`` is a pure function of the validated :class:`EditionData`: the
+same data (in any order) gives the same :class:`EditionResult`. Each stage is
+in :mod:`gongjiang_pipeline.stages`; this module only wires them together and
+turns their outputs into the published lists, traces and blocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import MappingProxyType
+
+from .dataset import EditionData
+from .outcome import LIST_TITLES, EditionResult, StageList
+from .stages import approval, competition, notice, public_vote, qualification, recommendation, review
+from .stages.base import Listing, StageOutput, freeze
+
+
+def _list(key: str, out: StageOutput, listing: Listing | None, publish_on: dt.date | None) -> StageList:
+    if listing is None:  # the stage could not run
+        listing = Listing("pending", (), out.waiting_note())
+    return StageList(key, LIST_TITLES[key], listing.status, listing.entries, publish_on, listing.note)
+
+
+def run(data: EditionData) -> EditionResult:
+    rec = recommendation.run(data)
+    qual = qualification.run(data, rec)
+    comp = competition.run(data, qual)
+    vote = public_vote.run(data, comp)
+    rev = review.run(data, comp, vote)
+    note = notice.run(data, rev)
+    appr = approval.run(data, note)
+    outputs: tuple[StageOutput, ...] = (rec, qual, comp, vote, rev, note, appr)
+
+    tl = data.edition.timeline
+    lists = (
+        _list("nominees", comp, comp.nominees, tl.nominees_published),
+        _list("popularity", vote, vote.popularity, tl.popularity_published),
+        _list("notice", note, note.notice, tl.notice.start if tl.notice else None),
+        _list("craftsmen", appr, appr.craftsmen, tl.honor_roll_published),
+        _list("nomination_award", appr, appr.nomination_award, tl.honor_roll_published),
+    )
+    traces = {c.id: tuple(o.steps[c.id] for o in outputs if c.id in o.steps) for c in data.candidates}
+    figures = {}
+    for c in data.candidates:
+        merged: dict = {}
+        for o in outputs:
+            merged.update(o.figures.get(c.id, {}))
+        if merged:
+            figures[c.id] = freeze(merged)
+    return EditionResult(
+        edition_id=data.edition.id,
+        lists=MappingProxyType({sl.key: sl for sl in lists}),  # in the program's order
+        traces=freeze(traces),
+        blocks=tuple(b for o in outputs for b in o.blocks),
+        figures=freeze(figures),
+    )
+

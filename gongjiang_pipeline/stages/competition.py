@@ -1,0 +1,183 @@
+"""行业比选: weighted totals per occupation, then the nominees list (提名人选).
+
+Places: if every occupation has ``nominee_slots``, each takes its top
+``nominee_slots``; if none has, everyone is ranked together for
+``awards.nominees`` places. Mixed editions: occupations with slots take
+theirs, the remaining ``awards.nominees - sum(slots)`` places go to the other
+occupations ranked together.
+
+Order: weighted total (descending), then ``scoring.tie_break``; a tie the
+chain cannot settle goes to a recorded decision (stage 行业比选, scope the
+occupation id or "all"); a tie still open across a cut-off is a Block
+(kind "tie") and the list "needs_decision" -- later stages wait.
+
+The nominees list's entries: occupations with slots (by occupation id), each
+in rank order, then the pooled ranking.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Mapping
+
+from ..dataset import EditionData
+from ..outcome import Block
+from .base import Listing, StageOutput, freeze, missing, names, occupation_name, step, waiting
+from .numbers import exact
+from .ranking import Key, Ranking, chain_keys, rank, select
+from .scores import CandidateScore, sheet_scores
+
+STAGE = "competition"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompetitionOutput(StageOutput):
+    nominees: Listing | None = None
+    scores: Mapping[str, CandidateScore] = field(default_factory=dict)
+    metrics: Mapping[str, Mapping[str, Fraction]] = field(default_factory=dict)  # metric -> candidate -> value
+
+    @property
+    def totals(self) -> Mapping[str, Decimal]:
+        return {cid: s.total for cid, s in self.scores.items()}
+
+    def tie_keys(self, data: EditionData, votes: Mapping[str, Any] | None = None) -> list[Key]:
+        """The edition's tie-break chain over these scores (and ``votes`` once known)."""
+        scoring = data.edition.scoring
+        return chain_keys(
+            scoring.tie_break,
+            totals=self.totals,
+            components={c.id: {cid: s.components[c.id].mean for cid, s in self.scores.items()} for c in scoring.components},
+            component_names={c.id: c.name for c in scoring.components},
+            metrics=self.metrics,
+            votes=votes,
+        )
+
+
+def _score_figures(s: CandidateScore) -> dict[str, Any]:
+    return {
+        "components": {k: c.mean for k, c in s.components.items()},
+        "judge_scores": {k: dict(c.judges) for k, c in s.components.items()},
+        "dropped_high": {k: c.dropped_high for k, c in s.components.items()},
+        "dropped_low": {k: c.dropped_low for k, c in s.components.items()},
+        "recused": s.recused,
+        "total": s.total,
+    }
+
+
+def _metrics(data: EditionData, scored: Mapping[str, CandidateScore]) -> dict[str, dict[str, Fraction]]:
+    out: dict[str, dict[str, Fraction]] = defaultdict(dict)
+    for sheet in data.score_sheets.values():
+        for m in sorted(sheet.metrics, key=lambda m: (m.candidate, sorted(m.values.items()))):
+            if m.candidate in scored:
+                for name, value in m.values.items():
+                    out[name][m.candidate] = exact(value)
+    return {k: freeze(v) for k, v in sorted(out.items())}
+
+
+def _scopes(data: EditionData, scores: Mapping[str, CandidateScore]) -> list[tuple[str, str, list[str], int]]:
+    """(scope id, Chinese label, candidates, places) for each separate ranking."""
+    ed = data.edition
+    slots = {o.id: o.nominee_slots for o in ed.occupations}
+    slotted = sorted(o for o, n in slots.items() if n is not None)
+    scopes = [(o, occupation_name(data, o), [c for c, s in scores.items() if s.occupation == o], slots[o]) for o in slotted]
+    pooled = [c for c, s in scores.items() if slots.get(s.occupation) is None]
+    if pooled or not slotted:
+        places = max(0, ed.awards.nominees - sum(slots[o] for o in slotted))
+        scopes.append(("all", "其余工种合并排名" if slotted else "全届", pooled, places))
+    return scopes
+
+
+def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
+    if not upstream.ready:
+        return waiting(STAGE, upstream, CompetitionOutput)
+    if not data.score_sheets:
+        return missing(STAGE, "尚无评分数据", upstream.passed, CompetitionOutput)
+    ed = data.edition
+    by_occ: dict[str, list[str]] = defaultdict(list)
+    for cid in upstream.passed:
+        by_occ[data.candidate(cid).occupation].append(cid)
+    scores: dict[str, CandidateScore] = {}
+    unscored: list[str] = []
+    for occ, ids in sorted(by_occ.items()):
+        sheet = data.score_sheets.get(occ)
+        if sheet is None:
+            unscored += ids
+            continue
+        got, lacking = sheet_scores(sheet, ed.scoring, ids)
+        scores.update(got)
+        unscored += lacking
+    scores = freeze(scores)
+    figures = {
+        cid: {"competition_total": s.total, "competition_components": {k: c.mean for k, c in s.components.items()}}
+        for cid, s in scores.items()
+    }
+    out = dict(scores=scores, metrics=freeze(_metrics(data, scores)))
+
+    if unscored:
+        note = f"以下候选人尚无完整评分：{names(data, unscored)}"
+        steps = {cid: step(STAGE, "待定", "尚无完整评分（缺少本工种评分表，或某一分项无人评分）") for cid in unscored}
+        for cid, s in scores.items():
+            steps[cid] = step(STAGE, "待定", f"加权总分 {s.total}；提名人选待全部候选人评分后确定", **_score_figures(s))
+        return CompetitionOutput(
+            stage=STAGE, status="pending", note=note, origin=STAGE, steps=freeze(steps), figures=freeze(figures), **out
+        )
+
+    proto = CompetitionOutput(stage=STAGE, **out)
+    chain = proto.tie_keys(data)
+    steps, entries, blocks = {}, [], []
+    for scope, label, ids, places in _scopes(data, scores):
+        decisions = [d for d in (data.decisions.decisions if data.decisions else ()) if d.stage == "行业比选" and d.scope in {scope, "all"}]
+        ranking = rank(ids, Key("加权总分", proto.totals), chain, decisions)
+        chosen, tie = select(ranking, places)
+        entries += chosen
+        quota = f"本工种名额 {places}" if scope != "all" else f"名额 {places}"
+        if tie is not None:
+            blocks.append(
+                Block(
+                    STAGE,
+                    "tie",
+                    f"{label}提名人选最后 {places - len(chosen)} 个名额：{names(data, tie.ids)} 加权总分同为 "
+                    f"{scores[tie.ids[0]].total}，同分比较规则无法区分，需要裁定（在 decisions 中记录 行业比选、范围 {scope} 的先后顺序）。",
+                    tie.ids,
+                )
+            )
+        steps.update(_steps(data, ranking, scores, chosen, tie, label, scope, quota, places, figures))
+    status = "needs_decision" if blocks else "final"
+    note = "提名人选存在无法区分的同分，需要裁定" if blocks else ""
+    return CompetitionOutput(
+        stage=STAGE,
+        status=status,
+        note=note,
+        origin=STAGE if blocks else "",
+        steps=freeze(steps),
+        blocks=tuple(blocks),
+        passed=tuple(sorted(entries)) if not blocks else (),
+        figures=freeze(figures),
+        nominees=Listing(status, tuple(entries), note),
+        **out,
+    )
+
+
+def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, places, figures) -> dict:
+    steps = {}
+    for cid in ranking.order():
+        s = scores[cid]
+        r = ranking.rank_of(cid)
+        figures[cid].update(competition_rank=r, competition_rank_scope=scope)
+        head = f"{label}第 {r} 名，加权总分 {s.total}"
+        settled = ranking.settled.get(cid)
+        tail = f"（{settled}）" if settled else ""
+        fig = dict(_score_figures(s), rank=r, rank_scope=scope, places=places)
+        if cid in chosen:
+            steps[cid] = step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", **fig)
+        elif tie is not None and cid in tie.ids:
+            others = names(data, [o for o in tie.ids if o != cid])
+            steps[cid] = step(
+                STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定", **fig
+            )
+        else:
+            steps[cid] = step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", **fig)
+    return steps

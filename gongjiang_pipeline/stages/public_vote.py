@@ -1,0 +1,94 @@
+"""公众参与: valid votes per nominee and the 最佳人气奖 (popularity award).
+
+Valid votes = sum over channels of (votes - cancelled); a channel never counts
+below zero. Tallies of people who are not nominees are ignored; a nominee
+without a tally has 0 valid votes.
+
+The top ``awards.popularity`` nominees by valid votes win; ties go through
+the edition's tie-break chain (valid votes first, then ``scoring.tie_break``),
+then a decision with stage 公众参与 and scope "all", else the list "needs_decision".
+
+The popularity award is separate from the honour roll: an open tie for it
+blocks only the popularity list, never the review. Whether votes weigh in the
+review ranking is ``edition.vote_weight`` (see :mod:`.review`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from ..dataset import EditionData
+from ..outcome import Block
+from .base import Listing, StageOutput, freeze, missing, names, step, waiting
+from .competition import CompetitionOutput
+from .ranking import Key, rank, select
+
+STAGE = "public_vote"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoteOutput(StageOutput):
+    popularity: Listing | None = None
+    valid: Mapping[str, int] = field(default_factory=dict)  # nominee -> valid votes
+
+
+def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
+    if not comp.ready:
+        return waiting(STAGE, comp, VoteOutput)
+    nominees = comp.passed
+    if data.votes is None:
+        return missing(STAGE, "尚无投票数据", nominees, VoteOutput)
+    raw, cancelled, valid = defaultdict(int), defaultdict(int), defaultdict(int)
+    channels: dict[str, dict[str, dict]] = defaultdict(dict)
+    for t in sorted(data.votes.tallies, key=lambda t: (t.candidate, t.channel, t.votes, t.cancelled)):
+        if t.candidate not in nominees:
+            continue
+        raw[t.candidate] += t.votes
+        cancelled[t.candidate] += t.cancelled
+        valid[t.candidate] += max(0, t.votes - t.cancelled)
+        channels[t.candidate][t.channel] = {"votes": t.votes, "cancelled": t.cancelled, "cancel_reason": t.cancel_reason}
+    valid = {cid: valid.get(cid, 0) for cid in nominees}
+
+    places = data.edition.awards.popularity
+    decisions = [d for d in (data.decisions.decisions if data.decisions else ()) if d.stage == "公众参与" and d.scope == "all"]
+    ranking = rank(nominees, Key("有效票数", valid), comp.tie_keys(data, valid), decisions)
+    chosen, tie = select(ranking, places)
+
+    steps, figures, blocks = {}, {}, []
+    for cid in ranking.order():
+        r = ranking.rank_of(cid)
+        figures[cid] = {"valid_votes": valid[cid], "vote_rank": r}
+        head = f"有效票 {valid[cid]} 票（原始 {raw[cid]}，作废 {cancelled[cid]}），第 {r} 名"
+        settled = ranking.settled.get(cid)
+        tail = f"（{settled}）" if settled else ""
+        fig = dict(valid=valid[cid], raw=raw[cid], cancelled=cancelled[cid], channels=channels.get(cid, {}), rank=r, places=places)
+        if cid in chosen:
+            steps[cid] = step(STAGE, "获奖", f"{head}，获最佳人气奖（名额 {places}）{tail}", **fig)
+        elif tie is not None and cid in tie.ids:
+            others = names(data, [o for o in tie.ids if o != cid])
+            steps[cid] = step(STAGE, "待定", f"{head}，与 {others} 票数相同且无法区分，最佳人气奖需要裁定", **fig)
+        else:
+            steps[cid] = step(STAGE, "未获奖", f"{head}，未获最佳人气奖（名额 {places}）{tail}", **fig)
+    if tie is not None:
+        blocks.append(
+            Block(
+                STAGE,
+                "tie",
+                f"最佳人气奖最后 {places - len(chosen)} 个名额：{names(data, tie.ids)} 有效票同为 {valid[tie.ids[0]]} 票，"
+                f"同分比较规则无法区分，需要裁定（在 decisions 中记录 公众参与、范围 all 的先后顺序）。",
+                tie.ids,
+            )
+        )
+    status = "needs_decision" if tie is not None else "final"
+    note = "最佳人气奖存在无法区分的同票，需要裁定" if tie is not None else ""
+    return VoteOutput(
+        stage=STAGE,
+        steps=freeze(steps),
+        blocks=tuple(blocks),
+        passed=nominees,
+        figures=freeze(figures),
+        popularity=Listing(status, chosen, note),
+        valid=freeze(valid),
+    )

@@ -1,0 +1,46 @@
+"""资格审核: the staff's decision per candidate.
+
+Reads only the recorded decision: 通过, or 不通过 with its reason; any veto
+condition listed (一票否决) means 不通过 whatever the result field says.
+No personal attribute (gender, education, skill grade, work years, birth
+year) is read here or anywhere else in the rules.
+
+A candidate without a decision yet stays 待定 and does not go on; the stage
+itself is final as soon as a qualification file exists, so later stages run
+with those already decided. Without any qualification file everyone who was
+recommended waits ("尚无资格审核数据").
+"""
+
+from __future__ import annotations
+
+from ..dataset import EditionData
+from .base import StageOutput, freeze, missing, step, waiting
+
+STAGE = "qualification"
+
+
+def run(data: EditionData, upstream: StageOutput) -> StageOutput:
+    if not upstream.ready:
+        return waiting(STAGE, upstream)
+    if data.qualification is None:
+        return missing(STAGE, "尚无资格审核数据", upstream.passed)
+    decided = data.qualification.decided.isoformat()
+    by_candidate = {}
+    for d in sorted(data.qualification.decisions, key=lambda d: (d.candidate, d.result, d.reason or "", d.veto)):
+        by_candidate[d.candidate] = d
+
+    steps, passed = {}, []
+    for cid in upstream.passed:
+        d = by_candidate.get(cid)
+        if d is None:
+            steps[cid] = step(STAGE, "待定", "尚无资格审核结论")
+        elif d.veto:
+            vetoes = "、".join(sorted(d.veto))
+            extra = f"；{d.reason}" if d.reason else ""
+            steps[cid] = step(STAGE, "未通过", f"一票否决：{vetoes}{extra}", veto=tuple(sorted(d.veto)), decided=decided)
+        elif d.result == "不通过":
+            steps[cid] = step(STAGE, "未通过", f"资格审核未通过：{d.reason or '未说明理由'}", decided=decided)
+        else:
+            steps[cid] = step(STAGE, "通过", f"资格审核通过（{decided}）", decided=decided)
+            passed.append(cid)
+    return StageOutput(stage=STAGE, steps=freeze(steps), passed=tuple(passed))

@@ -1,0 +1,148 @@
+"""综合评审: the proposed 北京大工匠 and 提名奖 lists, from the review scores.
+
+Ranking score: the review score (``review.results``, nominees only). With
+``edition.vote_weight`` w > 0 it is instead the combined score
+``(1 - w) * review + w * 100 * valid / max_valid`` (max_valid: the most valid
+votes of any nominee; 0 if nobody has votes), rounded like the totals -- so
+the review score is then expected on a 100-point scale.
+
+The top ``awards.craftsmen`` are proposed as 北京大工匠, the next
+``awards.nomination_award`` as 提名奖. Ties: the review score (when the
+combined score ranks), the competition total, then ``scoring.tie_break``
+(with valid votes known); then a decision with stage 综合评审, scope "all";
+a tie still open across either cut-off: Block, "needs_decision".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Mapping
+
+from ..dataset import EditionData
+from ..outcome import Block
+from .base import StageOutput, freeze, missing, names, step, waiting
+from .competition import CompetitionOutput
+from .numbers import as_written, exact, round_half_up
+from .public_vote import VoteOutput
+from .ranking import Key, Ranking, Tier, rank, select
+
+STAGE = "review"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewOutput(StageOutput):
+    craftsmen: tuple[str, ...] = ()  # proposed, in rank order
+    nomination: tuple[str, ...] = ()
+    ranking: Ranking | None = None
+
+
+def _scores(data: EditionData, nominees: tuple[str, ...]) -> dict[str, Decimal]:
+    rows = {}
+    for r in sorted(data.review.results, key=lambda r: (r.candidate, r.score)):
+        if r.candidate in nominees:
+            rows[r.candidate] = as_written(r.score)
+    return rows
+
+
+def _combined(data: EditionData, review: dict[str, Decimal], valid: Mapping[str, int]) -> dict[str, Decimal] | None:
+    w = exact(data.edition.vote_weight)
+    if w == 0:
+        return None
+    top = max(valid.values(), default=0)
+    share = {cid: (Fraction(100 * valid.get(cid, 0), top) if top else Fraction(0)) for cid in review}
+    places = data.edition.scoring.decimals
+    return {cid: round_half_up((1 - w) * exact(review[cid]) + w * share[cid], places) for cid in review}
+
+
+def split_roll(ranking: Ranking, craftsmen: int, nomination: int) -> tuple[tuple[str, ...], tuple[str, ...], list[Tier]]:
+    """The first ``craftsmen`` and the next ``nomination``; and the ties open at either cut-off.
+
+    Members of an open tie are in neither list; those clearly below a tie at
+    the first cut-off but within the second are still 提名奖.
+    """
+    first, tie1 = select(ranking, craftsmen)
+    both, tie2 = select(ranking, craftsmen + nomination)
+    ties = [t for t in (tie1, tie2) if t is not None]
+    if tie1 is not None and tie2 == tie1:
+        ties = [tie1]
+    open_ids = {cid for t in ties for cid in t.ids}
+    return first, tuple(cid for cid in both if cid not in first and cid not in open_ids), ties
+
+
+def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewOutput:
+    if not vote.ready:
+        return waiting(STAGE, vote, ReviewOutput)
+    nominees = vote.passed
+    if data.review is None:
+        return missing(STAGE, "尚无综合评审结果", nominees, ReviewOutput)
+    review = _scores(data, nominees)
+    lacking = [cid for cid in nominees if cid not in review]
+    if lacking:
+        note = f"以下提名人选尚无综合评审得分：{names(data, lacking)}"
+        steps = {cid: step(STAGE, "待定", "尚无综合评审得分" if cid in lacking else "综合评审名单待全部得分录入后确定") for cid in nominees}
+        return ReviewOutput(stage=STAGE, status="pending", note=note, origin=STAGE, steps=freeze(steps))
+
+    combined = _combined(data, review, vote.valid)
+    chain = comp.tie_keys(data, vote.valid)
+    if combined is not None:
+        primary = Key("综合得分", combined)
+        chain = [Key("综合评审得分", review), Key("加权总分", comp.totals), *chain]
+    else:
+        primary = Key("综合评审得分", review)
+        chain = [Key("加权总分", comp.totals), *chain]
+    decisions = [d for d in (data.decisions.decisions if data.decisions else ()) if d.stage == "综合评审" and d.scope == "all"]
+    ranking = rank(nominees, primary, chain, decisions)
+
+    awards = data.edition.awards
+    craftsmen, nomination, ties = split_roll(ranking, awards.craftsmen, awards.nomination_award)
+    open_ids = {cid for t in ties for cid in t.ids}
+    both = craftsmen + nomination
+
+    steps, figures = {}, {}
+    for cid in ranking.order():
+        r = ranking.rank_of(cid)
+        figures[cid] = {"review_score": review[cid], "review_rank": r}
+        fig = dict(review_score=review[cid], rank=r, total=comp.totals[cid], valid_votes=vote.valid.get(cid, 0))
+        head = f"综合评审第 {r} 名，评审得分 {review[cid]}"
+        if combined is not None:
+            figures[cid]["combined_score"] = combined[cid]
+            fig["combined_score"] = combined[cid]
+            head += f"，计入投票后综合得分 {combined[cid]}"
+        settled = ranking.settled.get(cid)
+        tail = f"（{settled}）" if settled else ""
+        if cid in craftsmen:
+            steps[cid] = step(STAGE, "建议命名", f"{head}，列入北京大工匠建议名单（名额 {awards.craftsmen}）{tail}", **fig)
+        elif cid in nomination:
+            steps[cid] = step(STAGE, "建议提名奖", f"{head}，列入提名奖建议名单（名额 {awards.nomination_award}）{tail}", **fig)
+        elif cid in open_ids:
+            tier = ranking.tier_of(cid)
+            others = names(data, [o for o in tier.ids if o != cid])
+            steps[cid] = step(STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，需要裁定", **fig)
+        else:
+            steps[cid] = step(STAGE, "未入选", f"{head}，未列入建议名单{tail}", **fig)
+
+    blocks = tuple(
+        Block(
+            STAGE,
+            "tie",
+            f"综合评审建议名单的名额分界处：{names(data, t.ids)} 得分相同，同分比较规则无法区分，"
+            f"需要裁定（在 decisions 中记录 综合评审、范围 all 的先后顺序）。",
+            t.ids,
+        )
+        for t in ties
+    )
+    return ReviewOutput(
+        stage=STAGE,
+        status="needs_decision" if ties else "final",
+        note="综合评审建议名单存在无法区分的同分，需要裁定" if ties else "",
+        origin=STAGE if ties else "",
+        steps=freeze(steps),
+        blocks=blocks,
+        passed=tuple(sorted(both)) if not ties else (),
+        figures=freeze(figures),
+        craftsmen=craftsmen if not ties else (),
+        nomination=nomination if not ties else (),
+        ranking=ranking,
+    )
