@@ -158,3 +158,33 @@ def build(edition_dict: dict | None = None, candidates: Iterable[dict] = (), *, 
         approval=Approval.model_validate(approval) if approval else None,
         decisions=Decisions.model_validate(decisions) if decisions else None,
     )
+
+
+def pipeline(scores: Mapping[str, Any], *, ed: dict | None = None, cands: Mapping[str, dict] | None = None,
+             occupations: Mapping[str, str] | None = None, vote: Mapping[str, Any] | None = None,
+             review_scores: Mapping[str, float] | None = None, objection_items: Iterable[tuple] | None = (),
+             approved: bool = True, decision_items: Iterable[tuple] = (), metrics: Mapping | None = None,
+             recusals: Iterable[tuple[str, str]] = ()) -> EditionData:
+    """A whole edition where everyone in ``scores`` is qualified.
+
+    ``occupations[cid]`` (default welder) places candidates; ``cands[cid]`` overrides
+    candidate fields. Later-stage data is given only when its argument is not None.
+    """
+    occupations = occupations or {}
+    cands = cands or {}
+    ids = list(scores)
+    by_occ: dict[str, dict] = {}
+    for cid in ids:
+        by_occ.setdefault(occupations.get(cid, "welder"), {})[cid] = scores[cid]
+    return build(
+        ed or edition(),
+        [cand(cid, occupations.get(cid, "welder"), **cands.get(cid, {})) for cid in ids],
+        qualification=qualification(ids),
+        sheets=[sheet(o, s, metrics={k: v for k, v in (metrics or {}).items() if k in s}, recusals=recusals)
+                for o, s in by_occ.items()],
+        votes=votes(vote) if vote is not None else None,
+        review=review(review_scores) if review_scores is not None else None,
+        objections=objections(*objection_items) if objection_items is not None else None,
+        approval=approval() if approved else None,
+        decisions=decisions(*decision_items) if decision_items else None,
+    )
