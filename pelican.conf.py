@@ -1,0 +1,84 @@
+"""Pelican settings of the 北京大工匠 site. Build with `make html` (gongjiang build),
+which sets GONGJIANG_AS_OF and the output folder; see docs/site.md."""
+
+from jinja2 import StrictUndefined
+
+SITENAME = "北京大工匠"
+SITEURL = ""  # links are root-relative; absolute URLs use GONGJIANG_CANONICAL_BASE
+GONGJIANG_CANONICAL_BASE = "https://gongjiang.example.org"  # TODO: the real domain
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+DEFAULT_DATE = None  # a story without a date fails the build
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["gongjiang_site"]
+
+# a template that uses an undefined name fails the build
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "undefined": StrictUndefined,
+    "extensions": [],
+}
+
+# stories (articles) live in content/stories, policy pages in content/pages
+ARTICLE_PATHS = ["stories"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+SLUGIFY_SOURCE = "basename"
+ARTICLE_URL = "stories/{slug}/"
+ARTICLE_SAVE_AS = "stories/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+ARTICLE_ORDER_BY = "reversed-date"
+
+# nothing Pelican would generate on its own: our generator writes the index,
+# lists, feed and sitemap; no categories, tags, authors, archives or drafts
+DIRECT_TEMPLATES = []
+PAGINATED_TEMPLATES = {}
+INDEX_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+
+# every build starts from an empty folder and reads everything afresh
+DELETE_OUTPUT_DIRECTORY = True
+OUTPUT_RETENTION = []
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+    },
+    "output_format": "html5",
+}
+
+# Output paths of the data-driven pages (defaults in plugins/gongjiang_site/generator.py):
+# GONGJIANG_CRAFTSMAN_SAVE_AS = "craftsmen/{slug}/index.html", GONGJIANG_LIST_SAVE_AS = ...
+TEMPLATE_EXTENSIONS = [".html", ".xml"]

@@ -1,0 +1,36 @@
+"""Pelican plugin for the 北京大工匠 site: a thin adapter over gongjiang_pipeline.
+
+All decisions (who is public, order, slugs, statistics, open data) are made by the
+pure modules in ``gongjiang_pipeline``; this plugin only loads the project, hands
+the results to templates and writes files.
+"""
+
+from pelican import signals
+
+from .generator import (
+    GongjiangGenerator,
+    add_template_helpers,
+    filter_stories,
+    load_site_model,
+)
+
+
+def get_generators(pelican_object):
+    return GongjiangGenerator
+
+
+def register():
+    # Load and check the data, run the selection engine and build the site model
+    # once, before any generator reads content: story filtering and every template
+    # need it, and bad data must stop the build before anything is written.
+    signals.initialized.connect(load_site_model)
+    # Every generator (ours, and Pelican's article/page generators) gets the same
+    # template helpers, so stories and policy pages can link to craftsmen.
+    signals.generator_init.connect(add_template_helpers)
+    # Stories are Pelican articles; drop the ones about people who are not public
+    # yet, and fail on stories naming nobody, before categories, feeds and
+    # archives are derived from the article list.
+    signals.article_generator_pretaxonomy.connect(filter_stories)
+    # Our own generator writes the data-driven pages (editions, lists, craftsmen,
+    # browse pages, statistics, open data, feed, sitemap, 404).
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,351 @@
+"""The plugin's signal handlers and its Generator (modelled on TemplatePagesGenerator)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from pelican.generators import Generator
+
+from gongjiang_pipeline import opendata, svgcharts
+from gongjiang_pipeline.errors import GongjiangError
+from gongjiang_pipeline.outcome import LIST_TITLES
+from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
+
+logger = logging.getLogger(__name__)
+
+MODEL_KEY = "GONGJIANG_MODEL"
+
+# Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
+DEFAULTS: dict[str, Any] = {
+    "GONGJIANG_AS_OF": None,  # ISO date; None: today
+    "GONGJIANG_PROJECT_ROOT": None,  # None: the folder holding the content folder
+    "GONGJIANG_ENGINE": "gongjiang_pipeline.engine:run",  # EditionData -> EditionResult
+    "GONGJIANG_CANONICAL_BASE": "",  # e.g. https://gongjiang.example.org (canonical, OG, sitemap, feed)
+    "GONGJIANG_SITE_NAME": "北京大工匠",
+    "GONGJIANG_INDEX_SAVE_AS": "index.html",
+    "GONGJIANG_EDITION_URL": "editions/{edition}/",
+    "GONGJIANG_EDITION_SAVE_AS": "editions/{edition}/index.html",
+    "GONGJIANG_LIST_URL": "editions/{edition}/{list}/",
+    "GONGJIANG_LIST_SAVE_AS": "editions/{edition}/{list}/index.html",
+    "GONGJIANG_CRAFTSMEN_URL": "craftsmen/",
+    "GONGJIANG_CRAFTSMEN_SAVE_AS": "craftsmen/index.html",
+    "GONGJIANG_CRAFTSMAN_URL": "craftsmen/{slug}/",
+    "GONGJIANG_CRAFTSMAN_SAVE_AS": "craftsmen/{slug}/index.html",
+    "GONGJIANG_PHOTO_URL": "photos/{slug}.jpg",
+    "GONGJIANG_PHOTO_SAVE_AS": "photos/{slug}.jpg",
+    "GONGJIANG_GROUPS_URL": "{kind}s/",
+    "GONGJIANG_GROUPS_SAVE_AS": "{kind}s/index.html",
+    "GONGJIANG_GROUP_URL": "{kind}s/{id}/",
+    "GONGJIANG_GROUP_SAVE_AS": "{kind}s/{id}/index.html",
+    "GONGJIANG_STATS_URL": "statistics/",
+    "GONGJIANG_STATS_SAVE_AS": "statistics/index.html",
+    "GONGJIANG_STORIES_URL": "stories/",
+    "GONGJIANG_STORIES_SAVE_AS": "stories/index.html",
+    "GONGJIANG_FEED_URL": "feeds/stories.atom.xml",
+    "GONGJIANG_FEED_SAVE_AS": "feeds/stories.atom.xml",
+    "GONGJIANG_OPENDATA_URL": "opendata/",
+    "GONGJIANG_OPENDATA_SAVE_AS": "opendata/index.html",
+    "GONGJIANG_OPENDATA_INDEX_SAVE_AS": "opendata/index.json",
+    "GONGJIANG_OPENDATA_FILE_URL": "opendata/{edition}/{list}.{ext}",
+    "GONGJIANG_OPENDATA_FILE_SAVE_AS": "opendata/{edition}/{list}.{ext}",
+    "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
+    "GONGJIANG_404_SAVE_AS": "404.html",
+    "GONGJIANG_PHOTO_MAX_SIZE": (480, 640),
+}
+
+GROUP_KINDS = {"occupation": "工种", "district": "区", "sector": "行业领域"}
+
+
+class SiteBuildError(GongjiangError):
+    """The site cannot be built as configured."""
+
+
+def setting(settings: dict, name: str) -> Any:
+    return settings.get(name, DEFAULTS[name])
+
+
+# --------------------------------------------------------------------------
+# signal handlers
+
+
+def _engine(settings: dict) -> Callable:
+    spec = setting(settings, "GONGJIANG_ENGINE")
+    if callable(spec):
+        return spec
+    module, _, func = spec.partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def as_of_date(settings: dict) -> dt.date:
+    raw = setting(settings, "GONGJIANG_AS_OF")
+    if raw is None:
+        return dt.date.today()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise SiteBuildError(f"GONGJIANG_AS_OF 应为 YYYY-MM-DD 格式的日期：{raw}") from None
+
+
+def project_root(settings: dict) -> Path:
+    root = setting(settings, "GONGJIANG_PROJECT_ROOT")
+    return Path(root) if root else Path(settings["PATH"]).parent
+
+
+def load_site_model(pelican) -> None:
+    """``initialized``: load the data, run the engine, build the site model."""
+    from gongjiang_pipeline.loading import load_project
+
+    settings = pelican.settings
+    for name, value in DEFAULTS.items():
+        settings.setdefault(name, value)
+    root = project_root(settings)
+    project = load_project(root)  # raises DataError listing every problem
+    run = _engine(settings)
+    results = {eid: run(ed) for eid, ed in project.editions.items()}
+    settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
+    settings["GONGJIANG_DATA_DIR"] = str(root / "data")
+    settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
+
+
+def model_of(settings: dict) -> SiteModel:
+    model = settings.get(MODEL_KEY)
+    if model is None:
+        raise SiteBuildError("网站数据尚未加载（gongjiang_site 插件未初始化）")
+    return model
+
+
+def filter_stories(article_generator) -> None:
+    """``article_generator_pretaxonomy``: publish only stories about public people."""
+    model = model_of(article_generator.settings)
+    as_of = model.as_of
+    all_ids = set(article_generator.settings.get("GONGJIANG_ALL_IDS", ()))
+
+    def keep(article) -> bool:
+        cid = getattr(article, "candidate", None)
+        where = article.relative_source_path
+        if not cid:
+            raise SiteDataError(f"{where}：故事必须用 candidate: <候选人编号> 写明讲的是谁")
+        cid = str(cid).strip()
+        if model.person(cid) is None:
+            if cid not in all_ids:
+                raise SiteDataError(f"{where}：candidate “{cid}” 不是任何届次的候选人")
+            return False  # not public yet
+        return article.date.date() <= as_of
+
+    for attr in ("articles", "translations", "hidden_articles", "hidden_translations"):
+        setattr(article_generator, attr, [a for a in getattr(article_generator, attr) if keep(a)])
+    article_generator.drafts = []
+    article_generator.drafts_translations = []
+
+
+class Helpers:
+    """Exposed to every template as ``gj``: URLs and small formatting helpers."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+
+    @property
+    def model(self) -> SiteModel:
+        return model_of(self.settings)
+
+    def url(self, name: str, **kw: Any) -> str:
+        """Root-relative URL of one of our pages, e.g. ``gj.url('CRAFTSMAN', slug=...)``."""
+        return "/" + setting(self.settings, f"GONGJIANG_{name}_URL").format(**kw)
+
+    def absolute(self, url: str) -> str:
+        base = setting(self.settings, "GONGJIANG_CANONICAL_BASE").rstrip("/")
+        return base + (url if url.startswith("/") else "/" + url)
+
+    def person_url(self, person) -> str:
+        return self.url("CRAFTSMAN", slug=person.slug)
+
+    def list_url(self, lv) -> str:
+        return self.url("LIST", edition=lv.edition_id, list=lv.key)
+
+    def photo_url(self, person) -> str | None:
+        return self.url("PHOTO", slug=person.slug) if person.photo else None
+
+    def group_url(self, kind: str, gid: str) -> str:
+        return self.url("GROUP", kind=kind, id=gid)
+
+    def person(self, cid: str):
+        return self.model.person(cid)
+
+    @staticmethod
+    def date(d: dt.date | dt.datetime) -> str:
+        return f"{d.year}年{d.month}月{d.day}日"
+
+    @staticmethod
+    def span(a: dt.date, b: dt.date) -> str:
+        return Helpers.date(a) if a == b else f"{Helpers.date(a)}至{Helpers.date(b)}"
+
+    group_kinds = GROUP_KINDS
+    list_titles = LIST_TITLES
+
+
+def add_template_helpers(generator) -> None:
+    """``generator_init``: the same helpers in every generator's Jinja environment."""
+    generator.env.globals["gj"] = Helpers(generator.settings)
+
+
+# --------------------------------------------------------------------------
+# the generator
+
+
+class GongjiangGenerator(Generator):
+    """Writes the data-driven pages, like TemplatePagesGenerator writes TEMPLATE_PAGES."""
+
+    def generate_context(self) -> None:
+        self.model = model_of(self.settings)
+        self.helpers = Helpers(self.settings)
+        self.urls: list[str] = []  # every HTML page written, for the sitemap
+
+    # ---- writing
+
+    def _write(self, save_as: str, template: str, url: str, **kw: Any) -> None:
+        self.urls.append(url)
+        writer_kw = dict(kw, page_url=url, canonical=self.helpers.absolute(url))
+        self._writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            self.settings["RELATIVE_URLS"],
+            override_output=True,
+            url=url.lstrip("/"),
+            **writer_kw,
+        )
+
+    def _write_bytes(self, save_as: str, data: bytes) -> None:
+        path = Path(self.output_path) / save_as
+        if path.exists():
+            raise SiteBuildError(f"输出文件重复：{save_as}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def _s(self, name: str, **kw: Any) -> str:
+        return setting(self.settings, f"GONGJIANG_{name}").format(**kw)
+
+    def generate_output(self, writer) -> None:
+        self._writer = writer
+        m, h = self.model, self.helpers
+        stories = sorted(self.context.get("articles", []), key=lambda a: (a.date, a.slug), reverse=True)
+        by_person: dict[str, list] = {}
+        for a in stories:
+            by_person.setdefault(str(a.candidate).strip(), []).append(a)
+
+        self._write(self._s("INDEX_SAVE_AS"), "home", "/", stories=stories[:5])
+        for ev in m.editions:
+            self._write(
+                self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id), ev=ev
+            )
+            for lv in ev.lists:
+                self._write(
+                    self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv), ev=ev, lv=lv
+                )
+        editions = {ev.id: ev for ev in m.editions}
+        for p in m.people:
+            self._write(
+                self._s("CRAFTSMAN_SAVE_AS", slug=p.slug),
+                "craftsman",
+                h.person_url(p),
+                person=p,
+                ev=editions[p.edition_id],
+                stories_about=by_person.get(p.id, []),
+            )
+            if p.photo:
+                self._write_bytes(self._s("PHOTO_SAVE_AS", slug=p.slug), self._photo(p))
+        self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"))
+        for kind in GROUP_KINDS:
+            groups = m.groups.get(kind, ())
+            self._write(self._s("GROUPS_SAVE_AS", kind=kind), "groups", h.url("GROUPS", kind=kind),
+                        kind=kind, groups=groups)
+            for g in groups:
+                self._write(self._s("GROUP_SAVE_AS", kind=kind, id=g.id), "group", h.group_url(kind, g.id),
+                            kind=kind, group=g)
+        self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), charts=self._charts())
+        self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"), stories=stories)
+        self._opendata()
+        self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"))
+        self._writer.write_file(
+            self._s("FEED_SAVE_AS"), self.get_template("feed"), self.context, False,
+            override_output=True, url="", stories=stories, feed_url=h.absolute(h.url("FEED")),
+        )
+        self._writer.write_file(
+            self._s("404_SAVE_AS"), self.get_template("404"), self.context, False, override_output=True,
+            url="", page_url="/404.html", canonical=h.absolute("/404.html"), noindex=True,
+        )
+        self._sitemap(stories)
+
+    # ---- parts
+
+    def _photo(self, person) -> bytes:
+        from PIL import Image, ImageOps
+
+        data_dir = Path(self.settings["GONGJIANG_DATA_DIR"]).resolve()
+        src = (data_dir / person.photo).resolve()
+        if data_dir not in src.parents or not src.is_file():
+            raise SiteDataError(f"候选人 {person.id}（{person.name}）的照片不存在：data/{person.photo}")
+        with Image.open(src) as im:
+            im = ImageOps.exif_transpose(im).convert("RGB")  # drops EXIF (camera, GPS)
+            im.thumbnail(tuple(setting(self.settings, "GONGJIANG_PHOTO_MAX_SIZE")))
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=85, optimize=False, progressive=False)
+        return buf.getvalue()
+
+    def _charts(self) -> dict[str, dict[str, str]]:
+        from gongjiang_pipeline.stats import as_pairs, gender_pairs
+
+        out: dict[str, dict[str, str]] = {}
+        for ev in self.model.editions:
+            for key, st in ev.stats.items():
+                cid = f"chart-{ev.id}-{key}"
+                title = f"{ev.name} {LIST_TITLES[key]}"
+                out[f"{ev.id}/{key}"] = {
+                    "gender": svgcharts.bar_chart(cid + "-gender", f"{title}：性别", gender_pairs(st)),
+                    "occupation": svgcharts.bar_chart(cid + "-occupation", f"{title}：工种", as_pairs(st.occupations)),
+                    "district": svgcharts.bar_chart(cid + "-district", f"{title}：区", as_pairs(st.districts)),
+                    "sector": svgcharts.bar_chart(cid + "-sector", f"{title}：行业领域", as_pairs(st.sectors)),
+                }
+        return out
+
+    def _opendata(self) -> None:
+        h = self.helpers
+
+        def person_url(p) -> str:
+            return h.absolute(h.person_url(p))
+
+        def file_url(ev, lv, ext) -> str:
+            return h.absolute(h.url("OPENDATA_FILE", edition=ev.id, list=lv.key, ext=ext))
+
+        for ev in self.model.editions:
+            for lv in ev.lists:
+                self._write_bytes(
+                    self._s("OPENDATA_FILE_SAVE_AS", edition=ev.id, list=lv.key, ext="json"),
+                    opendata.list_json(ev, lv, person_url).encode("utf-8"),
+                )
+                self._write_bytes(
+                    self._s("OPENDATA_FILE_SAVE_AS", edition=ev.id, list=lv.key, ext="csv"),
+                    opendata.list_csv(lv, person_url).encode("utf-8"),
+                )
+        self._write_bytes(
+            self._s("OPENDATA_INDEX_SAVE_AS"), opendata.catalogue(self.model, file_url).encode("utf-8")
+        )
+
+    def _sitemap(self, stories) -> None:
+        urls = set(self.urls)
+        for a in stories:
+            urls.add("/" + a.url)
+        for p in self.context.get("pages", []):
+            urls.add("/" + p.url)
+        self._writer.write_file(
+            self._s("SITEMAP_SAVE_AS"), self.get_template("sitemap"), self.context, False,
+            override_output=True, url="", sitemap_urls=[self.helpers.absolute(u) for u in sorted(urls)],
+        )
+
