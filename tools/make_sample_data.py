@@ -619,7 +619,7 @@ class Gen:
         y.kv("value", q(notice_addr), 6)
         y.kv("note", q("以邮戳日期为准"), 6)
         y.kv("kind", "来访", 4, dash=True)
-        y.kv("value", q(notice_addr.split("（")[0] + "一层接待室"), 6)
+        y.kv("value", q(notice_addr.replace("（示例）", "") + "一层接待室（示例）"), 6)
         y.kv("note", q("工作日 9:00-11:30、14:00-17:00"), 6)
         y.kv("rules", None, 2)
         for r in ("单位异议须加盖公章", "个人异议须署真实姓名并提供联系方式", "匿名异议不予受理"):
