@@ -239,7 +239,7 @@ class Private(Record):
 class Candidate(Record):
     id: Ident = Field(description="候选人编号，例如 2016-001；发布后不要修改")
     edition: Ident = Field(description="届次编号")
-    name: Text = Field(max_length=20, description="姓名")
+    name: Text = Field(max_length=20, description="姓名", json_schema_extra={"maxLength": 20})
     name_pinyin: Text | None = Field(
         None, description="姓名拼音，空格分隔，例如 shan tian fang；多音字姓氏（单、曾、解、区、仇、查、朴等）必须填写"
     )
@@ -254,7 +254,9 @@ class Candidate(Record):
     sector: Ident = Field(description="行业领域编号（见届次文件）")
     titles: tuple[Text, ...] = Field(default_factory=tuple, description="荣誉称号")
     achievements: tuple[Text, ...] = Field(default_factory=tuple, description="主要成就")
-    citation: Text = Field(max_length=200, description="推荐语（一两句话，公开）")
+    citation: Text = Field(
+        max_length=200, description="推荐语（一两句话，公开）", json_schema_extra={"maxLength": 200}
+    )
     photo: Text | None = Field(None, description="照片路径，相对于 data/ 目录，例如 photos/2016-001.jpg")
     recommendation: Recommendation = Field(description="推荐信息")
     private: Private = Field(description="私密信息：不会出现在网站上", json_schema_extra=_PRIVATE)
@@ -295,7 +297,7 @@ class ScoreRow(Record):
 
 class Metric(Record):
     candidate: Ident = Field(description="候选人编号")
-    values: dict[Ident, Num] = Field(description="用于同分比较的指标，例如 completion_minutes")
+    values: dict[Ident, Num] = Field(description="用于同分比较的指标，例如 completion-minutes")
 
 
 class ScoreSheet(Record):
