@@ -39,5 +39,9 @@ serve:
 results: $(STAMP)
 	$(PY) -m gongjiang_pipeline results $(or $(EDITION),2016)
 
+## golden: regenerate the golden-site snapshot (tests/golden/) after an intended change; review the diff
+golden: $(STAMP)
+	GONGJIANG_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/test_site_golden.py
+
 clean:
 	rm -rf $(OUTPUT) .pytest_cache
