@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import GongjiangError
+from .searchindex import build_search_index
 
 
 class SiteBuildError(GongjiangError):
@@ -54,12 +55,13 @@ def pelican_settings(root: Path, output: Path, as_of: dt.date, override: Mapping
     return read_settings(str(conf), override=values)
 
 
-def build_site(root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None) -> None:
+def build_site(root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None) -> str | None:
     """Build the site of the project at ``root`` into ``output``, public as of ``as_of``.
 
     Raises DataError for bad data, SiteBuildError when Pelican logged any warning or
-    error, and lets template errors propagate. ``override`` replaces Pelican settings
-    (tests use it, e.g. for GONGJIANG_ENGINE).
+    error, SearchIndexError when Pagefind failed, and lets template errors propagate.
+    ``override`` replaces Pelican settings (tests use it, e.g. for GONGJIANG_ENGINE).
+    Returns a line for the user about the search index (None if nothing is public).
     """
     from pelican import Pelican
 
@@ -82,3 +84,10 @@ def build_site(root: Path, output: Path, as_of: dt.date, *, override: Mapping[st
             if r.exc_info and r.exc_info[1] is not None:
                 lines.append(f"  原因：{r.exc_info[1]!r}")
         raise SiteBuildError("网站生成时出现问题，未生成网站：\n" + "\n".join(lines))
+    # The search index covers craftsman pages and stories; with nobody public there
+    # is nothing to index and the search page says so (templates/search.html).
+    model = pelican.settings.get("GONGJIANG_MODEL")
+    if model is None or not model.people:
+        return None
+    pages = build_search_index(output, executable=pelican.settings.get("GONGJIANG_PAGEFIND"))
+    return f"站内搜索索引：{pages} 个页面（工匠 {len(model.people)} 人及其故事）"

@@ -63,6 +63,7 @@ class Person:
     sample: bool
     public_since: dt.date
     honours: tuple[Honour, ...]
+    name_pinyin: str | None = None  # the editors' spelling, if given (search, slugs)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _person(ed: EditionData, c: Candidate, slug: str, since: dt.date, honours: t
         sample=e.sample,
         public_since=since,
         honours=honours,
+        name_pinyin=c.name_pinyin,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import opendata, svgcharts
+from gongjiang_pipeline import opendata, search, svgcharts
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.outcome import LIST_TITLES
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
@@ -53,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_OPENDATA_INDEX_SAVE_AS": "opendata/index.json",
     "GONGJIANG_OPENDATA_FILE_URL": "opendata/{edition}/{list}.{ext}",
     "GONGJIANG_OPENDATA_FILE_SAVE_AS": "opendata/{edition}/{list}.{ext}",
+    "GONGJIANG_SEARCH_URL": "search/",
+    "GONGJIANG_SEARCH_SAVE_AS": "search/index.html",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
     "GONGJIANG_PHOTO_MAX_SIZE": (480, 640),
@@ -178,6 +180,11 @@ class Helpers:
     def person(self, cid: str):
         return self.model.person(cid)
 
+    def search(self, person) -> search.SearchEntry:
+        """What the search index gets for a person (templates/macros.html: search_data)."""
+        (ev,) = [ev for ev in self.model.editions if ev.id == person.edition_id]
+        return search.search_entry(person, ev)
+
     @staticmethod
     def date(d: dt.date | dt.datetime) -> str:
         return f"{d.year}年{d.month}月{d.day}日"
@@ -273,6 +280,7 @@ class GongjiangGenerator(Generator):
         self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"), stories=stories)
         self._opendata()
         self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"))
+        self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))
         self._writer.write_file(
             self._s("FEED_SAVE_AS"), self.get_template("feed"), self.context, False,
             override_output=True, url="", stories=stories, feed_url=h.absolute(h.url("FEED")),
