@@ -37,12 +37,13 @@ def repo_root() -> Path:
 # that lacks them, a failure in CI (CI=true), where .ci/run installs them
 
 
-def require(ok: bool, reason: str, how: str) -> None:
+def require(ok: bool, what: str, missing: str, how: str) -> None:
+    """Skip (outside CI) or fail (in CI) the tests of ``what`` when ``ok`` is false."""
     if ok:
         return
     if IN_CI:
-        pytest.fail(f"CI 中不能跳过：{reason}（{how}）", pytrace=False)
-    pytest.skip(f"{reason}（{how}）")
+        pytest.fail(f"CI 中必须运行{what}，但{missing}（{how}）", pytrace=False)
+    pytest.skip(f"{what}已跳过：{missing}（{how}）")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -76,7 +77,8 @@ def sample_site(tmp_path_factory) -> Path:
 def vnu() -> Path:
     require(
         java() is not None and VNU_JAR.is_file(),
-        "HTML 校验已跳过：未找到 Java 或 vnu.jar",
+        "HTML 校验",
+        "未找到 Java 或 vnu.jar",
         "需要 java（Debian：apt-get install default-jre-headless）和 tests/node_modules（make test 会运行 npm ci）",
     )
     return VNU_JAR
@@ -90,14 +92,15 @@ def vnu() -> Path:
 def browser():
     require(
         CHROMIUM.exists(),
-        "浏览器测试已跳过：未找到 Chromium",
+        "浏览器测试",
+        "未找到 Chromium",
         f"{CHROMIUM}；Debian：apt-get install chromium fonts-noto-cjk",
     )
-    require(AXE_JS.is_file(), "浏览器测试已跳过：未安装 axe-core", "make test 会运行 npm ci --prefix tests")
+    require(AXE_JS.is_file(), "浏览器测试", "未安装 axe-core", "make test 会运行 npm ci --prefix tests")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        require(False, "浏览器测试已跳过：未安装 playwright", "make venv")
+        require(False, "浏览器测试", "未安装 playwright", "make venv")
     with sync_playwright() as pw:
         b = launch(pw)
         yield b

@@ -21,11 +21,10 @@ from gongjiang_pipeline.loading import load_project
 from gongjiang_pipeline.naming import search_spellings
 from gongjiang_pipeline.search import search_entry, spaced
 from gongjiang_pipeline.searchindex import SearchIndexError, build_search_index
-from gongjiang_pipeline.sitebuild import build_site
 from gongjiang_pipeline.sitemodel import build_model
 
 ROOT = Path(__file__).resolve().parent.parent
-AS_OF = dt.date(2026, 12, 1)
+AS_OF = dt.date(2026, 12, 1)  # = conftest.SAMPLE_AS_OF
 DURING_NOTICE = dt.date(2018, 3, 22)  # 2016 notice: 2018-03-20 .. 03-26; honour roll 04-09
 
 
@@ -113,11 +112,10 @@ def test_entry_during_the_notice_period():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("search") / "site"
-    summary = build_site(ROOT, out, AS_OF)
-    assert summary == "站内搜索索引：58 个页面（工匠 54 人及其故事）"
-    return out
+def site(sample_site):
+    """The sample site as of AS_OF (built once per session, tests/conftest.py)."""
+    assert (sample_site / "pagefind" / "pagefind-entry.json").is_file()
+    return sample_site
 
 
 @pytest.mark.slow
@@ -201,7 +199,7 @@ def test_pagefind_failure_fails_the_build_and_keeps_the_old_site(scratch_site, t
     out = tmp_path / "output"
     root = str(scratch_site.root)
     assert cli.main(["--root", root, "build", "--output", str(out), "--as-of", "2099-12-31"]) == 0
-    assert "站内搜索索引：" in capsys.readouterr().out
+    assert "站内搜索索引：5 个页面（工匠 5 人及其故事）" in capsys.readouterr().out
     before = files(out)
     conf.write_text(conf.read_text("utf-8") + f"\nGONGJIANG_PAGEFIND = {str(failing)!r}\n", "utf-8")
     assert cli.main(["--root", root, "build", "--output", str(out), "--as-of", "2099-12-31"]) == 1
