@@ -49,5 +49,11 @@
       error_search: "搜索失败，请稍后重试",
     },
   });
+  // Pagefind labels its box with a title only: name it by the page's visible heading and help
+  var input = document.querySelector("#search .pagefind-ui__search-input");
+  if (input) {
+    input.setAttribute("aria-labelledby", "search-title");
+    input.setAttribute("aria-describedby", "search-help");
+  }
   if (query) ui.triggerSearch(query);
 })();
