@@ -129,11 +129,12 @@ def plain_text(text: str) -> str:
     tags are dropped (with the whole content of scripts, styles, SVG ...) and
     character references decoded, repeatedly until nothing changes, so that
     ``&lt;script&gt;`` inside markup cannot become a tag by being decoded once more.
+    Space left at either end where markup was removed is trimmed.
     """
     for _ in range(8):
         if "<" not in text:
             return text
-        cleaned = html.unescape(_TEXT_CLEANER.clean(text))
+        cleaned = html.unescape(_TEXT_CLEANER.clean(text)).strip()
         if cleaned == text:
             return text
         text = cleaned
