@@ -18,6 +18,7 @@ ignored silently, so it fails the build with the file and the key named.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from pelican.contents import Article, Page
@@ -71,17 +72,40 @@ def sanitize_content(content) -> None:
 STATIC_KEY = "GONGJIANG_STATIC_IMAGES"
 
 
+_ROOT_RELATIVE = re.compile(r'(?:src|href)="(/[^"#?]*)')
+
+
+def _used_by_published_content(context) -> tuple[set[str], set[str]]:
+    """Static files the published stories and pages use: source paths linked with
+    ``{static}``/``{attach}``, and root-relative URLs in ``src``/``href``."""
+    sources: set[str] = set()
+    urls: set[str] = set()
+    for content in [*context.get("articles", ()), *context.get("pages", ())]:
+        sources |= content.get_static_links()
+        urls |= set(_ROOT_RELATIVE.findall(content._content or ""))
+        urls |= set(_ROOT_RELATIVE.findall(content.metadata.get("summary", "") or ""))
+    return sources, urls
+
+
 def check_static_files(static_generator) -> None:
-    """``static_generator_finalized``: only raster images may be published from the
-    content folder (an SVG or HTML file would run scripts on the site's own origin);
-    remember them for :func:`strip_static_metadata`."""
-    found = []
-    for sf in static_generator.staticfiles:
+    """``static_generator_finalized`` (after stories are filtered): a static file of the
+    content folder is published only if a published story or page uses it, so a story
+    image waits for its story; it must be a raster image (an SVG or HTML file would
+    run scripts on the site's own origin). Remembers them for
+    :func:`strip_static_metadata`."""
+    sources, urls = _used_by_published_content(static_generator.context)
+    kept, found = [], []
+    for sf in sorted(static_generator.staticfiles, key=lambda sf: sf.relative_source_path):
         src = Path(sf.source_path)
         if src.suffix.lower() not in images.STATIC_IMAGE_FORMATS:
             kinds = "、".join(sorted({s.lstrip(".") for s in images.STATIC_IMAGE_FORMATS}))
             raise SiteDataError(f"content/{sf.relative_source_path}：不能发布这种文件（只允许图片：{kinds}）")
+        if sf.relative_source_path not in sources and "/" + sf.url not in urls:
+            continue  # not used by anything published (yet)
+        kept.append(sf)
         found.append((str(src), sf.save_as))
+    static_generator.staticfiles = kept
+    static_generator.context["staticfiles"] = kept
     static_generator.settings[STATIC_KEY] = sorted(found)
 
 
