@@ -14,7 +14,7 @@ import pytest
 from browsing import serve, site_pages, visit_all
 from xsskit import XssProject, load_vectors
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,7 @@ def test_every_page_was_built(xss_site):
         assert f"/editions/2099/{key}/" in pages
 
 
+@pytest.mark.browser
 def test_no_script_runs_in_chromium(xss_site, chromium, safety_figures):
     project, out = xss_site
     pages = site_pages(out)
