@@ -51,7 +51,9 @@ class _Collect(logging.Handler):
         self.records: list[tuple[logging.LogRecord, BaseException | None]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        exc = record.exc_info[1] if record.exc_info else sys.exc_info()[1]
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None and record.levelno >= logging.ERROR:
+            exc = sys.exc_info()[1]  # logged from inside an except block
         self.records.append((record, exc))
 
 
