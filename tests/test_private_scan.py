@@ -266,6 +266,9 @@ def test_synthetic_site_has_no_private_value_and_no_embargoed_list(tmp_path, saf
         return project.build(as_of.isoformat(), out, GONGJIANG_ENGINE=honour_roll_engine)
 
     check_project(project.root, tmp_path / "out", honour_roll_engine, build, safety_figures, "synthetic")
+    # the eve of the honour roll searched for the name first published on it
+    eve = embargoed(load_project(project.root), honour_roll_engine, dt.date(2099, 6, 19))
+    assert eve["张三"].startswith(HONOUR_ONLY) and "/editions/2099/craftsmen/" in eve
 
     # the scan was not vacuous: photos and story images are published ...
     final = tmp_path / "out" / "2099-06-21"
