@@ -1,7 +1,8 @@
 """Real-browser checks of a built site: Playwright driving the system's Chromium.
 
 Nothing here downloads a browser: Chromium is Debian's (``/usr/bin/chromium``, or
-``GONGJIANG_CHROMIUM``), launched by the ``playwright`` package. axe-core comes
+``GONGJIANG_CHROMIUM``), launched by the ``playwright`` package (the ``chromium``
+fixture in tests/conftest.py; path and flags in tests/browsing.py). axe-core comes
 from npm (tests/package.json, installed by ``make test``). The site is served by
 :class:`SiteServer` (http.server in a thread) on 127.0.0.1 only.
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -22,26 +22,10 @@ from pathlib import Path
 from typing import Any
 
 TESTS = Path(__file__).resolve().parent
-CHROMIUM = Path(os.environ.get("GONGJIANG_CHROMIUM", "/usr/bin/chromium"))
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NODE_MODULES = TESTS / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = 15_000
-
-
-def launch(playwright) -> Any:
-    """Debian's Chromium, headless; no `playwright install` is needed or used."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
 
 
 # --------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browserkit import AXE_JS, CHROMIUM, PHONE, PageWatch, SiteServer, launch  # noqa: E402
+from browserkit import AXE_JS, PHONE, PageWatch, SiteServer  # noqa: E402
+from browsing import CHROMIUM, LAUNCH_ARGS  # noqa: E402
 from scratch import ScratchProject  # noqa: E402
 from sitecheck import VNU_JAR, java  # noqa: E402
 
@@ -34,7 +35,8 @@ def repo_root() -> Path:
 
 # --------------------------------------------------------------------------
 # tools the quality checks need: skipped with a notice on a developer's machine
-# that lacks them, a failure in CI (CI=true), where .ci/run installs them
+# that lacks them, a failure in CI (CI=true), where .ci/run installs them:
+# CI must never pass by skipping the browser tests
 
 
 def require(ok: bool, what: str, missing: str, how: str) -> None:
@@ -46,21 +48,40 @@ def require(ok: bool, what: str, missing: str, how: str) -> None:
     pytest.skip(f"{what}已跳过：{missing}（{how}）")
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    reasons: dict[str, int] = {}
-    for rep in terminalreporter.stats.get("skipped", []):
-        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
-        reason = reason.removeprefix("Skipped: ")
-        if reason.startswith(_NOTICE_PREFIXES):
-            reasons[reason] = reasons.get(reason, 0) + 1
-    if reasons:
-        terminalreporter.section("未运行的质量检查")
-        for reason, n in reasons.items():
-            terminalreporter.write_line(f"注意：{reason} —— {n} 项测试未运行", yellow=True, bold=True)
+def _playwright_installed() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# browser tests: @pytest.mark.browser
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser") is None:
+        return
+    require(CHROMIUM.is_file(), "浏览器测试", "未找到 Chromium",
+            f"{CHROMIUM}；Debian：apt-get install chromium fonts-noto-cjk")
+    require(_playwright_installed(), "浏览器测试", "未安装 playwright", "make venv 会安装测试依赖")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Debian Chromium driven by Playwright (no downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 # --------------------------------------------------------------------------
-# the sample site, built once per session
+# the sample site, built once per session, and a browser on it
 
 
 @pytest.fixture(scope="session")
@@ -84,27 +105,11 @@ def vnu() -> Path:
     return VNU_JAR
 
 
-# --------------------------------------------------------------------------
-# a real browser
-
-
 @pytest.fixture(scope="session")
-def browser():
-    require(
-        CHROMIUM.exists(),
-        "浏览器测试",
-        "未找到 Chromium",
-        f"{CHROMIUM}；Debian：apt-get install chromium fonts-noto-cjk",
-    )
+def browser(chromium):
+    """The session's Chromium, for the quality checks, which also need axe-core."""
     require(AXE_JS.is_file(), "浏览器测试", "未安装 axe-core", "make test 会运行 npm ci --prefix tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "浏览器测试", "未安装 playwright", "make venv")
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
+    return chromium
 
 
 @pytest.fixture(scope="session")
@@ -138,3 +143,33 @@ def tab(browser):
     watch = PageWatch().attach(page)
     yield Tab(page, watch)
     context.close()
+
+
+# --------------------------------------------------------------------------
+# figures the safety tests measured, printed at the end of the run
+
+_SAFETY_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def safety_figures():
+    """``safety_figures("...")`` records a line for the end-of-run summary."""
+    return _SAFETY_FIGURES.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SAFETY_FIGURES:
+        terminalreporter.section("safety figures")
+        for line in _SAFETY_FIGURES:
+            terminalreporter.write_line(line)
+    # quality checks that did not run here, one line each, so nobody misses them
+    reasons: dict[str, int] = {}
+    for rep in terminalreporter.stats.get("skipped", []):
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(_NOTICE_PREFIXES):
+            reasons[reason] = reasons.get(reason, 0) + 1
+    if reasons:
+        terminalreporter.section("未运行的质量检查")
+        for reason, n in reasons.items():
+            terminalreporter.write_line(f"注意：{reason} —— {n} 项测试未运行", yellow=True, bold=True)
