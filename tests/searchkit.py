@@ -26,6 +26,12 @@ MAGIC = b"pagefind_dcd"
 _VOLATILE = re.compile(r"^pagefind/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
 
 
+def is_pagefind_file(name: str) -> bool:
+    """Anything in the search bundle: Pagefind's scripts, styles and WebAssembly, and
+    the index (compressed: read it with :func:`fragments` or :func:`decoded_text`)."""
+    return name.startswith("pagefind/")
+
+
 def is_volatile(name: str) -> bool:
     """A Pagefind file whose bytes (not content) differ between identical builds."""
     return bool(_VOLATILE.match(name))

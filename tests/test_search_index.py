@@ -199,7 +199,7 @@ def test_pagefind_failure_fails_the_build_and_keeps_the_old_site(scratch_site, t
     out = tmp_path / "output"
     root = str(scratch_site.root)
     assert cli.main(["--root", root, "build", "--output", str(out), "--as-of", "2099-12-31"]) == 0
-    assert "站内搜索索引：5 个页面（工匠 5 人及其故事）" in capsys.readouterr().out
+    assert "公开人物 5 人，已公布名单 5 份，站内搜索收录 5 个页面。" in capsys.readouterr().out
     before = files(out)
     conf.write_text(conf.read_text("utf-8") + f"\nGONGJIANG_PAGEFIND = {str(failing)!r}\n", "utf-8")
     assert cli.main(["--root", root, "build", "--output", str(out), "--as-of", "2099-12-31"]) == 1
