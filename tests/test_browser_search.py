@@ -141,3 +141,18 @@ def test_filter_by_occupation_alone(tab, site_server):
     names = set(people(search_results(page)))
     assert names == {"常振", "刘春国", "黄平兴", "汤成立", "卢丽"}  # 2016: 3 nominees; 2026: 2
     assert tab.watch.take() == []
+
+
+def test_search_page_box_is_focused_and_searches_in_place(tab, site_server):
+    page = tab.page
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    open_page(page, site_server.url("/search/"))
+    assert page.evaluate("document.activeElement.classList.contains('pagefind-ui__search-input')")
+    # no javascript: URL on the page (Pagefind's form had action="javascript:void(0);")
+    assert page.locator("#search form").get_attribute("action") == "/search/"
+    page.keyboard.type("焊工")
+    page.keyboard.press("Enter")
+    assert set(people(search_results(page))) == WELDERS
+    assert navigations == [site_server.url("/search/")]  # Enter did not submit the form
+    assert tab.watch.take() == []
