@@ -33,7 +33,7 @@
     resetStyles: false,
     pageSize: 10,
     excerptLength: 40,
-    autofocus: !query,
+    autofocus: false, // focused below: Pagefind's autofocus attribute makes Chromium log a note
     processResult: processResult,
     translations: {
       placeholder: "输入姓名、拼音、工种或工作单位",
@@ -55,5 +55,13 @@
     input.setAttribute("aria-labelledby", "search-title");
     input.setAttribute("aria-describedby", "search-help");
   }
-  if (query) ui.triggerSearch(query);
+  // Pagefind's form has action="javascript:void(0);" (it handles submit itself): no
+  // javascript: URL on our pages (the DOM audit of tests/test_xss_browser.py)
+  var form = document.querySelector("#search form.pagefind-ui__form");
+  if (form) form.setAttribute("action", window.location.pathname);
+  if (query) {
+    ui.triggerSearch(query);
+  } else if (input) {
+    input.focus();
+  }
 })();
