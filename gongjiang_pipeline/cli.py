@@ -83,6 +83,8 @@ def cmd_build(args) -> int:
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
     if stats:
         print(stats)
+        for warning in getattr(stats, "warnings", ()):
+            print(f"警告：{warning}", file=sys.stderr)
     return 0
 
 

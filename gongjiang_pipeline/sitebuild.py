@@ -54,12 +54,14 @@ def pelican_settings(root: Path, output: Path, as_of: dt.date, override: Mapping
     return read_settings(str(conf), override=values)
 
 
-def build_site(root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None) -> None:
+def build_site(root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None):
     """Build the site of the project at ``root`` into ``output``, public as of ``as_of``.
 
-    Raises DataError for bad data, SiteBuildError when Pelican logged any warning or
-    error, and lets template errors propagate. ``override`` replaces Pelican settings
-    (tests use it, e.g. for GONGJIANG_ENGINE).
+    Raises DataError for bad data (photos included), SiteBuildError when Pelican
+    logged any warning or error, and lets template errors propagate. ``override``
+    replaces Pelican settings (tests use it, e.g. for GONGJIANG_ENGINE). Returns the
+    media statistics (:class:`gongjiang_pipeline.media.stats.MediaStats`: images
+    processed, cards drawn, Chinese warnings such as a missing CJK font).
     """
     from pelican import Pelican
 
@@ -82,3 +84,4 @@ def build_site(root: Path, output: Path, as_of: dt.date, *, override: Mapping[st
             if r.exc_info and r.exc_info[1] is not None:
                 lines.append(f"  原因：{r.exc_info[1]!r}")
         raise SiteBuildError("网站生成时出现问题，未生成网站：\n" + "\n".join(lines))
+    return pelican.settings.get("GONGJIANG_MEDIA_STATS")
