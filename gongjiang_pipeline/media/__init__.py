@@ -16,3 +16,9 @@ One module per concern:
 The Pelican adapter (``plugins/gongjiang_site/media.py``) decides which pages
 exist and copies the files into the site.
 """
+
+from ..errors import GongjiangError
+
+
+class MediaError(GongjiangError):
+    """An image could not be made for a reason other than its data (disk, cache, a worker that died)."""

@@ -17,12 +17,13 @@ from typing import Iterable
 
 from PIL import Image, ImageDraw
 
+from . import MediaError
 from .cache import MediaCache, content_key
 from .fonts import FontChoice, FontRef, missing
 from .parallel import run_all
 from .portraits import Portrait
 
-VERSION = "card-1"
+VERSION = "card-2"
 KIND = "cards"
 SIZE = (1200, 630)
 FORMAT = "png"  # flat colours and text stay crisp; the portrait is small enough
@@ -59,6 +60,7 @@ class CardText:
     badges: tuple[str, ...] = ()  # red pills (awards)
     footer: str = ""  # edition
     sample: bool = False  # a grey 示例 pill beside the kicker
+    kind: str = "person"  # "person": portrait (or a placeholder) on the left; "list": text only
 
     def text(self) -> str:
         return "".join((self.kicker, self.title, *self.lines, *self.badges, self.footer, "示例" if self.sample else ""))
@@ -96,6 +98,7 @@ def list_card(ev, lv, site_name: str) -> CardText:
         lines=(ev.name, f"共 {len(lv.people)} 人 · {d.year}年{d.month}月{d.day}日公布"),
         footer="北京市总工会“北京大工匠”选树工作",
         sample=ev.sample,
+        kind="list",
     )
 
 
@@ -136,15 +139,19 @@ def _kicker(draw, card: CardText, fonts: FontChoice, x: int, y: int) -> None:
 
 
 def render_card(card: CardText, fonts: FontChoice, portrait: Image.Image | None = None) -> bytes:
-    """The card as PNG bytes. ``portrait`` (3:4, any size) makes it a craftsman card."""
+    """The card as PNG bytes; on a person's card, ``portrait`` (3:4, any size) or a placeholder."""
     im = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(im)
     draw.rectangle((0, SIZE[1] - 18, SIZE[0], SIZE[1]), fill=RED)
-    if portrait is not None:
+    if card.kind == "person":
         x0, y0, x1, y1 = PORTRAIT_BOX
         draw.rectangle((x0 - 6, y0 - 6, x1 + 6, y1 + 6), fill=WHITE)
-        pic = portrait.convert("RGB").resize((x1 - x0, y1 - y0), Image.Resampling.LANCZOS)
-        im.paste(pic, (x0, y0))
+        if portrait is not None:
+            pic = portrait.convert("RGB").resize((x1 - x0, y1 - y0), Image.Resampling.LANCZOS)
+            im.paste(pic, (x0, y0))
+        else:  # no photo: the first character of the name, large, on red
+            draw.rectangle((x0, y0, x1, y1), fill=RED)
+            draw.text(((x0 + x1) / 2, (y0 + y1) / 2), card.title[:1], font=fonts.bold.load(220), fill=WHITE, anchor="mm")
         left, width = TEXT_LEFT, RIGHT - TEXT_LEFT
         _kicker(draw, card, fonts, left, 62)
         font, text = _fit(fonts.bold, card.title, 112, width, 40)
@@ -264,7 +271,7 @@ def prepare_cards(requests: Iterable[CardRequest], fonts: FontChoice, cache: Med
     results, batch.workers = run_all(_work, [todo[k][0] for k in keys], workers)
     for key, res in zip(keys, results):
         if isinstance(res, BaseException):
-            raise RuntimeError(f"分享图片生成失败：{type(res).__name__}: {res}") from res
+            raise MediaError(f"分享图片生成失败（{todo[key][1][0]}）：{type(res).__name__}: {res}") from res
         batch.rendered += 1
         batch.decoded += res.get("decoded", 0)
         for page in todo[key][1]:
