@@ -159,7 +159,24 @@ def test_output_widths_never_upscale():
     assert output_widths(3000, (240, 480, 960)) == (240, 480, 960)
 
 
-def test_large_jpeg_is_drafted_and_resized_to_every_width():
+@pytest.mark.parametrize("mode,fmt", [("CMYK", "JPEG"), ("L", "JPEG"), ("P", "PNG"), ("LA", "PNG"), ("RGBA", "WEBP")])
+def test_other_colour_modes_become_rgb_with_their_colours(mode, fmt):
+    src = figure()
+    files, _ = render(encode(src.convert(mode), fmt), PortraitSpec())
+    for name, out in files.items():
+        im = Image.open(io.BytesIO(out))
+        assert im.mode == "RGB" and metadata_problems(out) == [], name
+    out = read_bytes_image(files["600.jpg"])
+    assert mean_difference(out, src.convert(mode).convert("RGB")) < 6
+
+
+def read_bytes_image(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        return im.copy()
+
+
+def test_large_jpeg_is_resized_to_every_width():
     data = encode(figure((2400, 3600)), "JPEG", quality=90)
     files, meta = render(data, PortraitSpec())
     assert meta["crop"] == [2400, 3200]
