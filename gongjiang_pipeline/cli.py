@@ -92,6 +92,8 @@ def cmd_build(args) -> int:
         summary = build_site(args.root.resolve(), tmp, as_of)
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
     print(summary)
+    for warning in summary.warnings:
+        print(f"警告：{warning}", file=sys.stderr)
     return 0
 
 

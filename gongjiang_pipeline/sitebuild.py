@@ -34,12 +34,18 @@ class BuildSummary:
     policy_pages: int
     people: int
     lists: int
+    media: Any = None  # gongjiang_pipeline.media.stats.MediaStats, when the plugin ran
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(getattr(self.media, "warnings", ()))
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"共 {self.files} 个文件：网页 {self.pages} 个（工匠故事 {self.stories} 篇、政策页面 "
             f"{self.policy_pages} 个），公开人物 {self.people} 人，已公布名单 {self.lists} 份。"
         )
+        return text + (f"\n{self.media}" if self.media is not None else "")
 
 
 class _Collect(logging.Handler):
@@ -162,6 +168,8 @@ def build_site(
     output (its English "Done: Processed ..." line) is silenced; the returned summary
     is for the caller to print. ``override`` replaces Pelican settings (tests use it,
     e.g. for GONGJIANG_ENGINE).
+    The summary carries the media statistics (images processed, cards drawn, and
+    Chinese warnings such as a missing CJK font) in ``summary.media``.
     """
     from pelican import Pelican
     from pelican.log import console
@@ -193,7 +201,7 @@ def build_site(
     if handler.records:
         lines = [_describe(r, e) for r, e in handler.records]
         raise SiteBuildError("网站生成时出现问题，未生成网站：\n" + "\n".join(lines))
-    return _summary(Path(settings["OUTPUT_PATH"]), settings)
+    return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings)
 
 
 def _summary(output: Path, settings: Mapping[str, Any]) -> BuildSummary:
@@ -207,4 +215,5 @@ def _summary(output: Path, settings: Mapping[str, Any]) -> BuildSummary:
         policy_pages=counts.get("pages", 0),
         people=len(model.people) if model is not None else 0,
         lists=sum(len(ev.lists) for ev in model.editions) if model is not None else 0,
+        media=settings.get("GONGJIANG_MEDIA_STATS"),
     )
