@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("old", help="旧版本：git 版本号（如 HEAD~1）或 JSON 文件")
     d.add_argument("new", help="新版本：git 版本号、JSON 文件，或 . 表示当前工作区")
     d.add_argument("--edition", default=None, help="只比较该届次")
+    st = sub.add_parser("status", help="各届次当前阶段、已公布名单、下一步和还缺少的数据")
+    st.add_argument("--as-of", type=_date, default=None, help="按该日期（YYYY-MM-DD）查看，默认今天")
+    st.add_argument("--edition", default=None, help="只看该届次")
     sub.add_parser("schema", help="重新生成 schemas/ 下的 JSON Schema")
     return p
 
@@ -162,6 +165,17 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from .engine import run
+    from .status import project_status
+
+    project = _load(args.root)
+    eids = [_edition(project, args.edition).edition.id] if args.edition else list(project.editions)
+    results = {eid: run(project.editions[eid]) for eid in eids}
+    print(project_status(project, results, args.as_of or dt.date.today(), eids))
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .schemas import write_all
 
@@ -177,6 +191,7 @@ COMMANDS = {
     "explain": cmd_explain,
     "diff": cmd_diff,
     "schema": cmd_schema,
+    "status": cmd_status,
 }
 
 
