@@ -8,7 +8,7 @@ OUTPUT ?= output
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve results golden
+.PHONY: html check test venv clean serve results golden status new-candidate new-story
 
 venv: $(STAMP)
 
@@ -38,6 +38,18 @@ serve:
 ## results: print an edition's results as JSON (EDITION=2016)
 results: $(STAMP)
 	$(PY) -m gongjiang_pipeline results $(or $(EDITION),2016)
+
+## status: each edition's stage, public lists, next step and missing data (AS_OF=YYYY-MM-DD)
+status: $(STAMP)
+	$(PY) -m gongjiang_pipeline status $(if $(AS_OF),--as-of $(AS_OF),)
+
+## new-candidate: write the next candidate file (asks on a terminal; EDITION=, NAME=, OCCUPATION= preset values)
+new-candidate: $(STAMP)
+	$(PY) -m gongjiang_pipeline new-candidate $(if $(EDITION),--edition '$(EDITION)',) $(if $(NAME),--name '$(NAME)',) $(if $(OCCUPATION),--occupation '$(OCCUPATION)',)
+
+## new-story: write content/stories/<slug>.md for a candidate (ID=2016-003, optional SLUG=)
+new-story: $(STAMP)
+	$(PY) -m gongjiang_pipeline new-story $(ID) $(if $(SLUG),--slug '$(SLUG)',)
 
 ## golden: regenerate the golden-site snapshot (tests/golden/) after an intended change; review the diff
 golden: $(STAMP)

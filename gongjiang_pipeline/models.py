@@ -43,6 +43,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 def _date(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v
+    if v is None:
+        raise PydanticCustomError("gj_blank", "不能为空")
     if isinstance(v, str) and _DATE.match(v):
         try:
             return dt.date.fromisoformat(str(v))
