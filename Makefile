@@ -5,17 +5,18 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 AS_OF  ?=
 OUTPUT ?= output
+PUBLISH_TARGET ?=
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve results golden status new-candidate new-story
+.PHONY: html check test venv clean serve results golden status new-candidate new-story publish
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -50,6 +51,10 @@ new-candidate: $(STAMP)
 ## new-story: write content/stories/<slug>.md for a candidate (ID=2016-003, optional SLUG=)
 new-story: $(STAMP)
 	$(PY) -m gongjiang_pipeline new-story $(ID) $(if $(SLUG),--slug '$(SLUG)',)
+
+## publish: build, then sync $(OUTPUT)/ to PUBLISH_TARGET (dir:/path, rsync:host:/path or s3://bucket/prefix), changed files only
+publish: html
+	$(PY) -m gongjiang_pipeline publish --source $(OUTPUT) $(if $(PUBLISH_TARGET),--target '$(PUBLISH_TARGET)',)
 
 ## golden: regenerate the golden-site snapshot (tests/golden/) after an intended change; review the diff
 golden: $(STAMP)

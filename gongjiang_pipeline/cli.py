@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     ns.add_argument("--slug", help="文件名（也是网址），默认按姓名拼音，例如 he-xingyong")
     ns.add_argument("--title", help="标题（默认留待填写）")
     ns.add_argument("--date", type=_date, default=None, help="发布日期 YYYY-MM-DD，默认今天")
+    pb = sub.add_parser("publish", help="把生成好的网站同步到发布目标（只传输有变化的文件）")
+    pb.add_argument("--target", default=None, help="发布目标：dir:<目录>、rsync:<主机>:<路径> 或 s3://<存储桶>/<前缀>（默认取环境变量 PUBLISH_TARGET）")
+    pb.add_argument("--source", type=Path, default=Path("output"), help="生成好的网站目录（默认 output）")
+    pb.add_argument("--dry-run", action="store_true", help="试运行：只列出会做的修改")
     sub.add_parser("schema", help="重新生成 schemas/ 下的 JSON Schema")
     return p
 
@@ -224,6 +228,17 @@ def cmd_new_story(args) -> int:
     return 0
 
 
+def cmd_publish(args) -> int:
+    import os
+
+    from .publish import parse_target, publish
+
+    target = parse_target(args.target or os.environ.get("PUBLISH_TARGET"))
+    source = args.source if args.source.is_absolute() else args.root / args.source
+    print("\n".join(publish(target, source, dry_run=args.dry_run, project=args.root)))
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .schemas import write_all
 
@@ -242,6 +257,7 @@ COMMANDS = {
     "status": cmd_status,
     "new-candidate": cmd_new_candidate,
     "new-story": cmd_new_story,
+    "publish": cmd_publish,
 }
 
 
