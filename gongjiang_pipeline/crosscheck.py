@@ -67,12 +67,15 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
             problems.extend(check_candidate(x, editions[c.edition].record))
         problems.extend(check_photo(x, data_dir))
 
+    # candidates whose own file has errors: their file's problems are reported,
+    # references to them elsewhere are not (one typo, one message)
+    broken = {p.stem for p in data_dir.glob("candidates/*/*.yaml")} - set(candidates)
     for x in loaded:
         if x.kind in ("edition", "candidate"):
             continue
         problems.extend(_edition_ref(x, editions))
         if x.record.edition in editions:
-            problems.extend(check_result(x, editions[x.record.edition].record, candidates))
+            problems.extend(check_result(x, editions[x.record.edition].record, candidates, broken))
     return problems
 
 
@@ -212,10 +215,12 @@ def check_photo(x, data_dir: Path) -> Iterator[Problem]:
         yield _at(x, loc, f"找不到照片文件 data/{photo}")
 
 
-def check_result(x, e: Edition, candidates: dict) -> Iterator[Problem]:
+def check_result(x, e: Edition, candidates: dict, broken: set[str] = frozenset()) -> Iterator[Problem]:
     rec = x.record
 
     def cand(loc, cid, *, occupation=None):
+        if cid in broken:
+            return None
         if cid not in candidates:
             return _at(x, loc, _unknown("候选人编号", cid, candidates))
         c = candidates[cid].record
