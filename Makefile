@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 AS_OF  ?=
 OUTPUT ?= output
 PUBLISH_TARGET ?=
+PORT   ?= 8000
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve results golden status new-candidate new-story publish
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story publish
 
 venv: $(STAMP)
 
@@ -32,9 +33,13 @@ html: check
 test: $(STAMP)
 	$(PY) -m pytest
 
-## serve: serve the built site on http://127.0.0.1:8000
-serve:
-	$(PY) -m http.server --bind 127.0.0.1 --directory $(OUTPUT) 8000
+## serve: serve the built site on http://127.0.0.1:$(PORT)/ (run make html first)
+serve: $(STAMP)
+	$(PY) -m gongjiang_pipeline serve --output $(OUTPUT) --port $(PORT)
+
+## devserver: build, serve on http://127.0.0.1:$(PORT)/, rebuild and reload the browser on changes under content/, data/, theme/ (AS_OF=YYYY-MM-DD)
+devserver: $(STAMP)
+	$(PY) -m gongjiang_pipeline devserver --output $(OUTPUT) --port $(PORT) $(if $(AS_OF),--as-of $(AS_OF),)
 
 ## results: print an edition's results as JSON (EDITION=2016)
 results: $(STAMP)

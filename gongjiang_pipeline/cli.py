@@ -59,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     pb.add_argument("--target", default=None, help="发布目标：dir:<目录>、rsync:<主机>:<路径> 或 s3://<存储桶>/<前缀>（默认取环境变量 PUBLISH_TARGET）")
     pb.add_argument("--source", type=Path, default=Path("output"), help="生成好的网站目录（默认 output）")
     pb.add_argument("--dry-run", action="store_true", help="试运行：只列出会做的修改")
+    sv = sub.add_parser("serve", help="在 http://127.0.0.1:<端口>/ 提供已生成的网站")
+    sv.add_argument("--output", type=Path, default=Path("output"), help="网站目录（默认 output）")
+    sv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    dv = sub.add_parser("devserver", help="本地预览：生成网站并在修改 content/、data/、theme/ 后自动重新生成、刷新浏览器")
+    dv.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output）")
+    dv.add_argument("--as-of", type=_date, default=None, help="按该日期（YYYY-MM-DD）生成，默认今天")
+    dv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     sub.add_parser("schema", help="重新生成 schemas/ 下的 JSON Schema")
     return p
 
@@ -239,6 +246,23 @@ def cmd_publish(args) -> int:
     return 0
 
 
+HOST = "127.0.0.1"  # preview servers listen on the loopback interface only
+
+
+def cmd_serve(args) -> int:
+    from .devserver import serve
+
+    serve(args.output if args.output.is_absolute() else args.root / args.output, HOST, args.port)
+    return 0
+
+
+def cmd_devserver(args) -> int:
+    from .devserver import DevServer
+
+    DevServer(args.root, args.output, args.as_of).run(HOST, args.port)
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .schemas import write_all
 
@@ -258,6 +282,8 @@ COMMANDS = {
     "new-candidate": cmd_new_candidate,
     "new-story": cmd_new_story,
     "publish": cmd_publish,
+    "serve": cmd_serve,
+    "devserver": cmd_devserver,
 }
 
 
