@@ -200,8 +200,8 @@ class DevServer:
             return False
         self.builds += 1
         self.generation.bump()
-        as_of = self.as_of.isoformat() if self.as_of else "今天"
-        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（按 {as_of} 的公开范围），浏览器将自动刷新。")
+        as_of = f"按 {self.as_of.isoformat()} 的公开范围" if self.as_of else "按今天的公开范围"
+        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of}），浏览器将自动刷新。")
         problems = check_stories(self.root)
         if problems:
             self.say("提示：以下内容在提交前还需要处理（make check 会报错）：")

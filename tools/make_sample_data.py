@@ -1441,6 +1441,17 @@ def render(out_root: Path) -> dict[str, bytes]:
 
 
 MANAGED = ["data/editions", "data/candidates", "data/results", "data/photos"]
+SAMPLE_EDITIONS = ("2016", "2026")
+
+
+def sample_owned(rel: str) -> bool:
+    """Whether ``rel`` (under MANAGED) belongs to a sample edition; real editions' files are left alone."""
+    parts = rel.split("/")
+    if parts[1] == "editions":
+        return parts[2].rsplit(".", 1)[0] in SAMPLE_EDITIONS
+    if parts[1] in ("candidates", "results"):
+        return parts[2] in SAMPLE_EDITIONS
+    return parts[2].split("-", 1)[0] in SAMPLE_EDITIONS  # photos/<edition>-<nnn>.jpg
 
 
 def main(argv=None) -> int:
@@ -1454,7 +1465,9 @@ def main(argv=None) -> int:
     for d in MANAGED:
         for pth in (root / d).rglob("*"):
             if pth.is_file() and pth.name != ".gitkeep":
-                existing[pth.relative_to(root).as_posix()] = pth.read_bytes()
+                rel = pth.relative_to(root).as_posix()
+                if sample_owned(rel):
+                    existing[rel] = pth.read_bytes()
     existing_doc = root / "docs/sample-data.md"
     if existing_doc.exists():
         existing["docs/sample-data.md"] = existing_doc.read_bytes()
