@@ -97,9 +97,9 @@ class Asker:
             return None
         return line.strip()
 
-    def text(self, label: str, check: Callable[[str], str | None] | None = None) -> str | None:
+    def text(self, label: str, check: Callable[[str], str | None] | None = None, *, hint: str = "直接回车则留空") -> str | None:
         while True:
-            answer = self._line(f"{label}（直接回车则留空，稍后在文件中填写）：")
+            answer = self._line(f"{label}（{hint}）：")
             if not answer:
                 return None
             problem = check(answer) if check else None
@@ -107,7 +107,7 @@ class Asker:
                 return answer
             self.stdout.write(f"输入无效：{problem}，请重新输入。\n")
 
-    def choice(self, label: str, options: list[tuple[str, str]]) -> str | None:
+    def choice(self, label: str, options: list[tuple[str, str]], *, blank: str = "留空") -> str | None:
         self.stdout.write(f"{label}：\n")
         for i, (value, name) in enumerate(options, 1):
             shown = value if value == name else f"{value}（{name}）"
@@ -117,7 +117,7 @@ class Asker:
         def check(answer: str) -> str | None:
             return None if answer in values or (answer.isdigit() and 1 <= int(answer) <= len(options)) else "请输入序号或列出的编号"
 
-        answer = self.text(f"请选择{label}（序号或编号）", check)
+        answer = self.text(f"请选择{label}", check, hint=f"输入序号或编号；直接回车则{blank}")
         if answer is None:
             return None
         return options[int(answer) - 1][0] if answer.isdigit() and answer not in values else answer
@@ -372,7 +372,7 @@ def new_candidate(
         default = newest_edition(k.editions)
         if ask is not None:
             options = [(eid, k.editions[eid].name) for eid in sorted(k.editions, reverse=True)]
-            edition = ask.choice(f"届次（直接回车为 {default}）", options) or default
+            edition = ask.choice("届次", options, blank=f"使用 {default}") or default
         else:
             edition = default
             out.write(f"未指定 --edition，使用最新的届次 {edition}（{k.editions[edition].name}）。\n")
