@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="检查全部数据文件")
     b = sub.add_parser("build", help="检查数据并生成网站")
     b.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output）")
-    b.add_argument("--as-of", type=_date, default=None, help="按该日期（YYYY-MM-DD）生成网站，默认今天")
+    b.add_argument("--as-of", type=_date, default=None, help="按该日期（YYYY-MM-DD）生成网站，默认北京时间今天")
     r = sub.add_parser("results", help="以 JSON 输出某届评选结果")
     r.add_argument("edition", help="届次编号，例如 2016")
     e = sub.add_parser("explain", help="逐阶段说明某位候选人的评选结果")
@@ -68,6 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     dv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     sub.add_parser("schema", help="重新生成 schemas/ 下的 JSON Schema")
     return p
+
+
+SITE_TIMEZONE = "Asia/Shanghai"
+
+
+def today() -> dt.date:
+    """Today in Beijing, whatever the machine's time zone (the default build date)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(SITE_TIMEZONE)).date()
 
 
 def _date(text: str) -> dt.date:
@@ -114,13 +124,12 @@ def cmd_build(args) -> int:
     from .atomic import atomic_directory
     from .sitebuild import build_site
 
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or today()
     output = args.output if args.output.is_absolute() else args.root / args.output
     with atomic_directory(output.resolve()) as tmp:
-        stats = build_site(args.root.resolve(), tmp, as_of)
+        summary = build_site(args.root.resolve(), tmp, as_of)
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
-    if stats:
-        print(stats)
+    print(summary)
     return 0
 
 

@@ -3,6 +3,8 @@
 Only the public fields of :class:`~gongjiang_pipeline.sitemodel.Person` are written.
 Rows are in 姓氏笔画 order, the order of the published notice. Output is
 deterministic: fixed field order, sorted keys, ``\\n`` line ends, no timestamps.
+CSV cells that a spreadsheet would read as a formula get a leading apostrophe
+(:func:`csv_cell`); JSON keeps the values as they are.
 """
 
 from __future__ import annotations
@@ -59,12 +61,23 @@ def list_json(ev: EditionView, lv: ListView, person_url: Callable[[Person], str]
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+# a cell starting with one of these is a formula (or DDE command) in Excel, LibreOffice
+# and Google Sheets; tab and carriage return are listed by OWASP's CSV injection advice
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell that a spreadsheet shows as text, never evaluates: values starting
+    with ``= + - @``, tab or carriage return get a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def list_csv(lv: ListView, person_url: Callable[[Person], str]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(FIELDS), lineterminator="\n")
     w.writeheader()
     for p in lv.people:
-        w.writerow(row(p, person_url(p)))
+        w.writerow({k: csv_cell(v) for k, v in row(p, person_url(p)).items()})
     # UTF-8 with BOM so that spreadsheet programs open Chinese text correctly
     return "\ufeff" + buf.getvalue()
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import sys
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -20,13 +24,107 @@ class SiteBuildError(GongjiangError):
     """Pelican reported warnings or errors; the site was not built."""
 
 
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build wrote, for the CLI's closing line."""
+
+    files: int
+    pages: int  # HTML files
+    stories: int
+    policy_pages: int
+    people: int
+    lists: int
+
+    def __str__(self) -> str:
+        return (
+            f"共 {self.files} 个文件：网页 {self.pages} 个（工匠故事 {self.stories} 篇、政策页面 "
+            f"{self.policy_pages} 个），公开人物 {self.people} 人，已公布名单 {self.lists} 份。"
+        )
+
+
 class _Collect(logging.Handler):
+    """Collects every warning and error; keeps the exception being handled, since
+    Pelican logs a file it could not read without its exception (``exc_info=False``)."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
+        self.records: list[tuple[logging.LogRecord, BaseException | None]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None and record.levelno >= logging.ERROR:
+            exc = sys.exc_info()[1]  # logged from inside an except block
+        self.records.append((record, exc))
+
+
+# Pelican's messages (format strings) in Chinese; the arguments are file names or URLs
+_PELICAN_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^Could not process %s"), "无法处理内容文件 content/{0}"),
+    (re.compile(r"^Skipping %s: could not find information about '%s'"), "内容文件 {0} 缺少元数据「{1}」，未能读取"),
+    (re.compile(r"^Unable to find '%s', skipping url replacement"), "站内链接指向不存在的文件：{0}"),
+    (re.compile(r"^Empty alt attribute for image %s in %s"), "{1}：图片 {0} 没有替代文字（alt）"),
+    (re.compile(r"^\{filename\} used for linking to static content %s in %s"), "{1}：链接静态文件 {0} 应写 {{static}}"),
+)
+
+
+def _describe(record: logging.LogRecord, exc: BaseException | None) -> str:
+    text = None
+    for pattern, chinese in _PELICAN_MESSAGES:
+        if isinstance(record.msg, str) and pattern.match(record.msg):
+            args = record.args if isinstance(record.args, tuple) else ()
+            try:
+                text = chinese.format(*args)
+            except IndexError:
+                text = None
+            break
+    level = "错误" if record.levelno >= logging.ERROR else "警告"
+    line = f"{level}：{text or record.getMessage()}"
+    if exc is not None:
+        reason = str(exc) if isinstance(exc, GongjiangError) else f"{type(exc).__name__}: {exc}"
+        line += f"\n  原因：{reason}"
+    return line
+
+
+def _template_error(exc: BaseException, root: Path) -> SiteBuildError | None:
+    """A Chinese message for an exception raised while rendering a template, naming
+    the template file and line; None if the exception did not come from a template."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    where = None
+    if isinstance(exc, TemplateSyntaxError):
+        where = (exc.filename or exc.name or "?", exc.lineno)
+    else:
+        # Jinja rewrites tracebacks so that template frames carry the template's file and line
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml")):
+                where = (frame.filename, frame.lineno)
+                break
+    if where is None and not isinstance(exc, TemplateError):
+        return None
+    kind = {
+        "TemplateSyntaxError": "模板语法错误",
+        "UndefinedError": "模板使用了未定义的变量",
+        "TemplateNotFound": "找不到模板",
+        "TemplatesNotFound": "找不到模板",
+    }.get(type(exc).__name__, f"模板运行出错（{type(exc).__name__}）")
+    place = ""
+    if where:
+        path = Path(where[0])
+        if path.is_absolute() and path.resolve().is_relative_to(root.resolve()):
+            path = path.resolve().relative_to(root.resolve())
+        place = f"{path.as_posix()}:{where[1]}: "
+    return SiteBuildError(f"模板错误：{place}{kind}：{exc}")
+
+
+def _reset_pelican_log_dedup() -> None:
+    """Pelican's log filter drops a warning it has seen before in this process; reset
+    it so that every build reports (and fails on) its own warnings."""
+    try:
+        from pelican.log import LimitFilter
+    except ImportError:  # pragma: no cover - Pelican without its log module
+        return
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
 
 def _check_output(root: Path, output: Path) -> None:
@@ -54,31 +152,59 @@ def pelican_settings(root: Path, output: Path, as_of: dt.date, override: Mapping
     return read_settings(str(conf), override=values)
 
 
-def build_site(root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None) -> None:
+def build_site(
+    root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None
+) -> BuildSummary:
     """Build the site of the project at ``root`` into ``output``, public as of ``as_of``.
 
     Raises DataError for bad data, SiteBuildError when Pelican logged any warning or
-    error, and lets template errors propagate. ``override`` replaces Pelican settings
-    (tests use it, e.g. for GONGJIANG_ENGINE).
+    error or a template failed (``模板错误：<file>:<line>: ...``). Pelican's own console
+    output (its English "Done: Processed ..." line) is silenced; the returned summary
+    is for the caller to print. ``override`` replaces Pelican settings (tests use it,
+    e.g. for GONGJIANG_ENGINE).
     """
     from pelican import Pelican
+    from pelican.log import console
 
     root, output = Path(root), Path(output)
     _check_output(root, output)
+    _reset_pelican_log_dedup()
     handler = _Collect()
     loggers = [logging.getLogger(name) for name in ("pelican", "gongjiang_site", "gongjiang_pipeline", "py.warnings")]
     for lg in loggers:
         lg.addHandler(handler)
+    was_quiet, console.quiet = console.quiet, True
     try:
         settings = pelican_settings(root, output, as_of, override)
         pelican = Pelican(settings)
-        pelican.run()
+        try:
+            pelican.run()
+        except GongjiangError:
+            raise
+        except Exception as exc:
+            error = _template_error(exc, root)
+            if error is None:
+                raise
+            raise error from exc
     finally:
+        console.quiet = was_quiet
         for lg in loggers:
             lg.removeHandler(handler)
     if handler.records:
-        lines = [f"{r.levelname}: {r.getMessage()}" for r in handler.records]
-        for r in handler.records:
-            if r.exc_info and r.exc_info[1] is not None:
-                lines.append(f"  原因：{r.exc_info[1]!r}")
+        lines = [_describe(r, e) for r, e in handler.records]
         raise SiteBuildError("网站生成时出现问题，未生成网站：\n" + "\n".join(lines))
+    return _summary(Path(settings["OUTPUT_PATH"]), settings)
+
+
+def _summary(output: Path, settings: Mapping[str, Any]) -> BuildSummary:
+    files = [p for p in output.rglob("*") if p.is_file()]
+    model = settings.get("GONGJIANG_MODEL")
+    counts = settings.get("GONGJIANG_CONTENT_COUNTS", {})  # set by the plugin's generator
+    return BuildSummary(
+        files=len(files),
+        pages=sum(1 for p in files if p.suffix == ".html"),
+        stories=counts.get("stories", 0),
+        policy_pages=counts.get("pages", 0),
+        people=len(model.people) if model is not None else 0,
+        lists=sum(len(ev.lists) for ev in model.editions) if model is not None else 0,
+    )

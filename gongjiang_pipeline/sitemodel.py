@@ -5,6 +5,8 @@ date and returns a :class:`SiteModel`: visible lists in 姓氏笔画 order, the 
 people with their slugs, browse groups, statistics. Only public fields are copied
 into the model (never ``private``, ``education``, ``skill_grade``, ``work_years``,
 ``recommendation`` or ``birth_year``), so templates cannot leak what they never get.
+Every free-text field passes :func:`~gongjiang_pipeline.sanitize.plain_text` on the
+way in (the edition record via ``clean_record``), so no markup reaches a template.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .models import Candidate, Edition
 from .naming import assign_slugs
 from .outcome import EditionResult
 from .publication import Publication, publish
+from .sanitize import clean_record, plain_text
 from .stats import ListStats, list_stats
 from .strokes import StrokeDataError, sort_by_strokes
 
@@ -142,8 +145,8 @@ def _refs(items) -> dict[str, Ref]:
     return {n.id: Ref(n.id, n.name) for n in items}
 
 
-def _person(ed: EditionData, c: Candidate, slug: str, since: dt.date, honours: tuple[Honour, ...]) -> Person:
-    e = ed.edition
+def _person(e: Edition, c: Candidate, slug: str, since: dt.date, honours: tuple[Honour, ...]) -> Person:
+    """``e`` is the cleaned edition record; ``c`` the candidate as loaded."""
     occ, dis, sec = _refs(e.occupations), _refs(e.districts), _refs(e.sectors)
     for what, table, key in (("工种", occ, c.occupation), ("区", dis, c.district), ("行业领域", sec, c.sector)):
         if key not in table:
@@ -151,16 +154,16 @@ def _person(ed: EditionData, c: Candidate, slug: str, since: dt.date, honours: t
     return Person(
         id=c.id,
         slug=slug,
-        name=c.name,
+        name=plain_text(c.name),
         female=c.gender == "女",
         gender=c.gender,
-        employer=c.employer,
+        employer=plain_text(c.employer),
         occupation=occ[c.occupation],
         district=dis[c.district],
         sector=sec[c.sector],
-        citation=c.citation,
-        titles=tuple(c.titles),
-        achievements=tuple(c.achievements),
+        citation=plain_text(c.citation),
+        titles=tuple(plain_text(t) for t in c.titles),
+        achievements=tuple(plain_text(a) for a in c.achievements),
         photo=c.photo,
         edition_id=e.id,
         edition_name=e.name,
@@ -179,10 +182,12 @@ def _sorted(people, what: str):
 
 def build_model(project: Project, results: Mapping[str, EditionResult], as_of: dt.date) -> SiteModel:
     pubs: dict[str, Publication] = {}
+    editions: dict[str, Edition] = {}  # edition records with every text field cleaned
     for eid, ed in project.editions.items():
         if eid not in results:
             raise SiteDataError(f"届次 {eid} 没有评选结果")
-        pubs[eid] = publish(ed.edition, results[eid], as_of)
+        editions[eid] = clean_record(ed.edition)
+        pubs[eid] = publish(editions[eid], results[eid], as_of)
 
     # every public person, in an order that keeps slugs stable as more are published
     entries: list[tuple[dt.date, str, EditionData, Candidate]] = []
@@ -194,17 +199,17 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
                 raise SiteDataError(f"届次 {eid} 的公开名单中有不存在的候选人：{cid}")
             entries.append((since, cid, ed, ed.candidate(cid)))
     entries.sort(key=lambda t: (t[0], t[1]))
-    slugs = assign_slugs((cid, c.name, c.name_pinyin) for _, cid, _, c in entries)
+    slugs = assign_slugs((cid, plain_text(c.name), c.name_pinyin) for _, cid, _, c in entries)
 
     people: dict[str, Person] = {}
     for since, cid, ed, c in entries:
         pub = pubs[ed.edition.id]
         honours = tuple(
-            Honour(ed.edition.id, sl.key, sl.title, sl.publish_on)  # type: ignore[arg-type]
+            Honour(ed.edition.id, sl.key, plain_text(sl.title), sl.publish_on)  # type: ignore[arg-type]
             for sl in pub.lists
             if cid in sl.entries
         )
-        people[cid] = _person(ed, c, slugs[cid], since, honours)
+        people[cid] = _person(editions[ed.edition.id], c, slugs[cid], since, honours)
 
     views: list[EditionView] = []
     for eid, pub in pubs.items():
@@ -212,27 +217,28 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
         lists = tuple(
             ListView(
                 key=sl.key,
-                title=sl.title,
+                title=plain_text(sl.title),
                 edition_id=eid,
                 publish_on=sl.publish_on,  # type: ignore[arg-type]
                 people=_sorted([people[c] for c in sl.entries], f"{ed.edition.name}{sl.title}"),
-                note=sl.note,
+                note=plain_text(sl.note),
             )
             for sl in pub.lists
         )
-        ed_people = _sorted([people[c] for c in pub.public_ids], ed.edition.name)
+        edition = editions[eid]
+        ed_people = _sorted([people[c] for c in pub.public_ids], edition.name)
         stats = {
-            lv.key: list_stats(ed.edition, [ed.candidate(p.id) for p in lv.people])
+            lv.key: list_stats(edition, [ed.candidate(p.id) for p in lv.people])
             for lv in lists
             if lv.key != "notice"
         }
         views.append(
             EditionView(
                 id=eid,
-                name=ed.edition.name,
-                sample=ed.edition.sample,
-                summary=ed.edition.summary,
-                edition=ed.edition,
+                name=edition.name,
+                sample=edition.sample,
+                summary=edition.summary,
+                edition=edition,
                 publication=pub,
                 lists=lists,
                 people=ed_people,

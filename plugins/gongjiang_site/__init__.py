@@ -7,6 +7,7 @@ the results to templates and writes files.
 
 from pelican import signals
 
+from .authored import check_static_files, sanitize_content, strip_static_metadata
 from .generator import (
     GongjiangGenerator,
     add_template_helpers,
@@ -27,6 +28,14 @@ def register():
     # Every generator (ours, and Pelican's article/page generators) gets the same
     # template helpers, so stories and policy pages can link to craftsmen.
     signals.generator_init.connect(add_template_helpers)
+    # Every story and policy page, as its reader produced it: unknown metadata keys
+    # fail the build; the body, summary and title are sanitised (allow-list) before
+    # any template or feed sees them.
+    signals.content_object_init.connect(sanitize_content)
+    # Static files from the content folder: raster images only, and once everything
+    # is written, each one is replaced by a copy without EXIF/XMP/comments.
+    signals.static_generator_finalized.connect(check_static_files)
+    signals.finalized.connect(strip_static_metadata)
     # Stories are Pelican articles; drop the ones about people who are not public
     # yet, and fail on stories naming nobody, before categories, feeds and
     # archives are derived from the article list.

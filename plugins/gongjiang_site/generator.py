@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import io
 import logging
 from pathlib import Path
 from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import opendata, svgcharts
+from gongjiang_pipeline import images, opendata, svgcharts
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.outcome import LIST_TITLES
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
@@ -85,8 +84,10 @@ def _engine(settings: dict) -> Callable:
 
 def as_of_date(settings: dict) -> dt.date:
     raw = setting(settings, "GONGJIANG_AS_OF")
-    if raw is None:
-        return dt.date.today()
+    if raw is None:  # today in the site's time zone, not the machine's
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "Asia/Shanghai")).date()
     if isinstance(raw, dt.date):
         return raw
     try:
@@ -238,6 +239,10 @@ class GongjiangGenerator(Generator):
         self._writer = writer
         m, h = self.model, self.helpers
         stories = sorted(self.context.get("articles", []), key=lambda a: (a.date, a.slug), reverse=True)
+        self.settings["GONGJIANG_CONTENT_COUNTS"] = {
+            "stories": len(stories),
+            "pages": len(self.context.get("pages", [])),
+        }
         by_person: dict[str, list] = {}
         for a in stories:
             by_person.setdefault(str(a.candidate).strip(), []).append(a)
@@ -289,18 +294,14 @@ class GongjiangGenerator(Generator):
     # ---- parts
 
     def _photo(self, person) -> bytes:
-        from PIL import Image, ImageOps
-
         data_dir = Path(self.settings["GONGJIANG_DATA_DIR"]).resolve()
         src = (data_dir / person.photo).resolve()
         if data_dir not in src.parents or not src.is_file():
             raise SiteDataError(f"候选人 {person.id}（{person.name}）的照片不存在：data/{person.photo}")
-        with Image.open(src) as im:
-            im = ImageOps.exif_transpose(im).convert("RGB")  # drops EXIF (camera, GPS)
-            im.thumbnail(tuple(setting(self.settings, "GONGJIANG_PHOTO_MAX_SIZE")))
-            buf = io.BytesIO()
-            im.save(buf, "JPEG", quality=85, optimize=False, progressive=False)
-        return buf.getvalue()
+        try:
+            return images.portrait_jpeg(src, setting(self.settings, "GONGJIANG_PHOTO_MAX_SIZE"))
+        except images.ImageError as exc:
+            raise SiteDataError(f"data/{person.photo}：{exc}") from None
 
     def _charts(self) -> dict[str, dict[str, str]]:
         from gongjiang_pipeline.stats import as_pairs, gender_pairs

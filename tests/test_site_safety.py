@@ -1,0 +1,219 @@
+"""Site builds: sanitised text reaches every output format, and problems are never
+skipped silently (Pelican warnings, unknown metadata, template errors)."""
+
+import csv
+import io
+import json
+import logging
+
+import pytest
+from sitekit import ROOT, SiteProject, all_text, files
+
+from gongjiang_pipeline.sitebuild import SiteBuildError, build_site
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def site(tmp_path):
+    return SiteProject(tmp_path / "project")
+
+
+def set_field(site, cid: str, old: str, new: str) -> None:
+    p = site.path(f"data/candidates/2099/{cid}.yaml")
+    text = p.read_text("utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new), "utf-8")
+
+
+# --------------------------------------------------------------------------
+# sanitised and escaped in every output
+
+
+def test_markup_in_a_free_text_field_is_removed_not_shown(site, tmp_path):
+    set_field(site, "2099-001", "citation: 三十年如一日钻研焊接技术。",
+              'citation: "三十年<b>如一日</b>钻研<script>alert(1)</script>焊接技术。"')
+    out = site.build("2099-12-31", tmp_path / "out")
+    page = (out / "craftsmen/zhang-jianguo/index.html").read_text("utf-8")
+    assert '<blockquote class="citation">三十年如一日钻研焊接技术。</blockquote>' in page
+    assert '<meta name="description" content="张建国，北京示例机械有限公司，焊工。三十年如一日钻研焊接技术。">' in page
+    text = all_text(out)
+    assert "alert(1)" not in text and "&lt;b&gt;" not in text
+
+
+def test_quotes_and_angle_brackets_are_escaped_in_attributes_feed_and_json(site, tmp_path):
+    employer = 'A&B "精工" <有限> 公司'
+    set_field(site, "2099-001", "employer: 北京示例机械有限公司", f"employer: '{employer}'")
+    site.story("s", "2099-001", title='标题 "引号" & </title><script>alert(1)</script>')
+    out = site.build("2099-12-31", tmp_path / "out")
+    page = (out / "craftsmen/zhang-jianguo/index.html").read_text("utf-8")
+    assert "<dd>A&amp;B &#34;精工&#34; &lt;有限&gt; 公司</dd>" in page
+    assert 'content="张建国，A&amp;B &#34;精工&#34; &lt;有限&gt; 公司，焊工。' in page  # meta / Open Graph
+    story = (out / "stories/s/index.html").read_text("utf-8")
+    assert "<script>" not in story
+    assert "<h1>标题 &#34;引号&#34; &amp;</h1>" in story
+    assert "<title>标题 &#34;引号&#34; &amp; - 工匠故事" in story
+    assert '<meta property="og:title" content="标题 &#34;引号&#34; &amp; - 工匠故事' in story
+    feed = (out / "feeds/stories.atom.xml").read_text("utf-8")
+    assert "<title>标题 &#34;引号&#34; &amp;</title>" in feed
+    rows = json.loads((out / "opendata/2099/nominees.json").read_text("utf-8"))["entries"]
+    assert rows[[r["id"] for r in rows].index("2099-001")]["employer"] == employer
+
+
+def test_story_body_summary_and_title_are_sanitised(site, tmp_path):
+    (site.path("content/stories/bad.md")).write_text(
+        "Title: 故事<img src=x onerror=alert(1)>\nDate: 2099-07-01\nCandidate: 2099-001\n"
+        "Summary: 摘要<script>alert(2)</script>\n\n"
+        "## 小标题\n\n正文<a href=\"javascript:alert(3)\" onclick=\"alert(4)\">链接</a>\n\n"
+        "<iframe src=\"https://example.org\"></iframe>\n\n[点](javascript:alert(5))\n",
+        "utf-8",
+    )
+    out = site.build("2099-12-31", tmp_path / "out")
+    story = (out / "stories/bad/index.html").read_text("utf-8")
+    assert "<h1>故事</h1>" in story
+    assert "<h2>小标题</h2>" in story and "<p>正文<a>链接</a></p>" in story and "<p><a>点</a></p>" in story
+    text = all_text(out)
+    for bad in ("alert", "iframe", "javascript", "onclick", "onerror"):
+        assert bad not in text, bad
+    assert "摘要" in (out / "feeds/stories.atom.xml").read_text("utf-8")
+
+
+def test_open_data_csv_guards_formulas(site, tmp_path):
+    set_field(site, "2099-001", "employer: 北京示例机械有限公司", "employer: '=HYPERLINK(\"http://x.invalid\",\"点击\")'")
+    set_field(site, "2099-002", "employer: 北京示例机械有限公司", "employer: '@SUM(1+1)'")
+    out = site.build("2099-12-31", tmp_path / "out")
+    raw = (out / "opendata/2099/nominees.csv").read_text("utf-8")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(raw.lstrip("\ufeff")))}
+    assert rows["2099-001"]["employer"] == "'=HYPERLINK(\"http://x.invalid\",\"点击\")"
+    assert rows["2099-002"]["employer"] == "'@SUM(1+1)"
+    assert rows["2099-003"]["employer"] == "北京示例机械有限公司"
+    doc = json.loads((out / "opendata/2099/nominees.json").read_text("utf-8"))
+    assert {e["id"]: e["employer"] for e in doc["entries"]}["2099-001"].startswith("=HYPERLINK")
+
+
+def test_theme_marks_only_sanitised_html_safe():
+    """``| safe`` bypasses escaping: allowed only on sanitised bodies and our own SVG."""
+    import re
+
+    allowed = {"article.content", "page.content", "c.gender", "c.occupation", "c.district", "c.sector"}
+    for tpl in sorted((ROOT / "theme" / "templates").glob("*")):
+        for expr in re.findall(r"{{\s*([^}|]+?)\s*\|\s*safe\s*}}", tpl.read_text("utf-8")):
+            assert expr in allowed, f"{tpl.name}: {expr} | safe"
+        assert "autoescape false" not in tpl.read_text("utf-8")
+
+
+# --------------------------------------------------------------------------
+# no silent skips
+
+
+def test_unknown_story_metadata_fails_naming_file_and_key(site, tmp_path):
+    (site.path("content/stories/typo.md")).write_text(
+        "Title: 错字\nDate: 2099-07-01\nCandiate: 2099-001\nCandidate: 2099-001\n\n正文\n", "utf-8"
+    )
+    with pytest.raises(SiteBuildError) as err:
+        site.build("2099-12-31", tmp_path / "out")
+    assert "content/stories/typo.md：未知的元数据「Candiate」。是否想写「Candidate」？" in str(err.value)
+    assert not (tmp_path / "out" / "stories" / "typo").exists()
+
+
+def test_unknown_page_metadata_fails(site, tmp_path):
+    (site.path("content/pages/p.md")).write_text("Title: 页面\nSlug: p\nTemplate: craftsman\n\n正文\n", "utf-8")
+    with pytest.raises(SiteBuildError, match="content/pages/p.md：未知的元数据「Template」"):
+        site.build("2099-12-31", tmp_path / "out")
+
+
+def test_invalid_story_date_fails_in_chinese(site, tmp_path):
+    (site.path("content/stories/d.md")).write_text("Title: 坏日期\nDate: 2099-13-45\nCandidate: 2099-001\n\n正文\n", "utf-8")
+    with pytest.raises(SiteBuildError, match="无法处理内容文件 content/stories/d.md"):
+        site.build("2099-12-31", tmp_path / "out")
+
+
+def test_pelican_content_warning_fails_every_time(site, tmp_path):
+    """Pelican logs a broken {filename} link as a warning and, by default, only once
+    per process; each build must fail on it, not just the first."""
+    (site.path("content/stories/link.md")).write_text(
+        "Title: 链接\nDate: 2099-07-01\nCandidate: 2099-001\n\n见[另一篇]({filename}/stories/nope.md)。\n", "utf-8"
+    )
+    for n in range(2):
+        with pytest.raises(SiteBuildError, match="站内链接指向不存在的文件：/stories/nope.md"):
+            site.build("2099-12-31", tmp_path / f"out{n}")
+
+
+def test_image_without_alt_text_fails(site, tmp_path):
+    (site.path("content/stories/img.md")).write_text(
+        'Title: 图\nDate: 2099-07-01\nCandidate: 2099-001\n\n<img src="/images/a.jpg" alt="">\n', "utf-8"
+    )
+    with pytest.raises(SiteBuildError, match="没有替代文字"):
+        site.build("2099-12-31", tmp_path / "out")
+
+
+def test_static_file_that_is_not_an_image_fails(site, tmp_path):
+    (site.path("content/images")).mkdir()
+    (site.path("content/images/logo.svg")).write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    with pytest.raises(Exception, match="content/images/logo.svg：不能发布这种文件"):
+        site.build("2099-12-31", tmp_path / "out")
+
+
+def override_template(tmp_path, name: str, text: str) -> list[str]:
+    broken = tmp_path / "broken"
+    broken.mkdir(exist_ok=True)
+    (broken / name).write_text(text, "utf-8")
+    return [str(broken)]
+
+
+def test_template_error_names_template_and_line(site, tmp_path):
+    theme = override_template(
+        tmp_path, "stories.html", '{% extends "base.html" %}\n{% block content %}\n<p>\n{{ gj.no_such_helper() }}\n{% endblock %}\n'
+    )
+    with pytest.raises(SiteBuildError) as err:
+        site.build("2099-12-31", tmp_path / "out", THEME_TEMPLATES_OVERRIDES=theme)
+    message = str(err.value)
+    assert message.startswith("模板错误：") and "stories.html:4: 模板使用了未定义的变量" in message
+
+
+def test_template_syntax_error_names_template_and_line(site, tmp_path):
+    theme = override_template(tmp_path, "home.html", '{% extends "base.html" %}\n{% block content %}\n{% if %}\n{% endblock %}\n')
+    with pytest.raises(SiteBuildError, match=r"模板错误：.*home.html:3: 模板语法错误"):
+        site.build("2099-12-31", tmp_path / "out", THEME_TEMPLATES_OVERRIDES=theme)
+
+
+def test_python_error_inside_a_template_names_template_and_line(site, tmp_path):
+    theme = override_template(tmp_path, "home.html", '{% extends "base.html" %}\n{% block content %}\n{{ 1 // 0 }}\n{% endblock %}\n')
+    with pytest.raises(SiteBuildError, match=r"模板错误：.*home.html:3: 模板运行出错（ZeroDivisionError）"):
+        site.build("2099-12-31", tmp_path / "out", THEME_TEMPLATES_OVERRIDES=theme)
+
+
+def test_sample_site_builds_with_no_warning_and_skips_no_content(tmp_path, caplog):
+    """The committed sample builds with zero warnings, and every content file is either
+    published or deliberately held back (a story about someone not public yet, or dated
+    after the build date)."""
+    import datetime as dt
+
+    from gongjiang_pipeline.engine import run
+    from gongjiang_pipeline.loading import load_project
+    from gongjiang_pipeline.publication import publish
+
+    as_of = dt.date(2026, 12, 1)
+    caplog.set_level(logging.WARNING)
+    out = tmp_path / "site"
+    summary = build_site(ROOT, out, as_of)
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    names = files(out)
+    pages = sorted((ROOT / "content" / "pages").glob("*.md"))
+    assert summary.policy_pages == len(pages)
+    for page in pages:
+        slug = next(line.split(":", 1)[1].strip() for line in page.read_text("utf-8").splitlines() if line.startswith("Slug:"))
+        assert f"{slug}/index.html" in names, page.name
+    project = load_project(ROOT)
+    public = set()
+    for ed in project.editions.values():
+        public |= publish(ed.edition, run(ed), as_of).public_ids
+    published = 0
+    for story in sorted((ROOT / "content" / "stories").glob("*.md")) if (ROOT / "content" / "stories").is_dir() else []:
+        meta = dict(
+            line.split(":", 1) for line in story.read_text("utf-8").split("\n\n", 1)[0].splitlines() if ":" in line
+        )
+        due = meta["Candidate"].strip() in public and dt.date.fromisoformat(meta["Date"].strip()[:10]) <= as_of
+        assert (f"stories/{story.stem}/index.html" in names) == due, story.name
+        published += due
+    assert summary.stories == published
