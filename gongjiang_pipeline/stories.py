@@ -16,6 +16,8 @@ from pathlib import Path
 from .errors import Problem
 
 PLACEHOLDER = "【待填写："
+# the metadata a story may have (as the site's build allows: plugins/gongjiang_site/authored.py)
+STORY_KEYS = ("title", "date", "modified", "candidate", "summary", "slug", "status")
 STORY_DIR = ("content", "stories")
 
 _META = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)\Z")
@@ -51,6 +53,12 @@ def check_story(shown: str, text: str, known: list[str]) -> list[Problem]:
     def missing(key: str, message: str) -> None:
         problems.append(Problem(shown, min(where, len(lines) or 1), 1, key, message))
 
+    for key, (line, col, _) in meta.items():
+        if key not in STORY_KEYS:
+            guess = difflib.get_close_matches(key, STORY_KEYS, n=1, cutoff=0.6)
+            hint = f"是否想写「{guess[0].capitalize()}」？" if guess else ""
+            names = "、".join(k.capitalize() for k in STORY_KEYS)
+            problems.append(Problem(shown, line, 1, key.capitalize(), f"未知的元数据「{key.capitalize()}」。{hint}故事可用的元数据：{names}"))
     title = meta.get("title")
     if title is None or not title[2]:
         missing("Title", "缺少标题：在文件开头写 Title: 标题")

@@ -198,6 +198,27 @@ def test_story_metadata_problems(scratch, meta, expected):
     assert err.splitlines() == [expected, "数据检查未通过：1 个文件中共有 1 处错误。"]
 
 
+def test_unknown_metadata_key(scratch):
+    scratch.path("content/stories").mkdir(parents=True)
+    scratch.path("content/stories/s.md").write_text("Title: 故事\nDate: 2099-07-01\nCandiate: 2099-001\n\n正文。\n", "utf-8")
+    rc, _, err = cli("--root", str(scratch.root), "check")
+    assert rc == 1
+    assert err.splitlines()[:2] == [
+        "content/stories/s.md:3:1: Candiate: 未知的元数据「Candiate」。是否想写「Candidate」？"
+        "故事可用的元数据：Title、Date、Modified、Candidate、Summary、Slug、Status",
+        "content/stories/s.md:4:1: Candidate: 故事必须写明讲的是谁：在文件开头写 Candidate: <候选人编号>，例如 Candidate: 2016-003",
+    ]
+
+
+def test_story_keys_match_the_site_build(repo_root, monkeypatch):
+    monkeypatch.syspath_prepend(str(repo_root / "plugins"))
+    from gongjiang_site.authored import STORY_KEYS as BUILD_KEYS
+
+    from gongjiang_pipeline.stories import STORY_KEYS
+
+    assert STORY_KEYS == BUILD_KEYS
+
+
 def test_sample_stories_pass(repo_root):
     from gongjiang_pipeline.stories import check_stories
 
