@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_OPENDATA_INDEX_SAVE_AS": "opendata/index.json",
     "GONGJIANG_OPENDATA_FILE_URL": "opendata/{edition}/{list}.{ext}",
     "GONGJIANG_OPENDATA_FILE_SAVE_AS": "opendata/{edition}/{list}.{ext}",
+    "GONGJIANG_ERRATA_URL": "errata/",
+    "GONGJIANG_ERRATA_SAVE_AS": "errata/index.html",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
     **media.MEDIA_DEFAULTS,  # portraits, share cards, QR codes, posters
@@ -283,6 +285,7 @@ class GongjiangGenerator(Generator):
                             kind=kind, group=g)
         self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), charts=self._charts())
         self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"), stories=stories)
+        self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"))
         self._opendata()
         self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"))
         self._writer.write_file(
