@@ -5,19 +5,21 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 AS_OF  ?=
 OUTPUT ?= output
+PUBLISH_TARGET ?=
+PORT   ?= 8000
 # npm tools of the quality tests (axe-core, vnu.jar): tests/package.json, installed by npm ci
 NODE_TOOLS := tests/node_modules/.package-lock.json
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve results golden tools
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story publish tools
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -43,13 +45,33 @@ $(NODE_TOOLS): tests/package.json tests/package-lock.json
 	  echo "未找到 npm：无法安装 axe-core 和 vnu.jar，浏览器测试和 HTML 校验将跳过（Debian：apt-get install npm）"; \
 	fi
 
-## serve: serve the built site on http://127.0.0.1:8000
-serve:
-	$(PY) -m http.server --bind 127.0.0.1 --directory $(OUTPUT) 8000
+## serve: serve the built site on http://127.0.0.1:$(PORT)/ (run make html first)
+serve: $(STAMP)
+	$(PY) -m gongjiang_pipeline serve --output $(OUTPUT) --port $(PORT)
+
+## devserver: build, serve on http://127.0.0.1:$(PORT)/, rebuild and reload the browser on changes under content/, data/, theme/ (AS_OF=YYYY-MM-DD)
+devserver: $(STAMP)
+	$(PY) -m gongjiang_pipeline devserver --output $(OUTPUT) --port $(PORT) $(if $(AS_OF),--as-of $(AS_OF),)
 
 ## results: print an edition's results as JSON (EDITION=2016)
 results: $(STAMP)
 	$(PY) -m gongjiang_pipeline results $(or $(EDITION),2016)
+
+## status: each edition's stage, public lists, next step and missing data (AS_OF=YYYY-MM-DD)
+status: $(STAMP)
+	$(PY) -m gongjiang_pipeline status $(if $(AS_OF),--as-of $(AS_OF),)
+
+## new-candidate: write the next candidate file (asks on a terminal; EDITION=, NAME=, OCCUPATION= preset values)
+new-candidate: $(STAMP)
+	$(PY) -m gongjiang_pipeline new-candidate $(if $(EDITION),--edition '$(EDITION)',) $(if $(NAME),--name '$(NAME)',) $(if $(OCCUPATION),--occupation '$(OCCUPATION)',)
+
+## new-story: write content/stories/<slug>.md for a candidate (ID=2016-003, optional SLUG=)
+new-story: $(STAMP)
+	$(PY) -m gongjiang_pipeline new-story $(ID) $(if $(SLUG),--slug '$(SLUG)',)
+
+## publish: build, then sync $(OUTPUT)/ to PUBLISH_TARGET (dir:/path, rsync:host:/path or s3://bucket/prefix), changed files only
+publish: html
+	$(PY) -m gongjiang_pipeline publish --source $(OUTPUT) $(if $(PUBLISH_TARGET),--target '$(PUBLISH_TARGET)',)
 
 ## golden: regenerate the golden-site snapshot (tests/golden/) after an intended change; review the diff
 golden: $(STAMP)

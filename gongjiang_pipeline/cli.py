@@ -36,6 +36,36 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("old", help="旧版本：git 版本号（如 HEAD~1）或 JSON 文件")
     d.add_argument("new", help="新版本：git 版本号、JSON 文件，或 . 表示当前工作区")
     d.add_argument("--edition", default=None, help="只比较该届次")
+    st = sub.add_parser("status", help="各届次当前阶段、已公布名单、下一步和还缺少的数据")
+    st.add_argument("--as-of", type=_date, default=None, help="按该日期（YYYY-MM-DD）查看，默认今天")
+    st.add_argument("--edition", default=None, help="只看该届次")
+    nc = sub.add_parser("new-candidate", help="新建候选人文件：在终端中逐项询问，否则按参数填写，未给出的必填字段留空")
+    nc.add_argument("--edition", help="届次编号（默认最新的届次）")
+    for flag, what in (
+        ("--name", "姓名"), ("--gender", "性别：男 / 女"), ("--birth-year", "出生年份"), ("--employer", "工作单位"),
+        ("--district", "所在区编号"), ("--occupation", "参评工种编号"), ("--sector", "行业领域编号"),
+        ("--citation", "推荐语"), ("--channel", "推荐渠道：单位推荐 / 社团推荐 / 个人自荐"), ("--body", "推荐单位编号"),
+        ("--date", "推荐日期 YYYY-MM-DD"), ("--union-member", "是否工会会员：是 / 否"), ("--id-number", "身份证号"),
+        ("--phone", "联系电话"),
+    ):
+        nc.add_argument(flag, help=what)
+    nc.add_argument("--no-input", action="store_true", help="不询问（即使在终端中）")
+    ns = sub.add_parser("new-story", help="新建工匠故事 content/stories/<文件名>.md")
+    ns.add_argument("candidate", nargs="?", help="候选人编号，例如 2016-003")
+    ns.add_argument("--slug", help="文件名（也是网址），默认按姓名拼音，例如 he-xingyong")
+    ns.add_argument("--title", help="标题（默认留待填写）")
+    ns.add_argument("--date", type=_date, default=None, help="发布日期 YYYY-MM-DD，默认今天")
+    pb = sub.add_parser("publish", help="把生成好的网站同步到发布目标（只传输有变化的文件）")
+    pb.add_argument("--target", default=None, help="发布目标：dir:<目录>、rsync:<主机>:<路径> 或 s3://<存储桶>/<前缀>（默认取环境变量 PUBLISH_TARGET）")
+    pb.add_argument("--source", type=Path, default=Path("output"), help="生成好的网站目录（默认 output）")
+    pb.add_argument("--dry-run", action="store_true", help="试运行：只列出会做的修改")
+    sv = sub.add_parser("serve", help="在 http://127.0.0.1:<端口>/ 提供已生成的网站")
+    sv.add_argument("--output", type=Path, default=Path("output"), help="网站目录（默认 output）")
+    sv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    dv = sub.add_parser("devserver", help="本地预览：生成网站并在修改 content/、data/、theme/ 后自动重新生成、刷新浏览器")
+    dv.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output）")
+    dv.add_argument("--as-of", type=_date, default=None, help="按该日期（YYYY-MM-DD）生成，默认今天")
+    dv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     sub.add_parser("schema", help="重新生成 schemas/ 下的 JSON Schema")
     return p
 
@@ -76,7 +106,15 @@ def _load(root: Path):
 
 
 def cmd_check(args) -> int:
-    project = _load(args.root)
+    from .stories import check_stories
+
+    stories = check_stories(args.root)
+    try:
+        project = _load(args.root)
+    except DataError as exc:
+        raise DataError(exc.problems + stories) from None
+    if stories:
+        raise DataError(stories)
     n_cand = sum(len(e.candidates) for e in project.editions.values())
     print(f"数据检查通过：{len(project.editions)} 个届次，{n_cand} 名候选人。")
     return 0
@@ -92,6 +130,8 @@ def cmd_build(args) -> int:
         summary = build_site(args.root.resolve(), tmp, as_of)
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
     print(summary)
+    for warning in summary.warnings:
+        print(f"警告：{warning}", file=sys.stderr)
     return 0
 
 
@@ -171,6 +211,69 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from .engine import run
+    from .status import project_status
+
+    project = _load(args.root)
+    eids = [_edition(project, args.edition).edition.id] if args.edition else list(project.editions)
+    results = {eid: run(project.editions[eid]) for eid in eids}
+    print(project_status(project, results, args.as_of or dt.date.today(), eids))
+    return 0
+
+
+def cmd_new_candidate(args) -> int:
+    from .scaffold import FIELDS, Asker, candidate_report, is_tty, new_candidate
+
+    values = {f.key: getattr(args, f.key) for f in FIELDS}
+    ask = Asker(sys.stdin, sys.stdout) if is_tty(sys.stdin) and not args.no_input else None
+    written = new_candidate(args.root, values, edition=args.edition, ask=ask, out=sys.stdout)
+    print("\n".join(candidate_report(args.root, written)))
+    return 0
+
+
+def cmd_new_story(args) -> int:
+    from .scaffold import Asker, is_tty, new_story
+
+    candidate = args.candidate
+    if candidate is None and is_tty(sys.stdin):
+        candidate = Asker(sys.stdin, sys.stdout).text("候选人编号，例如 2016-003")
+    if not candidate:
+        raise UsageError("请给出候选人编号，例如：make new-story ID=2016-003")
+    path = new_story(args.root, candidate, slug=args.slug, title=args.title, date=args.date or dt.date.today())
+    print(f"已新建 {path.relative_to(args.root).as_posix()}")
+    print("把其中的【待填写：……】换成正文（make check 会列出还没填写的地方），用 make devserver 预览。")
+    return 0
+
+
+def cmd_publish(args) -> int:
+    import os
+
+    from .publish import parse_target, publish
+
+    target = parse_target(args.target or os.environ.get("PUBLISH_TARGET"))
+    source = args.source if args.source.is_absolute() else args.root / args.source
+    print("\n".join(publish(target, source, dry_run=args.dry_run, project=args.root)))
+    return 0
+
+
+HOST = "127.0.0.1"  # preview servers listen on the loopback interface only
+
+
+def cmd_serve(args) -> int:
+    from .devserver import serve
+
+    serve(args.output if args.output.is_absolute() else args.root / args.output, HOST, args.port)
+    return 0
+
+
+def cmd_devserver(args) -> int:
+    from .devserver import DevServer
+
+    DevServer(args.root, args.output, args.as_of).run(HOST, args.port)
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .schemas import write_all
 
@@ -186,6 +289,12 @@ COMMANDS = {
     "explain": cmd_explain,
     "diff": cmd_diff,
     "schema": cmd_schema,
+    "status": cmd_status,
+    "new-candidate": cmd_new_candidate,
+    "new-story": cmd_new_story,
+    "publish": cmd_publish,
+    "serve": cmd_serve,
+    "devserver": cmd_devserver,
 }
 
 

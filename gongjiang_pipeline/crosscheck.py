@@ -67,12 +67,15 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
             problems.extend(check_candidate(x, editions[c.edition].record))
         problems.extend(check_photo(x, data_dir))
 
+    # candidates whose own file has errors: their file's problems are reported,
+    # references to them elsewhere are not (one typo, one message)
+    broken = {p.stem for p in data_dir.glob("candidates/*/*.yaml")} - set(candidates)
     for x in loaded:
         if x.kind in ("edition", "candidate"):
             continue
         problems.extend(_edition_ref(x, editions))
         if x.record.edition in editions:
-            problems.extend(check_result(x, editions[x.record.edition].record, candidates))
+            problems.extend(check_result(x, editions[x.record.edition].record, candidates, broken))
     return problems
 
 
@@ -212,10 +215,12 @@ def check_photo(x, data_dir: Path) -> Iterator[Problem]:
         yield _at(x, loc, f"找不到照片文件 data/{photo}")
 
 
-def check_result(x, e: Edition, candidates: dict) -> Iterator[Problem]:
+def check_result(x, e: Edition, candidates: dict, broken: set[str] = frozenset()) -> Iterator[Problem]:
     rec = x.record
 
     def cand(loc, cid, *, occupation=None):
+        if cid in broken:
+            return None
         if cid not in candidates:
             return _at(x, loc, _unknown("候选人编号", cid, candidates))
         c = candidates[cid].record
@@ -272,6 +277,8 @@ def check_result(x, e: Edition, candidates: dict) -> Iterator[Problem]:
                 yield p
             if o.outcome != "核查中" and o.decided is None:
                 yield _at(x, ("objections", i), "已有结论的异议必须填写 decided（结论日期）")
+    elif x.kind == "errata":
+        yield from _check_errata(x, e, cand, candidates)
     elif x.kind == "decisions":
         occupations = {o.id for o in e.occupations}
         for i, d in enumerate(rec.decisions):
@@ -327,3 +334,32 @@ def _check_sheet(x, e: Edition, cand) -> Iterator[Problem]:
         if m.candidate in metrics_seen:
             yield _at(x, ("metrics", i, "candidate"), f"候选人「{m.candidate}」的指标重复")
         metrics_seen.add(m.candidate)
+
+
+ERRATUM_FIELDS = {"name": "姓名", "employer": "工作单位", "citation": "推荐语"}
+
+
+def _check_errata(x, e: Edition, cand, candidates: dict) -> Iterator[Problem]:
+    yield from _dupes(x, x.record.errata, ("errata",), "勘误编号")
+    for i, er in enumerate(x.record.errata):
+        if er.date < e.timeline.announced:
+            yield _at(x, ("errata", i, "date"), f"勘误日期 {er.date} 早于本届启动日期 {e.timeline.announced}")
+        if er.before == er.after:
+            yield _at(x, ("errata", i, "after"), "更正后的内容与更正前相同")
+        known = True
+        if er.candidate is not None and (p := cand(("errata", i, "candidate"), er.candidate)) is not None:
+            known = False
+            yield p
+        if er.field is None:
+            continue
+        if er.candidate is None:
+            yield _at(x, ("errata", i, "field"), "填写了 field 时必须同时填写 candidate（候选人编号）")
+        elif known:
+            current = getattr(candidates[er.candidate].record, er.field)
+            if current != er.after:
+                yield _at(
+                    x,
+                    ("errata", i, "after"),
+                    f"更正后的内容「{er.after}」与候选人文件中 {er.field}（{ERRATUM_FIELDS[er.field]}）的现值「{current}」不一致："
+                    "请先修改候选人文件，再照抄到 after",
+                )

@@ -15,6 +15,7 @@ from .models import (
     Candidate,
     Decisions,
     Edition,
+    Errata,
     Objections,
     Qualification,
     Review,
@@ -36,6 +37,7 @@ class EditionData:
     objections: Objections | None = None
     approval: Approval | None = None
     decisions: Decisions | None = None
+    errata: Errata | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "candidates", tuple(sorted(self.candidates, key=lambda c: c.id)))

@@ -34,19 +34,6 @@ def _open(src: Path):
         raise ImageError(f"无法读取图片：{exc}") from None
 
 
-def portrait_jpeg(src: Path, max_size: tuple[int, int]) -> bytes:
-    """A candidate's portrait: upright, at most ``max_size``, baseline JPEG, no metadata."""
-    from PIL import ImageOps
-
-    with _open(src) as im:
-        im = ImageOps.exif_transpose(im).convert("RGB")
-        im.info.clear()  # EXIF, XMP, ICC, JPEG comment: none of it is published
-        im.thumbnail(tuple(max_size))
-        buf = io.BytesIO()
-        im.save(buf, "JPEG", quality=85, optimize=False, progressive=False)
-    return buf.getvalue()
-
-
 def without_metadata(src: Path) -> bytes:
     """An image file (STATIC_IMAGE_FORMATS) re-saved in its own format with no metadata.
 

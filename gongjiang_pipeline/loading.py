@@ -6,7 +6,7 @@ Layout under ``data/``::
     candidates/<edition>/<candidate>.yaml   Candidate
     results/<edition>/qualification.yaml    Qualification   (and votes, review,
     results/<edition>/scores/<occ>.yaml     ScoreSheet       objections, approval,
-    photos/...                              portraits        decisions)
+    photos/...                              portraits        decisions, errata)
 
 Like MkDocs' ``load_config``: every file is read and checked, every problem
 collected, and only then does loading fail, once, with all of them.
@@ -25,7 +25,7 @@ from .messages import validate
 from .models import FILE_KINDS, Record
 from .yamlload import Document, YamlError, load_file
 
-RESULT_FILES = ("qualification", "votes", "review", "objections", "approval", "decisions")
+RESULT_FILES = ("qualification", "votes", "review", "objections", "approval", "decisions", "errata")
 SCHEMA_DIR = "schemas"
 
 

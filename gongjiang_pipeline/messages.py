@@ -72,7 +72,7 @@ def _message(err: dict, model: type[BaseModel]) -> str:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"，是否想写「{close[0]}」？" if close else f"。可用的字段：{'、'.join(known)}" if known else ""
         return f"未知字段「{name}」{hint}"
-    if value is None and kind in {"string_type", "int_type", "float_type", "bool_type", "date_type", "list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type"}:
+    if value is None and kind in {"literal_error", "string_type", "int_type", "float_type", "bool_type", "date_type", "list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type"}:
         return "不能为空"
     if kind == "string_type":
         return "应为文字（如果是数字或 true/false 形式的文字，请加引号）"

@@ -43,6 +43,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 def _date(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v
+    if v is None:
+        raise PydanticCustomError("gj_blank", "不能为空")
     if isinstance(v, str) and _DATE.match(v):
         try:
             return dt.date.fromisoformat(str(v))
@@ -371,6 +373,31 @@ class Decisions(Record):
     decisions: tuple[Decision, ...] = Field(default_factory=tuple, description="对无法按规则区分的同分所作的裁定")
 
 
+class Erratum(Record):
+    """A published correction: shown on the site's 勘误 page from ``date`` on."""
+
+    id: Ident = Field(description="勘误编号，例如 2016-kw-01；发布后不要修改（用于网址）")
+    date: Day = Field(description="勘误发布日期：自该日起在网站“勘误”页显示")
+    candidate: Ident | None = Field(
+        None, description="涉及的候选人编号（其页面会链接到本条勘误）；涉及已撤销、不再公开的人员时不填"
+    )
+    list_key: Literal["nominees", "popularity", "notice", "craftsmen", "nomination_award"] | None = Field(
+        None, description="涉及的名单：nominees / popularity / notice / craftsmen / nomination_award"
+    )
+    field: Literal["name", "employer", "citation"] | None = Field(
+        None, description="更正的是候选人文件中的哪个字段（name / employer / citation）；填写后检查 after 与该字段现值一致"
+    )
+    what: Text = Field(description="更正的项目，例如 姓名、工作单位、综合评审名次（公开）")
+    before: Text = Field(description="更正前公布的内容（公开）")
+    after: Text = Field(description="更正后的内容（公开）")
+    note: Text = Field(description="勘误说明（公开）")
+
+
+class Errata(Record):
+    edition: Ident = Field(description="届次编号")
+    errata: tuple[Erratum, ...] = Field(default_factory=tuple, description="已公布信息的更正记录")
+
+
 # file kinds: (schema name, model, where the files live)
 FILE_KINDS: dict[str, type[Record]] = {
     "edition": Edition,
@@ -382,6 +409,7 @@ FILE_KINDS: dict[str, type[Record]] = {
     "objections": Objections,
     "approval": Approval,
     "decisions": Decisions,
+    "errata": Errata,
 }
 
 PRIVATE_FIELDS = ("private",)

@@ -166,3 +166,9 @@ def _describe(items: list[TimelineItem], as_of: dt.date) -> tuple[str, str | Non
     if last.note:
         stage = f"{last.label}：{last.note}"
     return stage, next_step
+
+
+def voting_open(edition: Edition, as_of: dt.date) -> bool:
+    """Whether the public vote of ``edition`` is running on ``as_of`` (first and last day included)."""
+    v = edition.timeline.voting
+    return v is not None and v.start <= as_of <= v.end

@@ -17,6 +17,7 @@ TITLES = {
     "objections": "公示异议记录",
     "approval": "审定命名记录",
     "decisions": "同分裁定记录",
+    "errata": "勘误记录",
 }
 
 

@@ -35,14 +35,20 @@ class BuildSummary:
     policy_pages: int
     people: int
     lists: int
+    media: Any = None  # gongjiang_pipeline.media.stats.MediaStats, when the plugin ran
     search_pages: int = 0  # pages in the search index (0: nobody public, no index)
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(getattr(self.media, "warnings", ()))
 
     def __str__(self) -> str:
         search = f"，站内搜索收录 {self.search_pages} 个页面" if self.search_pages else ""
-        return (
+        text = (
             f"共 {self.files} 个文件：网页 {self.pages} 个（工匠故事 {self.stories} 篇、政策页面 "
             f"{self.policy_pages} 个），公开人物 {self.people} 人，已公布名单 {self.lists} 份{search}。"
         )
+        return text + (f"\n{self.media}" if self.media is not None else "")
 
 
 class _Collect(logging.Handler):
@@ -166,6 +172,8 @@ def build_site(
     output (its English "Done: Processed ..." line) is silenced; the returned summary
     is for the caller to print. ``override`` replaces Pelican settings (tests use it,
     e.g. for GONGJIANG_ENGINE).
+    The summary carries the media statistics (images processed, cards drawn, and
+    Chinese warnings such as a missing CJK font) in ``summary.media``.
     """
     from pelican import Pelican
     from pelican.log import console
@@ -203,7 +211,7 @@ def build_site(
     search_pages = 0
     if model is not None and model.people:
         search_pages = build_search_index(output, executable=pelican.settings.get("GONGJIANG_PAGEFIND"))
-    return _summary(Path(settings["OUTPUT_PATH"]), settings, search_pages)
+    return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings, search_pages)
 
 
 def _summary(output: Path, settings: Mapping[str, Any], search_pages: int) -> BuildSummary:
@@ -217,5 +225,6 @@ def _summary(output: Path, settings: Mapping[str, Any], search_pages: int) -> Bu
         policy_pages=counts.get("pages", 0),
         people=len(model.people) if model is not None else 0,
         lists=sum(len(ev.lists) for ev in model.editions) if model is not None else 0,
+        media=settings.get("GONGJIANG_MEDIA_STATS"),
         search_pages=search_pages,
     )

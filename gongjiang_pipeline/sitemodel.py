@@ -109,17 +109,37 @@ class Group:
 
 
 @dataclass(frozen=True)
+class ErratumView:
+    """A published correction, shown from its date on (all its texts are public by definition)."""
+
+    id: str
+    edition_id: str
+    edition_name: str
+    date: dt.date
+    what: str
+    before: str
+    after: str
+    note: str
+    person: Person | None  # the craftsman concerned, public on as_of
+    list: ListView | None  # the list concerned, visible on as_of
+
+
+@dataclass(frozen=True)
 class SiteModel:
     as_of: dt.date
     editions: tuple[EditionView, ...]  # newest first
     people: tuple[Person, ...]  # all public people, 姓氏笔画 order
     groups: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # kind -> groups
+    errata: tuple[ErratumView, ...] = ()  # newest first
 
     def person(self, cid: str) -> Person | None:
         for p in self.people:
             if p.id == cid:
                 return p
         return None
+
+    def errata_for(self, cid: str) -> tuple[ErratumView, ...]:
+        return tuple(er for er in self.errata if er.person is not None and er.person.id == cid)
 
 
 def _refs(items) -> dict[str, Ref]:
@@ -243,4 +263,33 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
         groups[kind] = tuple(
             Group(kind, gid, names[gid], tuple(ms)) for gid, ms in sorted(members.items())
         )
-    return SiteModel(as_of=as_of, editions=tuple(views), people=all_people, groups=groups)
+    errata = _errata(project, views, people, as_of)
+    return SiteModel(as_of=as_of, editions=tuple(views), people=all_people, groups=groups, errata=errata)
+
+
+def _errata(
+    project: Project, views: list[EditionView], people: Mapping[str, Person], as_of: dt.date
+) -> tuple[ErratumView, ...]:
+    """Errata dated on or before ``as_of``; each must concern only what is public on that day."""
+    out: list[ErratumView] = []
+    for v in views:
+        errata = project.editions[v.id].errata
+        for er in errata.errata if errata else ():
+            if er.date > as_of:
+                continue
+            where = f"data/results/{v.id}/errata.yaml：勘误 {er.id}"
+            person = lv = None
+            if er.candidate is not None:
+                person = people.get(er.candidate)
+                if person is None:
+                    raise SiteDataError(
+                        f"{where} 涉及的候选人 {er.candidate} 在 {as_of} 不在任何已公布的名单中"
+                        "（勘误涉及已撤销、不再公开的人员时不要填 candidate）"
+                    )
+            if er.list_key is not None:
+                lv = v.list(er.list_key)
+                if lv is None:
+                    raise SiteDataError(f"{where} 涉及的名单 {er.list_key} 在 {as_of} 尚未公布")
+            out.append(ErratumView(er.id, v.id, v.name, er.date, er.what, er.before, er.after, er.note, person, lv))
+    out.sort(key=lambda e: (e.date, e.edition_id, e.id), reverse=True)
+    return tuple(out)

@@ -68,7 +68,8 @@ def test_good_build_prints_chinese_only(cli_site, capsys, tmp_path):
     lines = stdout.splitlines()
     assert lines[0] == f"网站已生成：{tmp_path / 'site'}（按 2099-12-31 的公开范围）"
     assert lines[1].startswith("共 ") and "工匠故事 1 篇" in lines[1] and "公开人物 5 人" in lines[1]
-    assert len(lines) == 2 and stderr == ""
+    assert lines[2].startswith("图片：照片 ") and "二维码 5 个" in lines[2]
+    assert len(lines) == 3 and stderr == ""
 
 
 def assert_failure_keeps_output(cli_site, capsys, out: Path, before: dict, expect_rc: int, expect_err: str) -> str:

@@ -208,7 +208,7 @@ def image_with_secrets(fmt: str, secrets: tuple[str, str, str, str]) -> bytes:
     from PIL import Image, PngImagePlugin
 
     id_number, phone, address, card = secrets
-    im = Image.new("RGB", (120, 160), (180, 120, 90))
+    im = Image.new("RGB", (360, 480), (180, 120, 90))
     exif = Image.Exif()
     exif[0x010E] = f"ID {id_number}"  # ImageDescription
     exif[0x013B] = phone  # Artist
@@ -284,9 +284,9 @@ def test_synthetic_site_has_no_private_value_and_no_embargoed_list(tmp_path, saf
 
     # the scan was not vacuous: photos and story images are published ...
     final = tmp_path / "out" / "2099-06-21"
-    published = sorted(p.relative_to(final).as_posix() for p in final.rglob("*") if p.suffix in (".jpg", ".png"))
+    published = sorted(p.relative_to(final).as_posix() for p in final.rglob("*") if p.suffix in (".jpg", ".png", ".webp"))
     assert "images/workshop.jpg" in published and "images/award.png" in published
-    assert "photos/zhang-jianguo.jpg" in published
+    assert "photos/zhang-jianguo-240.jpg" in published and "craftsmen/zhang-jianguo/share.png" in published
     # ... without any metadata, and the honour-roll-only person appears on the honour roll day
     from PIL import Image
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import canonical_index, decoded_text, stable_files
+from searchkit import canonical_index, decoded_text, is_pagefind_file, stable_files
 
 from gongjiang_pipeline.sitebuild import build_site
 
@@ -41,13 +41,15 @@ SEARCH_BUNDLE = "pagefind/"
 
 pytestmark = pytest.mark.slow
 
+BINARY = (".jpg", ".png", ".webp")  # images: in MANIFEST.txt by hash only
+
 _HEAD = re.compile(r"^\s*<(title|meta|link)\b.*$", re.M)
 _MAIN = re.compile(r"<main\b.*?</main>", re.S)
 
 
 def normalize(name: str, data: bytes) -> str | None:
-    if name.endswith((".jpg", ".png")):
-        return None
+    if name.endswith(BINARY) or name.endswith("/qr.svg"):
+        return None  # QR codes are generated from the page URL; their hash is in MANIFEST.txt
     text = data.decode("utf-8")
     if name.endswith(".html"):
         head = "\n".join(m.group(0).strip() for m in _HEAD.finditer(text))
@@ -137,7 +139,7 @@ def test_sample_site_never_shows_private_or_non_public(tmp_path):
     text = "\n".join(
         p.read_text("utf-8")
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.endswith((".jpg", ".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta", ".pagefind"))
+        if p.is_file() and not p.name.endswith(BINARY) and not is_pagefind_file(p.relative_to(out).as_posix())
     )
     text += "\n" + decoded_text(out)
     assert "单立新" in decoded_text(out) and "shanlixin" in decoded_text(out)

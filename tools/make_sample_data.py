@@ -1034,6 +1034,27 @@ def build_2016(g: Gen):
     y.kv("decisions", "[]")
     g.write(rel, y.text())
 
+    # errata.yaml: one published correction (a craftsman's employer misspelt on the honour roll)
+    corrected = next(p for p in people if p.cid == proposed_craftsmen[2])
+    wrong = corrected.employer.replace("有限公司", "有限责任公司")
+    assert wrong != corrected.employer
+    rel = "data/results/2016/errata.yaml"
+    y = Y(schema_line(rel, "errata"), ["示例数据。勘误：已公布信息的更正，自 date 起在网站“勘误”页显示。"])
+    y.comment(f"示例情形：2018-04-09 公布的北京大工匠名单中，{corrected.cid} 的工作单位名称有误，2018-04-20 更正。")
+    y.kv("edition", q(eid))
+    y.kv("errata", None)
+    y.kv("id", q("2016-kw-01"), 2, dash=True)
+    y.kv("date", day(dt.date(2018, 4, 20)), 4)
+    y.kv("candidate", q(corrected.cid), 4)
+    y.kv("list_key", "craftsmen", 4)
+    y.kv("field", "employer", 4)
+    y.kv("what", q("工作单位"), 4)
+    y.kv("before", q(wrong), 4)
+    y.kv("after", q(corrected.employer), 4)
+    y.kv("note", q(f"2018年4月9日公布的“北京大工匠”名单中，{corrected.name}同志的工作单位名称有误，现予更正。"), 4)
+    g.write(rel, y.text())
+    erratum = (corrected, wrong)
+
     # photos: most candidates; a few with EXIF orientation / GPS
     prng = random.Random(SEED + 17)
     no_photo = set(prng.sample([p.cid for p in people if p.cid not in nominees], 9))
@@ -1064,6 +1085,7 @@ def build_2016(g: Gen):
         cancelled=cancelled, valid=valid, raw=raw_total, popularity=popularity, review=review,
         craftsmen=proposed_craftsmen, nom_award=proposed_nom_award, withdrawn=withdrawn,
         rejected_obj=rejected_obj, sheets=sheets, exif=exif_plan, no_photo=no_photo, specials=spec_targets,
+        erratum=erratum,
     )
 
 
@@ -1288,7 +1310,7 @@ def sample_doc(g: Gen) -> str:
     a("")
     a("| 届次 | 状态 | 候选人 | 文件 |")
     a("|---|---|---|---|")
-    a(f"| 2016 | 全部完成（推荐→资格审核→行业比选→公众投票→综合评审→公示→审定） | {len(f['people'])} 人 | 届次、候选人、qualification、scores/×10、votes、review、objections、approval、decisions |")
+    a(f"| 2016 | 全部完成（推荐→资格审核→行业比选→公众投票→综合评审→公示→审定） | {len(f['people'])} 人 | 届次、候选人、qualification、scores/×10、votes、review、objections、approval、decisions、errata |")
     f26 = g.facts["2026"]
     a(f"| 2026 | 进行中：提名人选已公布（2026-11-20），公众投票 2026-11-21 至 2026-12-10 | {len(f26['people'])} 人 | 届次、候选人、qualification、scores/×12（没有 votes 等） |")
     a("")
@@ -1332,6 +1354,10 @@ def sample_doc(g: Gen) -> str:
       f"{len(f['no_photo'])} 人没有照片（{', '.join(sorted(f['no_photo']))}）。带 EXIF 的照片："
       + "，".join(f"{c}（{ {'rotate': '方向=6', 'gps': 'GPS 位置', 'rotate+gps': '方向=6 且有 GPS'}[k] }）" for c, k in sorted(exif.items()))
       + "。发布前应按方向标记摆正照片并去除全部 EXIF（尤其是 GPS）。")
+    ec, ewrong = f["erratum"]
+    a(f"11. **勘误**：`errata.yaml` 记录一条更正（`2016-kw-01`，2018-04-20）：北京大工匠 {who(ec.cid)} 的工作单位"
+      f"在 2018-04-09 公布的名单中误为“{ewrong}”，更正为“{ec.employer}”。预期：网站“勘误”页自 2018-04-20 起显示该条，"
+      "此前不显示；该工匠页面链接到这条勘误。")
     a("")
     a("每个情形在相关数据文件里都有以“示例情形：”开头的注释。")
     a("")
@@ -1415,6 +1441,17 @@ def render(out_root: Path) -> dict[str, bytes]:
 
 
 MANAGED = ["data/editions", "data/candidates", "data/results", "data/photos"]
+SAMPLE_EDITIONS = ("2016", "2026")
+
+
+def sample_owned(rel: str) -> bool:
+    """Whether ``rel`` (under MANAGED) belongs to a sample edition; real editions' files are left alone."""
+    parts = rel.split("/")
+    if parts[1] == "editions":
+        return parts[2].rsplit(".", 1)[0] in SAMPLE_EDITIONS
+    if parts[1] in ("candidates", "results"):
+        return parts[2] in SAMPLE_EDITIONS
+    return parts[2].split("-", 1)[0] in SAMPLE_EDITIONS  # photos/<edition>-<nnn>.jpg
 
 
 def main(argv=None) -> int:
@@ -1428,7 +1465,9 @@ def main(argv=None) -> int:
     for d in MANAGED:
         for pth in (root / d).rglob("*"):
             if pth.is_file() and pth.name != ".gitkeep":
-                existing[pth.relative_to(root).as_posix()] = pth.read_bytes()
+                rel = pth.relative_to(root).as_posix()
+                if sample_owned(rel):
+                    existing[rel] = pth.read_bytes()
     existing_doc = root / "docs/sample-data.md"
     if existing_doc.exists():
         existing["docs/sample-data.md"] = existing_doc.read_bytes()

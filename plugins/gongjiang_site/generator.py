@@ -10,10 +10,12 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import images, opendata, search, svgcharts
+from gongjiang_pipeline import opendata, search, svgcharts
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.outcome import LIST_TITLES
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
+
+from . import media
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,6 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_CRAFTSMEN_SAVE_AS": "craftsmen/index.html",
     "GONGJIANG_CRAFTSMAN_URL": "craftsmen/{slug}/",
     "GONGJIANG_CRAFTSMAN_SAVE_AS": "craftsmen/{slug}/index.html",
-    "GONGJIANG_PHOTO_URL": "photos/{slug}.jpg",
-    "GONGJIANG_PHOTO_SAVE_AS": "photos/{slug}.jpg",
     "GONGJIANG_GROUPS_URL": "{kind}s/",
     "GONGJIANG_GROUPS_SAVE_AS": "{kind}s/index.html",
     "GONGJIANG_GROUP_URL": "{kind}s/{id}/",
@@ -52,11 +52,13 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_OPENDATA_INDEX_SAVE_AS": "opendata/index.json",
     "GONGJIANG_OPENDATA_FILE_URL": "opendata/{edition}/{list}.{ext}",
     "GONGJIANG_OPENDATA_FILE_SAVE_AS": "opendata/{edition}/{list}.{ext}",
+    "GONGJIANG_ERRATA_URL": "errata/",
+    "GONGJIANG_ERRATA_SAVE_AS": "errata/index.html",
     "GONGJIANG_SEARCH_URL": "search/",
     "GONGJIANG_SEARCH_SAVE_AS": "search/index.html",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
-    "GONGJIANG_PHOTO_MAX_SIZE": (480, 640),
+    **media.MEDIA_DEFAULTS,  # portraits, share cards, QR codes, posters
 }
 
 GROUP_KINDS = {"occupation": "工种", "district": "区", "sector": "行业领域"}
@@ -113,6 +115,9 @@ def load_site_model(pelican) -> None:
     run = _engine(settings)
     results = {eid: run(ed) for eid, ed in project.editions.items()}
     settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
+    # photos (every problem fails the build here, before anything is written), share cards
+    settings[media.MEDIA_KEY] = media.prepare_media(settings, project, settings[MODEL_KEY], root)
+    settings[media.STATS_KEY] = settings[media.MEDIA_KEY].stats
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
 
@@ -172,8 +177,10 @@ class Helpers:
     def list_url(self, lv) -> str:
         return self.url("LIST", edition=lv.edition_id, list=lv.key)
 
-    def photo_url(self, person) -> str | None:
-        return self.url("PHOTO", slug=person.slug) if person.photo else None
+    @property
+    def media(self) -> media.MediaHelpers:
+        """Portraits, Open Graph images, QR codes, posters (plugins/gongjiang_site/media.py)."""
+        return media.MediaHelpers(self)
 
     def group_url(self, kind: str, gid: str) -> str:
         return self.url("GROUP", kind=kind, id=gid)
@@ -257,10 +264,12 @@ class GongjiangGenerator(Generator):
             self._write(
                 self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id), ev=ev
             )
+            media.write_edition_media(self.settings, h, self._write_bytes, ev)
             for lv in ev.lists:
                 self._write(
                     self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv), ev=ev, lv=lv
                 )
+                media.write_list_media(self.settings, h, self._write_bytes, ev, lv)
         editions = {ev.id: ev for ev in m.editions}
         for p in m.people:
             self._write(
@@ -271,8 +280,8 @@ class GongjiangGenerator(Generator):
                 ev=editions[p.edition_id],
                 stories_about=by_person.get(p.id, []),
             )
-            if p.photo:
-                self._write_bytes(self._s("PHOTO_SAVE_AS", slug=p.slug), self._photo(p))
+            media.write_person_media(self.settings, h, self._write_bytes, p)
+            self._poster(p, editions[p.edition_id])
         self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"))
         for kind in GROUP_KINDS:
             groups = m.groups.get(kind, ())
@@ -283,6 +292,7 @@ class GongjiangGenerator(Generator):
                             kind=kind, group=g)
         self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), charts=self._charts())
         self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"), stories=stories)
+        self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"))
         self._opendata()
         self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"))
         self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))
@@ -298,15 +308,15 @@ class GongjiangGenerator(Generator):
 
     # ---- parts
 
-    def _photo(self, person) -> bytes:
-        data_dir = Path(self.settings["GONGJIANG_DATA_DIR"]).resolve()
-        src = (data_dir / person.photo).resolve()
-        if data_dir not in src.parents or not src.is_file():
-            raise SiteDataError(f"候选人 {person.id}（{person.name}）的照片不存在：data/{person.photo}")
-        try:
-            return images.portrait_jpeg(src, setting(self.settings, "GONGJIANG_PHOTO_MAX_SIZE"))
-        except images.ImageError as exc:
-            raise SiteDataError(f"data/{person.photo}：{exc}") from None
+    def _poster(self, person, ev) -> None:
+        """A printable A4 poster; not in the sitemap (noindex, canonical: the person's page)."""
+        url = self.helpers.url("POSTER", slug=person.slug)
+        self._writer.write_file(
+            self._s("POSTER_SAVE_AS", slug=person.slug), self.get_template("poster"), self.context,
+            self.settings["RELATIVE_URLS"], override_output=True, url=url.lstrip("/"), person=person, ev=ev,
+            page_url=url, canonical=self.helpers.absolute(self.helpers.person_url(person)), noindex=True,
+        )
+        media.media_of(self.settings).stats.posters += 1
 
     def _charts(self) -> dict[str, dict[str, str]]:
         from gongjiang_pipeline.stats import as_pairs, gender_pairs

@@ -1,0 +1,24 @@
+"""Images of the public site, computed without Pelican.
+
+One module per concern:
+
+* :mod:`.portraits`: candidate photos -> upright, metadata-free 3:4 portraits in
+  several widths, WebP and JPEG; problems become Chinese messages naming the
+  candidate file and the photo.
+* :mod:`.cards`: 1200x630 share cards (Open Graph images) for craftsmen and lists.
+* :mod:`.fonts`: finding a font that really has the CJK glyphs a card needs.
+* :mod:`.qr`: QR codes (SVG and PNG) for page URLs.
+* :mod:`.cache`: a content-addressed cache (``cache/media/``) so that a rebuild
+  with unchanged inputs decodes no image.
+* :mod:`.parallel`: running the work on every core.
+* :mod:`.stats`: what a build did (counts, warnings), for the CLI and tests.
+
+The Pelican adapter (``plugins/gongjiang_site/media.py``) decides which pages
+exist and copies the files into the site.
+"""
+
+from ..errors import GongjiangError
+
+
+class MediaError(GongjiangError):
+    """An image could not be made for a reason other than its data (disk, cache, a worker that died)."""

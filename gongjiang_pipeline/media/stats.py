@@ -1,0 +1,31 @@
+"""What the media step of a build did, for the CLI, the log and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class MediaStats:
+    photos: int = 0  # candidate photos checked (every candidate with a photo, public or not)
+    photos_processed: int = 0  # decoded and encoded in this build (not found in the cache)
+    cards: int = 0  # share cards used by the site
+    cards_rendered: int = 0  # drawn in this build (not found in the cache)
+    qr_codes: int = 0
+    posters: int = 0
+    decoded: int = 0  # images decoded in this build: photos processed + portraits drawn on cards
+    workers: int = 0  # processes used (0: everything came from the cache)
+    seconds: float = 0.0
+    font: str | None = None  # the CJK font of the cards, "path:index"
+    warnings: list[str] = field(default_factory=list)  # Chinese; the CLI prints them
+
+    def summary(self) -> str:
+        return (
+            f"图片：照片 {self.photos} 张（本次处理 {self.photos_processed} 张，其余来自缓存），"
+            f"分享图片 {self.cards} 张（本次生成 {self.cards_rendered} 张），二维码 {self.qr_codes} 个，"
+            f"海报 {self.posters} 张；解码图片 {self.decoded} 次，用时 {self.seconds:.1f} 秒"
+            + (f"（{self.workers} 个进程）" if self.workers > 1 else "")
+        )
+
+    def __str__(self) -> str:
+        return self.summary()

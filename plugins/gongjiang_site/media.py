@@ -1,0 +1,293 @@
+"""Media of the site: the adapter between the build and ``gongjiang_pipeline.media``.
+
+* :func:`prepare_media` (called once the site model exists, before anything is
+  written): processes every candidate photo (or finds it in the cache), failing the
+  build with every photo problem listed; draws the share cards of public craftsmen
+  and visible lists; finds the CJK font. A missing font is not an error: the build
+  goes on without cards, says so in :class:`MediaStats.warnings` (printed by the
+  CLI in Chinese; Pelican warnings would fail the build) and craftsman pages use
+  the portrait as their Open Graph image.
+* :class:`MediaHelpers` (``gj.media`` in templates): portraits as ``<picture>``
+  data, Open Graph images, QR codes, poster URLs.
+* :func:`write_person_media`, :func:`write_list_media`, :func:`write_edition_media`
+  (called by the generator): copy the files into the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from gongjiang_pipeline.errors import DataError
+from gongjiang_pipeline.media import cards as cardlib
+from gongjiang_pipeline.media import qr as qrlib
+from gongjiang_pipeline.media.cache import MediaCache
+from gongjiang_pipeline.media.cards import Card, CardRequest, prepare_cards
+from gongjiang_pipeline.media.fonts import find_cjk_font
+from gongjiang_pipeline.media.portraits import PhotoJob, Portrait, PortraitSpec, prepare_portraits
+from gongjiang_pipeline.media.stats import MediaStats
+from gongjiang_pipeline.publication import voting_open
+
+logger = logging.getLogger("gongjiang_site")
+
+MEDIA_KEY = "GONGJIANG_MEDIA"
+STATS_KEY = "GONGJIANG_MEDIA_STATS"
+
+MEDIA_DEFAULTS: dict[str, Any] = {
+    "GONGJIANG_PORTRAIT_URL": "photos/{slug}-{width}.{ext}",
+    "GONGJIANG_PORTRAIT_SAVE_AS": "photos/{slug}-{width}.{ext}",
+    "GONGJIANG_PORTRAIT_WIDTHS": (240, 480, 960),
+    "GONGJIANG_CRAFTSMAN_CARD_URL": "craftsmen/{slug}/share.png",
+    "GONGJIANG_CRAFTSMAN_CARD_SAVE_AS": "craftsmen/{slug}/share.png",
+    "GONGJIANG_LIST_CARD_URL": "editions/{edition}/{list}/share.png",
+    "GONGJIANG_LIST_CARD_SAVE_AS": "editions/{edition}/{list}/share.png",
+    "GONGJIANG_CRAFTSMAN_QR_URL": "craftsmen/{slug}/qr.{ext}",
+    "GONGJIANG_CRAFTSMAN_QR_SAVE_AS": "craftsmen/{slug}/qr.{ext}",
+    "GONGJIANG_LIST_QR_URL": "editions/{edition}/{list}/qr.{ext}",
+    "GONGJIANG_LIST_QR_SAVE_AS": "editions/{edition}/{list}/qr.{ext}",
+    "GONGJIANG_EDITION_QR_URL": "editions/{edition}/qr.{ext}",
+    "GONGJIANG_EDITION_QR_SAVE_AS": "editions/{edition}/qr.{ext}",
+    "GONGJIANG_POSTER_URL": "craftsmen/{slug}/poster/",
+    "GONGJIANG_POSTER_SAVE_AS": "craftsmen/{slug}/poster/index.html",
+    "GONGJIANG_MEDIA_CACHE": None,  # None: <project root>/cache/media
+    "GONGJIANG_MEDIA_WORKERS": None,  # None: one process per core
+    "GONGJIANG_CJK_FONT": None,  # None: search the system; or "path" or ("path", face index)
+}
+
+NO_FONT_ADVICE = "请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk），或在 pelican.conf.py 中设置 GONGJIANG_CJK_FONT = (\"字体文件路径\", 序号)"
+
+
+@dataclass
+class MediaSet:
+    portraits: dict[str, Portrait]  # by candidate id
+    cards: dict[str, Card]  # by page key: craftsman:<id>, list:<edition>/<list>
+    stats: MediaStats
+    _qr: dict[str, qrlib.QrCode] = field(default_factory=dict)
+
+    def qr(self, url: str) -> qrlib.QrCode:
+        if url not in self._qr:
+            self._qr[url] = qrlib.make(url, title=f"二维码：{url}")
+        return self._qr[url]
+
+
+def _cache(settings: dict, root: Path) -> MediaCache:
+    configured = settings.get("GONGJIANG_MEDIA_CACHE")
+    return MediaCache(Path(configured) if configured else root / "cache" / "media")
+
+
+def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
+    """Process photos, draw cards; raise DataError listing every photo problem."""
+    started = time.perf_counter()
+    stats = MediaStats()
+    cache = _cache(settings, root)
+    workers = settings.get("GONGJIANG_MEDIA_WORKERS")
+    spec = PortraitSpec(widths=tuple(settings.get("GONGJIANG_PORTRAIT_WIDTHS") or PortraitSpec().widths))
+
+    # every candidate's photo, public or not: a bad photo is found before its owner is published
+    jobs = [
+        PhotoJob(c.id, project.sources.get(c.id, f"data/candidates/{ed.edition.id}/{c.id}.yaml"), c.photo)
+        for ed in project.editions.values()
+        for c in ed.candidates
+        if c.photo
+    ]
+    batch = prepare_portraits(root, jobs, cache, spec, workers)
+    if batch.problems:
+        raise DataError(batch.problems)
+    stats.photos = len(jobs)
+    stats.photos_processed = batch.processed
+    stats.decoded = batch.processed
+    stats.workers = batch.workers
+
+    site_name = settings.get("GONGJIANG_SITE_NAME", "北京大工匠")
+    fonts, why = find_cjk_font(settings.get("GONGJIANG_CJK_FONT"))
+    found_cards: dict[str, Card] = {}
+    if fonts is None:
+        stats.warnings.append(f"{why}，未生成分享图片，工匠页面改用照片作为分享图片。{NO_FONT_ADVICE}")
+    else:
+        stats.font = f"{fonts.regular.path}:{fonts.regular.index}"
+        requests = [
+            CardRequest(f"craftsman:{p.id}", cardlib.person_card(p, site_name), batch.portraits.get(p.id),
+                        f"候选人 {p.id}（{p.name}）")
+            for p in model.people
+        ]
+        requests += [
+            CardRequest(f"list:{ev.id}/{lv.key}", cardlib.list_card(ev, lv, site_name), None, f"{ev.name}{lv.title}")
+            for ev in model.editions
+            for lv in ev.lists
+        ]
+        cb = prepare_cards(requests, fonts, cache, workers)
+        found_cards = cb.cards
+        stats.warnings.extend(cb.warnings)
+        stats.cards_rendered = cb.rendered
+        stats.decoded += cb.decoded
+        stats.workers = max(stats.workers, cb.workers)
+    stats.seconds = time.perf_counter() - started
+    for w in stats.warnings:
+        logger.info("警告：%s", w)  # INFO, not WARNING: any Pelican warning fails the build
+    return MediaSet(batch.portraits, found_cards, stats)
+
+
+def media_of(settings: dict) -> MediaSet:
+    return settings[MEDIA_KEY]
+
+
+# --------------------------------------------------------------------------
+# for templates: gj.media
+
+
+@dataclass(frozen=True)
+class PortraitView:
+    src: str  # JPEG fallback
+    width: int
+    height: int
+    srcset_webp: str
+    srcset_jpeg: str
+    largest_jpeg: str
+    largest_width: int
+    largest_height: int
+
+
+@dataclass(frozen=True)
+class OgImage:
+    url: str  # absolute
+    width: int
+    height: int
+    type: str
+    alt: str
+    large: bool  # a 1200x630 card (twitter:card summary_large_image)
+
+
+@dataclass(frozen=True)
+class QrView:
+    target: str  # the absolute URL it encodes
+    svg: str  # root-relative
+    png: str
+    size: int  # the SVG's width = height in px
+
+
+class MediaHelpers:
+    def __init__(self, helpers):
+        self.h = helpers
+        self.settings = helpers.settings
+
+    @property
+    def media(self) -> MediaSet:
+        return media_of(self.settings)
+
+    def _url(self, name: str, **kw: Any) -> str:
+        return self.h.url(name, **kw)
+
+    def portrait(self, person) -> PortraitView | None:
+        pt = self.media.portraits.get(person.id)
+        if pt is None:
+            return None
+
+        def url(r) -> str:
+            return self._url("PORTRAIT", slug=person.slug, width=r.width, ext=r.ext)
+
+        def srcset(fmt: str) -> str:
+            return ", ".join(f"{url(r)} {r.width}w" for r in pt.of(fmt))
+
+        default = pt.best("jpeg", 480)
+        top = pt.of("jpeg")[-1]
+        return PortraitView(url(default), default.width, default.height, srcset("webp"), srcset("jpeg"),
+                            url(top), top.width, top.height)
+
+    def person_image(self, person) -> OgImage | None:
+        """The Open Graph image of a craftsman page: the share card, else the portrait."""
+        card = self.media.cards.get(f"craftsman:{person.id}")
+        if card is not None:
+            url = self._url("CRAFTSMAN_CARD", slug=person.slug)
+            return OgImage(self.h.absolute(url), card.width, card.height, "image/png",
+                           f"{person.name}，{person.occupation.name}", True)
+        pv = self.portrait(person)
+        if pv is not None:
+            return OgImage(self.h.absolute(pv.largest_jpeg), pv.largest_width, pv.largest_height, "image/jpeg",
+                           f"{person.name}的照片", False)
+        return None
+
+    def list_image(self, ev, lv) -> OgImage | None:
+        card = self.media.cards.get(f"list:{ev.id}/{lv.key}")
+        if card is None:
+            return None
+        url = self._url("LIST_CARD", edition=ev.id, list=lv.key)
+        return OgImage(self.h.absolute(url), card.width, card.height, "image/png",
+                       f"{ev.name}{cardlib.list_title(lv.title)}", True)
+
+    def person_qr(self, person) -> QrView:
+        target = self.h.absolute(self.h.person_url(person))
+        return QrView(target, self._url("CRAFTSMAN_QR", slug=person.slug, ext="svg"),
+                      self._url("CRAFTSMAN_QR", slug=person.slug, ext="png"), self.media.qr(target).svg_size)
+
+    def voting_qr(self, ev) -> QrView | None:
+        """While the public vote runs: the QR code of the nominees list (or of the edition page)."""
+        if not voting_open(ev.edition, self.h.model.as_of):
+            return None
+        lv = ev.list("nominees")
+        if lv is not None:
+            target = self.h.absolute(self.h.list_url(lv))
+            svg, png = (self._url("LIST_QR", edition=ev.id, list=lv.key, ext=e) for e in ("svg", "png"))
+        else:
+            target = self.h.absolute(self._url("EDITION", edition=ev.id))
+            svg, png = (self._url("EDITION_QR", edition=ev.id, ext=e) for e in ("svg", "png"))
+        return QrView(target, svg, png, self.media.qr(target).svg_size)
+
+    def poster_url(self, person) -> str:
+        return self._url("POSTER", slug=person.slug)
+
+    @staticmethod
+    def awards(person) -> tuple[str, ...]:
+        return cardlib.awards(person)
+
+
+# --------------------------------------------------------------------------
+# writing files into the site
+
+
+WriteBytes = Callable[[str, bytes], None]
+
+
+def _s(settings: dict, name: str, **kw: Any) -> str:
+    return settings.get(f"GONGJIANG_{name}", MEDIA_DEFAULTS.get(f"GONGJIANG_{name}")).format(**kw)
+
+
+def _write_qr(settings: dict, write: WriteBytes, code: qrlib.QrCode, name: str, **kw: Any) -> None:
+    write(_s(settings, f"{name}_SAVE_AS", ext="svg", **kw), code.svg)
+    write(_s(settings, f"{name}_SAVE_AS", ext="png", **kw), code.png)
+    media_of(settings).stats.qr_codes += 1
+
+
+def write_person_media(settings: dict, helpers, write: WriteBytes, person) -> None:
+    media = media_of(settings)
+    pt = media.portraits.get(person.id)
+    if pt is not None:
+        for r in pt.renditions:
+            write(_s(settings, "PORTRAIT_SAVE_AS", slug=person.slug, width=r.width, ext=r.ext), pt.path(r).read_bytes())
+    card = media.cards.get(f"craftsman:{person.id}")
+    if card is not None:
+        write(_s(settings, "CRAFTSMAN_CARD_SAVE_AS", slug=person.slug), card.path.read_bytes())
+        media.stats.cards += 1
+    qv = MediaHelpers(helpers).person_qr(person)
+    _write_qr(settings, write, media.qr(qv.target), "CRAFTSMAN_QR", slug=person.slug)
+
+
+def write_list_media(settings: dict, helpers, write: WriteBytes, ev, lv) -> None:
+    media = media_of(settings)
+    card = media.cards.get(f"list:{ev.id}/{lv.key}")
+    if card is not None:
+        write(_s(settings, "LIST_CARD_SAVE_AS", edition=ev.id, list=lv.key), card.path.read_bytes())
+        media.stats.cards += 1
+    if lv.key == "nominees":
+        qv = MediaHelpers(helpers).voting_qr(ev)
+        if qv is not None:
+            _write_qr(settings, write, media.qr(qv.target), "LIST_QR", edition=ev.id, list=lv.key)
+
+
+def write_edition_media(settings: dict, helpers, write: WriteBytes, ev) -> None:
+    if ev.list("nominees") is None:
+        qv = MediaHelpers(helpers).voting_qr(ev)
+        if qv is not None:
+            _write_qr(settings, write, media_of(settings).qr(qv.target), "EDITION_QR", edition=ev.id)

@@ -1,0 +1,324 @@
+"""Media in built sites: portraits, share cards, QR codes, posters, photo errors, the cache, no font."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from mediakit import encode, figure, jpeg_with_everything, metadata_problems, png_header
+from PIL import Image
+from sitekit import SiteProject, fake_engine, files
+
+from gongjiang_pipeline.errors import DataError
+from gongjiang_pipeline.sitebuild import build_site
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+IMAGE_SUFFIXES = (".jpg", ".webp", ".png")
+BASE = "https://gongjiang.example.org"  # GONGJIANG_CANONICAL_BASE of pelican.conf.py
+
+
+def add_photo(site: SiteProject, cid: str, data: bytes, name: str | None = None) -> str:
+    name = name or f"{cid}.jpg"
+    site.write_bytes(f"data/photos/{name}", data)
+    p = site.path(f"data/candidates/2099/{cid}.yaml")
+    text = re.sub(r"(?m)^photo: .*\n", "", p.read_text("utf-8"))
+    p.write_text(text.replace("citation:", f"photo: photos/{name}\ncitation:"), "utf-8")
+    return name
+
+
+def build(site: SiteProject, as_of: str, out: Path, **override):
+    override.setdefault("GONGJIANG_ENGINE", fake_engine)
+    return build_site(site.root, out, dt.date.fromisoformat(as_of), override=override).media
+
+
+def decode_qr(path: Path) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(path).convert("L"))]
+
+
+def dejavu() -> str:
+    for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"):
+        if Path(path).is_file():
+            return path
+    pytest.fail("DejaVu Sans is needed for this test (Debian: fonts-dejavu-core, installed by .ci/run)")
+
+
+@pytest.fixture
+def site(tmp_path):
+    s = SiteProject(tmp_path / "project")
+    add_photo(s, "2099-001", jpeg_with_everything())  # craftsman; orientation 6, GPS, XMP, ICC, comment
+    add_photo(s, "2099-002", encode(figure(), "PNG"), "2099-002.png")
+    add_photo(s, "2099-005", encode(figure(), "JPEG"))  # never public
+    return s
+
+
+def test_portraits_in_every_width_and_format_only_for_public_people(site, tmp_path):
+    out = tmp_path / "out"
+    stats = build(site, "2099-07-01", out)
+    names = files(out)
+    photos = sorted(n for n in names if n.startswith("photos/"))
+    assert photos == sorted(
+        f"photos/{slug}-{w}.{ext}" for slug in ("zhang-jianguo", "li-xiuying") for w in (240, 480, 600) for ext in ("jpg", "webp")
+    )
+    assert stats.photos == 3  # the non-public candidate's photo is checked too, but never published
+    for n in photos:
+        assert metadata_problems(names[n]) == [], n
+        im = Image.open(io.BytesIO(names[n]))
+        w = int(re.search(r"-(\d+)\.", n).group(1))
+        assert im.size == (w, w * 4 // 3)
+    assert Image.open(out / "photos/zhang-jianguo-600.jpg").convert("RGB").getpixel((3, 3))[0] > 180  # upright
+
+
+def test_picture_markup(site, tmp_path):
+    out = tmp_path / "out"
+    build(site, "2099-07-01", out)
+    page = (out / "craftsmen/zhang-jianguo/index.html").read_text("utf-8")
+    assert '<source type="image/webp" srcset="/photos/zhang-jianguo-240.webp 240w, /photos/zhang-jianguo-480.webp 480w, /photos/zhang-jianguo-600.webp 600w"' in page
+    hero = re.search(r'<img class="portrait"[^>]*>', page).group(0)
+    assert 'src="/photos/zhang-jianguo-480.jpg"' in hero and 'width="480" height="640"' in hero
+    assert 'srcset="/photos/zhang-jianguo-240.jpg 240w, /photos/zhang-jianguo-480.jpg 480w, /photos/zhang-jianguo-600.jpg 600w"' in hero
+    assert 'loading="lazy"' not in hero and 'fetchpriority="high"' in hero  # the hero image loads at once
+    listing = (out / "craftsmen/index.html").read_text("utf-8")
+    thumbs = re.findall(r'<img class="card-photo"[^>]*>', listing)
+    assert len(thumbs) == 2 and all('loading="lazy"' in t and 'width="' in t and 'height="' in t for t in thumbs)
+    # 王芳 has no photo: no image, no broken link
+    assert "<picture>" not in (out / "craftsmen/wang-fang/index.html").read_text("utf-8").split("<main")[1].split("分享与打印")[0]
+
+
+def test_share_cards_are_the_open_graph_images(site, tmp_path):
+    out = tmp_path / "out"
+    build(site, "2099-07-01", out)
+    page = (out / "craftsmen/zhang-jianguo/index.html").read_text("utf-8")
+    for tag in (
+        f'<meta property="og:image" content="{BASE}/craftsmen/zhang-jianguo/share.png">',
+        '<meta property="og:image:width" content="1200">',
+        '<meta property="og:image:height" content="630">',
+        '<meta property="og:image:type" content="image/png">',
+        '<meta name="twitter:card" content="summary_large_image">',
+    ):
+        assert tag in page
+    listing = (out / "editions/2099/craftsmen/index.html").read_text("utf-8")
+    assert f'<meta property="og:image" content="{BASE}/editions/2099/craftsmen/share.png">' in listing
+    cards = sorted(n for n in files(out) if n.endswith("share.png"))
+    assert cards == sorted(
+        [f"craftsmen/{s}/share.png" for s in ("zhang-jianguo", "li-xiuying", "wang-fang", "zhang-san", "zhang-san-2")]
+        + [f"editions/2099/{k}/share.png" for k in ("nominees", "popularity", "notice", "craftsmen", "nomination_award")]
+    )
+    for n in cards:
+        data = (out / n).read_bytes()
+        assert Image.open(io.BytesIO(data)).size == (1200, 630) and metadata_problems(data) == []
+    story_free = (out / "craftsmen/wang-fang/index.html").read_text("utf-8")  # no photo: still a card
+    assert f'content="{BASE}/craftsmen/wang-fang/share.png"' in story_free
+
+
+def test_second_build_processes_no_image(site, tmp_path):
+    first = build(site, "2099-07-01", tmp_path / "a")
+    assert first.photos_processed == 3 and first.cards_rendered == 10
+    assert first.decoded == 3 + 2  # three photos, two portraits drawn on cards
+    second = build(site, "2099-07-01", tmp_path / "b")
+    assert second.photos_processed == 0
+    assert second.cards_rendered == 0
+    assert second.decoded == 0
+    assert second.workers == 0
+    assert files(tmp_path / "a") == files(tmp_path / "b")  # byte-identical, cache or not
+    # a changed photo is processed again, and so is the card that shows it
+    add_photo(site, "2099-002", encode(figure(colour=(10, 80, 10)), "PNG"), "2099-002.png")
+    third = build(site, "2099-07-01", tmp_path / "c")
+    assert (third.photos_processed, third.cards_rendered, third.decoded) == (1, 1, 2)
+
+
+def test_cache_folder_setting(site, tmp_path):
+    stats = build(site, "2099-07-01", tmp_path / "out", GONGJIANG_MEDIA_CACHE=str(tmp_path / "elsewhere"))
+    assert stats.photos_processed == 3
+    assert (tmp_path / "elsewhere" / "portraits").is_dir() and not (site.root / "cache").exists()
+
+
+def test_qr_codes_and_poster(site, tmp_path):
+    out = tmp_path / "out"
+    stats = build(site, "2099-07-01", out)
+    assert decode_qr(out / "craftsmen/zhang-jianguo/qr.png") == [f"{BASE}/craftsmen/zhang-jianguo/"]
+    assert (out / "craftsmen/zhang-jianguo/qr.svg").read_bytes().startswith(b"<svg")
+    page = (out / "craftsmen/zhang-jianguo/index.html").read_text("utf-8")
+    assert 'src="/craftsmen/zhang-jianguo/qr.svg"' in page and 'href="/craftsmen/zhang-jianguo/poster/"' in page
+    poster = (out / "craftsmen/zhang-jianguo/poster/index.html").read_text("utf-8")
+    for part in ("张建国", "焊工", "北京大工匠", "三十年如一日钻研焊接技术。", 'src="/craftsmen/zhang-jianguo/qr.svg"',
+                 '<meta name="robots" content="noindex">', f'<link rel="canonical" href="{BASE}/craftsmen/zhang-jianguo/">',
+                 "/photos/zhang-jianguo-600.jpg", "poster.css"):
+        assert part in poster, part
+    assert "poster" not in (out / "sitemap.xml").read_text("utf-8")
+    assert stats.posters == 5 and stats.qr_codes == 5  # voting is over: no voting QR
+
+
+def test_voting_qr_while_the_vote_is_open(site, tmp_path):
+    out = build_out = tmp_path / "open"
+    build(site, "2099-04-10", out)  # nominees published 04-01, voting 04-02 .. 04-20
+    assert decode_qr(out / "editions/2099/nominees/qr.png") == [f"{BASE}/editions/2099/nominees/"]
+    for page in ("editions/2099/nominees/index.html", "editions/2099/index.html"):
+        assert 'src="/editions/2099/nominees/qr.svg"' in (out / page).read_text("utf-8"), page
+    closed = tmp_path / "closed"
+    build(site, "2099-04-21", closed)
+    assert not (closed / "editions/2099/nominees/qr.svg").exists()
+    assert "qr.svg" not in (closed / "editions/2099/index.html").read_text("utf-8")
+    assert build_out.exists()
+
+
+def test_voting_qr_points_to_the_edition_page_without_a_nominees_list(site, tmp_path):
+    def no_lists(ed):
+        res = fake_engine(ed)
+        return type(res)(res.edition_id, {}, traces={})
+
+    out = tmp_path / "out"
+    build(site, "2099-04-10", out, GONGJIANG_ENGINE=no_lists)
+    assert decode_qr(out / "editions/2099/qr.png") == [f"{BASE}/editions/2099/"]
+    assert 'src="/editions/2099/qr.svg"' in (out / "editions/2099/index.html").read_text("utf-8")
+
+
+# --------------------------------------------------------------------------
+# bad photos: every problem listed once, nothing written, previous output kept
+
+
+def test_bad_photos_fail_the_build_with_every_problem(site, tmp_path):
+    add_photo(site, "2099-003", encode(figure(), "JPEG")[:2500])
+    add_photo(site, "2099-004", png_header(10000, 10000), "2099-004.png")
+    add_photo(site, "2099-006", encode(figure(), "GIF"))
+    tiny = add_photo(site, "2099-002", encode(figure((240, 320)), "JPEG"), "tiny.jpg")
+    with pytest.raises(DataError) as err:
+        build(site, "2099-07-01", tmp_path / "out")
+
+    def at(cid):
+        lines = site.path(f"data/candidates/2099/{cid}.yaml").read_text("utf-8").splitlines()
+        line = next(i for i, t in enumerate(lines, 1) if t.startswith("photo:"))
+        return f"data/candidates/2099/{cid}.yaml:{line}:8: photo: "
+
+    assert str(err.value).splitlines() == [
+        at("2099-002") + f"照片 data/photos/{tiny} 太小（240×320 像素）：裁成 3:4 竖幅后至少应为 300×400 像素",
+        at("2099-003") + "照片 data/photos/2099-003.jpg 已损坏，无法读取",
+        at("2099-004") + "照片 data/photos/2099-004.png 的像素过多（10000×10000，约 10000 万像素），超过上限 4000 万像素；请缩小后再提交",
+        at("2099-006") + "照片 data/photos/2099-006.jpg 的实际格式是 GIF，不支持；请转换为 JPEG、PNG 或 WebP 格式",
+        "数据检查未通过：4 个文件中共有 4 处错误。",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gongjiang_pipeline", "--root", str(root), "build", *args],
+        capture_output=True, text=True, timeout=600, env=dict(os.environ, PYTHONHASHSEED="0"),
+    )
+
+
+def test_cli_bad_photo_exits_1_and_keeps_the_previous_site(site, tmp_path):
+    out = tmp_path / "site"
+    ok = _cli(site.root, "--output", str(out), "--as-of", "2099-01-20")
+    assert ok.returncode == 0, ok.stderr
+    assert "图片：照片 3 张（本次处理 3 张" in ok.stdout
+    before = files(out)
+    add_photo(site, "2099-003", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    bad = _cli(site.root, "--output", str(out), "--as-of", "2099-01-20")
+    assert bad.returncode == 1
+    assert "照片 data/photos/2099-003.jpg 的实际格式是 SVG（矢量图），不支持；请转换为 JPEG、PNG 或 WebP 格式" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert files(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]  # no half-built folder left
+
+
+# --------------------------------------------------------------------------
+# no CJK font: a Chinese warning, the portrait as og:image, never boxes
+
+
+NO_FONT = "不含中文字形，未生成分享图片，工匠页面改用照片作为分享图片。"
+
+
+def test_without_a_cjk_font_pages_use_the_portrait(site, tmp_path):
+    out = tmp_path / "out"
+    stats = build(site, "2099-07-01", out, GONGJIANG_CJK_FONT=dejavu())
+    assert len(stats.warnings) == 1 and NO_FONT in stats.warnings[0] and "fonts-noto-cjk" in stats.warnings[0]
+    assert not [n for n in files(out) if n.endswith("share.png")]
+    page = (out / "craftsmen/zhang-jianguo/index.html").read_text("utf-8")
+    assert f'<meta property="og:image" content="{BASE}/photos/zhang-jianguo-600.jpg">' in page
+    assert '<meta property="og:image:width" content="600">' in page and '<meta name="twitter:card" content="summary">' in page
+    assert "og:image" not in (out / "craftsmen/wang-fang/index.html").read_text("utf-8")  # no photo, no card
+    assert "og:image" not in (out / "editions/2099/craftsmen/index.html").read_text("utf-8")
+
+
+def test_cli_prints_the_missing_font_warning_in_chinese(site, tmp_path):
+    conf = site.path("pelican.conf.py")
+    conf.write_text(conf.read_text("utf-8") + f"\nGONGJIANG_CJK_FONT = {dejavu()!r}\n", "utf-8")
+    res = _cli(site.root, "--output", str(tmp_path / "site"), "--as-of", "2099-01-20")
+    assert res.returncode == 0, res.stderr
+    assert f"警告：GONGJIANG_CJK_FONT 指定的字体（{dejavu()}，第 0 个字体）{NO_FONT}" in res.stderr
+
+
+# --------------------------------------------------------------------------
+# the sample site
+
+
+def test_every_image_of_the_sample_site_is_clean(tmp_path):
+    out = tmp_path / "site"
+    stats = build_site(ROOT, out, dt.date(2026, 12, 1)).media
+    images = [p for p in sorted(out.rglob("*")) if p.suffix in IMAGE_SUFFIXES]
+    assert stats.photos == 117 and stats.warnings == []
+    assert len([p for p in images if p.parent.name == "photos"]) == 6 * 52  # 54 public, 52 with photos
+    for p in images:
+        assert metadata_problems(p.read_bytes()) == [], p
+    for p in images:
+        if p.parent.name == "photos":
+            w, h = Image.open(p).size
+            assert h > w, p  # 2016-083 and 2016-091 are stored sideways (orientation 6)
+
+
+# --------------------------------------------------------------------------
+# printing (needs Chromium and poppler-utils: skipped with a notice outside CI, a failure in CI)
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing (.ci/run installs it)")
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+@pytest.mark.browser
+def test_poster_prints_on_exactly_one_a4_page(site, tmp_path):
+    chromium, pdfinfo = _tool("chromium"), _tool("pdfinfo")
+    p = site.path("data/candidates/2099/2099-001.yaml")
+    long_citation = "他扎根生产一线三十年，" + "潜心钻研焊接工艺，攻克多项技术难题，" * 9 + "带出一支技术过硬的团队。"
+    assert len(long_citation) <= 200
+    p.write_text(p.read_text("utf-8").replace("三十年如一日钻研焊接技术。", long_citation)
+                 .replace("北京示例机械有限公司", "北京示例重型机械装备制造集团有限公司第一分公司"), "utf-8")
+    out = tmp_path / "out"
+    build(site, "2099-07-01", out)
+    handler = partial(SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *a: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        pdf = tmp_path / "poster.pdf"
+        url = f"http://127.0.0.1:{server.server_address[1]}/craftsmen/zhang-jianguo/poster/"
+        subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+             f"--user-data-dir={tmp_path / 'chrome'}", f"--print-to-pdf={pdf}", url],
+            capture_output=True, timeout=120, check=True,
+        )
+    finally:
+        server.shutdown()
+        thread.join()
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    w, h = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M).groups())
+    assert abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5, info  # A4
