@@ -170,7 +170,11 @@ def overlapping_text(page, scope: str = "body") -> list[str]:
           }
           boxes.sort((a, b) => a.r.top - b.r.top);
           const out = [];
-          const tol = 1;  // touching is not overlapping
+          // A text box is the font's full height (ascent + descent), taller than the
+          // glyphs: boxes of tightly set neighbouring lines may share a few pixels
+          // without any glyph touching. Overlap counts when it is over 1 px wide and
+          // over a quarter of the smaller box high.
+          const tol = 1;
           for (let i = 0; i < boxes.length; i++) {
             const a = boxes[i];
             for (let j = i + 1; j < boxes.length && boxes[j].r.top < a.r.bottom - tol; j++) {
@@ -178,7 +182,8 @@ def overlapping_text(page, scope: str = "body") -> list[str]:
               if (a.n === b.n) continue;
               const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
               const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
-              if (w > tol && h > tol) out.push(`“${a.text}” 与 “${b.text}” 重叠 (${Math.round(w)}×${Math.round(h)} px)`);
+              const minH = Math.max(tol, 0.25 * Math.min(a.r.height, b.r.height));
+              if (w > tol && h > minH) out.push(`“${a.text}” 与 “${b.text}” 重叠 (${Math.round(w)}×${Math.round(h)} px)`);
             }
           }
           return out.slice(0, 12);
@@ -187,15 +192,22 @@ def overlapping_text(page, scope: str = "body") -> list[str]:
     )
 
 
-def broken_images(page) -> list[str]:
-    """Images that did not load (naturalWidth 0), after scrolling them into view."""
+def broken_images(page, timeout_ms: int = 10_000) -> list[str]:
+    """Images that did not load (naturalWidth 0). Lazy images are loaded first, as
+    if scrolled to; an image still loading after ``timeout_ms`` counts as broken."""
     return page.evaluate(
-        """async () => {
+        """async (timeout) => {
           const imgs = [...document.images];
-          await Promise.all(imgs.map(img => img.complete ? null
-            : new Promise(ok => { img.addEventListener('load', ok); img.addEventListener('error', ok); })));
+          for (const img of imgs) if (img.loading === 'lazy') img.loading = 'eager';
+          const settled = (img) => img.complete ? Promise.resolve() : new Promise(ok => {
+            img.addEventListener('load', ok, {once: true});
+            img.addEventListener('error', ok, {once: true});
+          });
+          const deadline = new Promise(ok => setTimeout(ok, timeout));
+          await Promise.race([Promise.all(imgs.map(settled)), deadline]);
           return imgs.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.currentSrc || img.src);
-        }"""
+        }""",
+        timeout_ms,
     )
 
 

@@ -104,7 +104,7 @@ def test_overlapping_cards_are_reported(tab, broken_site):
         "occupations/welder/index.html",
         "overlap",
         "",
-        head="<style>.cards .card:nth-child(2) { margin-top: -3.5em; }</style>",
+        head="<style>.card-meta { margin-top: -1.6em; }</style>",  # meta line over the name
     )
     open_page(tab.page, broken_site.url(url))
     found = overlapping_text(tab.page, "body")
@@ -148,7 +148,7 @@ def test_axe_reports_image_without_alt_and_low_contrast(tab, broken_site):
         broken_site.root,
         "craftsmen/shan-lixin/index.html",
         "axe",
-        '<img src="/photos/shan-lixin.jpg" width="40"><p style="color: #ddd">几乎看不清的文字</p>',
+        '<img src="/photos/shan-lixin-240.jpg" width="40"><p style="color: #ddd">几乎看不清的文字</p>',
     )
     open_page(tab.page, broken_site.url(url))
     found = axe_violations(tab.page)

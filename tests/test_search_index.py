@@ -138,7 +138,7 @@ def test_each_result_carries_photo_name_occupation_award(site, model):
         assert meta["occupation"] == p.occupation.name and meta["employer"] == p.employer
         assert meta["award"] == e.award and e.award
         if p.photo:
-            assert meta["image"] == f"/photos/{p.slug}.jpg" and (site / "photos" / f"{p.slug}.jpg").is_file()
+            assert meta["image"] == f"/photos/{p.slug}-240.jpg" and (site / "photos" / f"{p.slug}-240.jpg").is_file()
             assert meta["image_alt"] == f"{p.name}的照片"
         else:
             assert "image" not in meta
@@ -146,11 +146,13 @@ def test_each_result_carries_photo_name_occupation_award(site, model):
         for form in e.pinyin:
             assert form in text, (p.name, form)
         assert " ".join(p.name) in text
-        # labels and the sample badge are not indexed: they matched every query word 单 (工作单位)
-        assert "工作单位" not in text and "性别" not in text
+        # field labels are not indexed: 工作单位 on every page matched every query word 单
+        assert "性别" not in text and "参评工种" not in text and "行业领域" not in text
+        assert "工作单位" not in text or "更正工作单位" in text  # (an erratum may say so)
+        assert "二维码" not in text and "海报" not in text  # the share block is not searchable
     story = frags["/stories/shan-lixin-cezhang/"]
     assert story["meta"]["title"].startswith("单立新：") and story["meta"]["name"] == "单立新"
-    assert story["meta"]["image"] == "/photos/shan-lixin.jpg"
+    assert story["meta"]["image"] == "/photos/shan-lixin-240.jpg"
 
 
 @pytest.mark.slow
