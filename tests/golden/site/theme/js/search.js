@@ -55,8 +55,8 @@
     input.setAttribute("aria-labelledby", "search-title");
     input.setAttribute("aria-describedby", "search-help");
   }
-  // Pagefind's form has action="javascript:void(0);" (it handles submit itself): no
-  // javascript: URL on our pages (the DOM audit of tests/test_xss_browser.py)
+  // Pagefind's form action is a script URL (it handles submit itself): our pages carry
+  // none (the DOM audit of tests/test_xss_browser.py), so point it at this page
   var form = document.querySelector("#search form.pagefind-ui__form");
   if (form) form.setAttribute("action", window.location.pathname);
   if (query) {
