@@ -8,7 +8,7 @@ OUTPUT ?= output
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve results golden
+.PHONY: html check test venv clean serve results golden bench
 
 venv: $(STAMP)
 
@@ -42,6 +42,16 @@ results: $(STAMP)
 ## golden: regenerate the golden-site snapshot (tests/golden/) after an intended change; review the diff
 golden: $(STAMP)
 	GONGJIANG_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/test_site_golden.py
+
+## bench: build-performance benchmarks on synthetic data (bench/README.md); QUICK=1 for a smoke run.
+## Knobs: SCALE EDITIONS CANDIDATES STORIES PHOTOS PHOTO_SIZE ENGINE_CANDIDATES ENGINE_BUDGET REBUILD PROFILE SKIP
+bench: $(STAMP)
+	$(PY) -m bench.run $(if $(filter-out 0,$(QUICK)),--quick,) $(if $(SCALE),--scale $(SCALE),) \
+		$(if $(EDITIONS),--editions $(EDITIONS),) $(if $(CANDIDATES),--candidates $(CANDIDATES),) \
+		$(if $(STORIES),--stories $(STORIES),) $(if $(PHOTOS),--photos $(PHOTOS),) \
+		$(if $(PHOTO_SIZE),--photo-size $(PHOTO_SIZE),) $(if $(ENGINE_CANDIDATES),--engine-candidates $(ENGINE_CANDIDATES),) \
+		$(if $(ENGINE_BUDGET),--engine-budget $(ENGINE_BUDGET),) $(if $(REBUILD),--rebuild $(REBUILD),) \
+		$(if $(filter-out 0,$(PROFILE)),--profile,) $(if $(SKIP),--skip $(SKIP),)
 
 clean:
 	rm -rf $(OUTPUT) .pytest_cache
