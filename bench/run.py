@@ -57,7 +57,7 @@ RESULTS = BENCH / "results"
 
 ENGINE_TARGET_SECONDS = 5.0
 MEMORY_RATIO_LIMIT = 2.0
-SECTIONS = ("check", "rebuild", "pelican", "hugo", "engine", "media", "memory")
+SECTIONS = ("check", "photos", "rebuild", "pelican", "hugo", "engine", "media", "memory")
 
 QUICK = dict(editions=2, candidates=40, stories=10, photos=4, photo_size=(800, 600), engine_candidates=2000)
 
@@ -109,7 +109,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
     ap.add_argument("--rebuild", choices=("pages", "full"), default=_env("REBUILD") or "pages",
                     help="(b)-(d) 重建用哪个项目：pages 不含照片（默认），full 含照片")
     ap.add_argument("--profile", action="store_true", default=_env("PROFILE") not in (None, "0"),
-                    help="另用 cProfile 分析一次含照片的冷构建，列出累计用时前 15 的函数")
+                    help="另用 cProfile 各分析一次冷构建（不含照片、含照片）：用时分布与前 15 个函数")
     ap.add_argument("--skip", default=_env("SKIP") or "", help=f"跳过的部分，逗号分隔：{','.join(SECTIONS)}")
     ap.add_argument("--timeout", type=float, default=3600, help="单次构建的时间上限（秒）")
     ap.add_argument("--json", type=Path, default=RESULTS / "latest.json", help="JSON 结果文件（同名 .md 为表格）")
@@ -129,6 +129,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
     unknown = skip - set(SECTIONS)
     if unknown:
         ap.error(f"未知的部分：{', '.join(sorted(unknown))}（可选：{', '.join(SECTIONS)}）")
+    if "photos" in skip and a.rebuild == "full" and "rebuild" not in skip:
+        ap.error("跳过 photos 时不能用 --rebuild full")
     return Config(
         params=p,
         quick=a.quick,
@@ -138,8 +140,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
         profile=a.profile,
         skip=skip,
         timeout=a.timeout,
-        output=a.json,
-        cache=a.cache,
+        output=a.json.resolve(),
+        cache=a.cache.resolve(),
     )
 
 
@@ -223,23 +225,25 @@ class Bench:
         self.record("check", "数据检查（读取并校验全部数据）", run)
 
     def run_cold(self) -> None:
+        self.trees: dict[str, dict] = {}
+        log("(a) 冷构建，不含照片（仅页面）……")
+        out_pages = self.work / "out-pages"
+        pages = self.build("a-pages", self.pages, out_pages)
+        self.trees["pages"] = snapshot(out_pages)
+        self.record("a_pages", "(a) 冷构建，不含照片（仅页面）", pages, self.trees["pages"])
+        if "photos" in self.cfg.skip:
+            return
         log("(a) 冷构建，含照片……")
         out_full = self.work / "out-full"
         run = self.build("a-full", self.full, out_full)
-        tree = snapshot(out_full)
+        tree = self.trees["full"] = snapshot(out_full)
         photos = sum(1 for k in tree if k.startswith("photos/"))
-        self.trees = {"full": tree}
         self.record("a_full", "(a) 冷构建，含照片（照片在构建内处理）", run, tree, photos_written=photos)
-        log("(a) 冷构建，不含照片（仅页面）……")
-        out_pages = self.work / "out-pages"
-        run2 = self.build("a-pages", self.pages, out_pages)
-        self.trees["pages"] = snapshot(out_pages)
-        self.record("a_pages", "(a) 冷构建，不含照片（仅页面）", run2, self.trees["pages"])
-        step = run.wall - run2.wall
+        step = run.wall - pages.wall
         self.r["photo_step"] = {
             "photos": photos,
             "seconds": step,
-            "cpu": run.cpu - run2.cpu,
+            "cpu": run.cpu - pages.cpu,
             "images_per_second": photos / step if step > 0 else None,
         }
 
@@ -394,36 +398,28 @@ class Bench:
         self.record("memory_2x", "内存检查：2 倍数据，不含照片", run, tree)
         one = self.r["builds"]["a_pages"]
         self.r["memory"] = {
-            "x1": {"candidates": self.r["data"]["candidates"], "pages": one["pages"], "wall": one["wall"], "maxrss_mb": one["maxrss_mb"]},
-            "x2": {"candidates": meta["candidates"], "pages": count_pages(tree), "wall": run.wall, "maxrss_mb": run.maxrss_mb},
+            "x1": {"candidates": self.r["data"]["candidates"], "pages": one["pages"], "wall": one["wall"], "cpu": one["cpu"],
+                   "maxrss_mb": one["maxrss_mb"]},
+            "x2": {"candidates": meta["candidates"], "pages": count_pages(tree), "wall": run.wall, "cpu": run.cpu,
+                   "maxrss_mb": run.maxrss_mb},
             "ratio": run.maxrss_mb / one["maxrss_mb"],
             "time_ratio": run.wall / one["wall"],
+            "cpu_ratio": run.cpu / one["cpu"] if one["cpu"] else None,
             "limit": MEMORY_RATIO_LIMIT,
         }
 
     # ---- profile
 
     def run_profile(self, top: int = 15) -> None:
-        prof = self.cfg.output.parent / "build.prof"
-        prof.parent.mkdir(parents=True, exist_ok=True)
-        log("cProfile 分析：含照片的冷构建……")
-        run = self.build("profile", self.full, self.work / "out-profile", profile=prof)
-        stats = pstats.Stats(str(prof))
-        total = max((v[3] for v in stats.stats.values()), default=0.0)  # type: ignore[attr-defined]
-
-        def rows(key: int, n: int) -> list[dict]:
-            items = sorted(stats.stats.items(), key=lambda kv: kv[1][key], reverse=True)  # type: ignore[attr-defined]
-            out = []
-            for (file, line, func), (cc, nc, tt, ct, _) in items:
-                if _boring(file, func):
-                    continue
-                out.append({"function": _where(file, line, func), "calls": nc, "tottime": tt, "cumtime": ct})
-                if len(out) == n:
-                    break
-            return out
-
-        self.r["profile"] = {"file": str(prof), "wall": run.wall, "total": total,
-                             "cumulative": rows(3, top), "internal": rows(2, top)}
+        """cProfile one cold build of each project: pages only, then with photos."""
+        self.r["profile"] = {}
+        variants = [("pages", self.pages)] + ([] if "photos" in self.cfg.skip else [("full", self.full)])
+        for variant, project in variants:
+            prof = self.cfg.output.parent / f"build-{variant}.prof"
+            prof.parent.mkdir(parents=True, exist_ok=True)
+            log(f"cProfile 分析：冷构建（{'含照片' if variant == 'full' else '不含照片'}）……")
+            run = self.build(f"profile-{variant}", project, self.work / f"out-profile-{variant}", profile=prof)
+            self.r["profile"][variant] = dict(profile_summary(prof, top), file=str(prof), wall=run.wall)
 
     # ---- all
 
@@ -482,6 +478,68 @@ def _boring(file: str, func: str) -> bool:
         or func in ("<module>", "<built-in method builtins.exec>", "<built-in method builtins.__import__>")
         or file.endswith(("gongjiang_pipeline/cli.py", "gongjiang_pipeline/__main__.py"))
     )
+
+
+# (label, indent, [(file suffix, function name), ...]): where a build's time goes, from the
+# cumulative times of these functions (summed when several match). Indented rows are parts
+# of the row above; imports done lazily inside a phase count in both.
+PHASES = [
+    ("导入模块（首次 import，全部）", 0, [("<frozen importlib._bootstrap>", "_find_and_load")]),
+    ("插件初始化：数据、评选、网站模型（load_site_model）", 0, [("plugins/gongjiang_site/generator.py", "load_site_model")]),
+    ("读取并校验数据（load_project）", 1, [("gongjiang_pipeline/loading.py", "load_project")]),
+    ("YAML 解析（yamlload.load_file）", 2, [("gongjiang_pipeline/yamlload.py", "load_file")]),
+    ("字段校验（pydantic，messages.validate）", 2, [("gongjiang_pipeline/messages.py", "validate")]),
+    ("跨文件检查（crosscheck.check）", 2, [("gongjiang_pipeline/crosscheck.py", "check")]),
+    ("评选引擎（engine.run，各届）", 1, [("gongjiang_pipeline/engine.py", "run")]),
+    ("网站模型（sitemodel.build_model）", 1, [("gongjiang_pipeline/sitemodel.py", "build_model")]),
+    ("姓氏笔画排序（strokes.sort_by_strokes）", 2, [("gongjiang_pipeline/strokes.py", "sort_by_strokes")]),
+    ("拼音网址（naming.assign_slugs）", 2, [("gongjiang_pipeline/naming.py", "assign_slugs")]),
+    ("Pelican 运行（Pelican.run）", 0, [("pelican/__init__.py", "run")]),
+    ("读取故事与政策页面（生成器 generate_context）", 1, [("pelican/generators.py", "generate_context")]),
+    ("Markdown 转换（markdown.convert）", 2, [("markdown/core.py", "convert")]),
+    ("故事筛选（filter_stories）", 2, [("plugins/gongjiang_site/generator.py", "filter_stories")]),
+    ("本站数据页面输出（GongjiangGenerator.generate_output）", 1, [("plugins/gongjiang_site/generator.py", "generate_output")]),
+    ("照片处理（_photo：解码、摆正、缩小、编码）", 2, [("plugins/gongjiang_site/generator.py", "_photo")]),
+    ("开放数据（JSON/CSV）", 2, [("plugins/gongjiang_site/generator.py", "_opendata")]),
+    ("统计图（SVG）", 2, [("plugins/gongjiang_site/generator.py", "_charts")]),
+    ("故事、政策页面与静态文件输出（Pelican 生成器 generate_output）", 1, [("pelican/generators.py", "generate_output")]),
+    ("模板渲染，全部（Jinja Template.render）", 1, [("jinja2/environment.py", "render")]),
+    ("模板内 gj.person 查找", 2, [("plugins/gongjiang_site/generator.py", "person")]),
+    ("写文件，全部（打开、写入、建目录）", 1, [("pelican/writers.py", "_open_w"),
+                                 ("~", "<method 'write' of '_io.TextIOWrapper' objects>"),
+                                 ("<frozen os>", "makedirs"),
+                                 ("plugins/gongjiang_site/generator.py", "_write_bytes")]),
+]
+
+
+def profile_summary(prof: Path, top: int = 15) -> dict:
+    """Top functions by cumulative and by internal time, and the PHASES breakdown."""
+    stats = pstats.Stats(str(prof))
+    table = stats.stats  # type: ignore[attr-defined]
+    total = max((v[3] for v in table.values()), default=0.0)
+
+    def rows(key: int) -> list[dict]:
+        out = []
+        for (file, line, func), (cc, nc, tt, ct, _) in sorted(table.items(), key=lambda kv: kv[1][key], reverse=True):
+            if _boring(file, func):
+                continue
+            out.append({"function": _where(file, line, func), "calls": nc, "tottime": tt, "cumtime": ct})
+            if len(out) == top:
+                break
+        return out
+
+    phases = []
+    for label, indent, keys in PHASES:
+        seconds = 0.0
+        found = False
+        for suffix, name in keys:
+            for (file, _line, func), (_cc, _nc, tt, ct, _) in table.items():
+                if func == name and (file == suffix or file.endswith("/" + suffix)):
+                    seconds += ct
+                    found = True
+        if found:
+            phases.append({"label": label, "indent": indent, "seconds": seconds})
+    return {"total": total, "cumulative": rows(3), "internal": rows(2), "phases": phases}
 
 
 # --------------------------------------------------------------------------
@@ -631,23 +689,32 @@ def report(r: dict) -> str:
     if mem:
         out.append("## 内存检查（不含照片的页面构建，1 倍与 2 倍数据）")
         out.append("")
-        rows = [[label, str(x["candidates"]), str(x["pages"]), _f(x["wall"]), _f(x["maxrss_mb"], 0)]
+        rows = [[label, str(x["candidates"]), str(x["pages"]), _f(x["wall"]), _f(x.get("cpu")), _f(x["maxrss_mb"], 0)]
                 for label, x in (("1 倍", mem["x1"]), ("2 倍", mem["x2"]))]
-        out.append(table(["规模", "候选人（人）", "页面（个）", "用时（秒）", "峰值内存（MB）"], rows))
+        out.append(table(["规模", "候选人（人）", "页面（个）", "用时（秒）", "CPU（秒）", "峰值内存（MB）"], rows))
         out.append("")
         verdict = "通过" if mem["ratio"] <= mem["limit"] else "未通过"
-        out.append(f"峰值内存增长 {mem['ratio']:.2f} 倍（上限 {mem['limit']:.1f} 倍）：{verdict}；用时增长 {mem['time_ratio']:.2f} 倍。")
+        out.append(f"峰值内存增长 {mem['ratio']:.2f} 倍（上限 {mem['limit']:.1f} 倍）：{verdict}；"
+                   f"用时增长 {mem['time_ratio']:.2f} 倍，CPU 时间增长 {_f(mem.get('cpu_ratio'))} 倍。")
         out.append("")
 
-    prof = r.get("profile")
-    if prof:
-        out.append(f"## cProfile：含照片的冷构建（在 cProfile 下 {prof['wall']:.1f} 秒；文件 {prof['file']}）")
+    for variant, title in (("pages", "不含照片"), ("full", "含照片")):
+        prof = (r.get("profile") or {}).get(variant)
+        if not prof:
+            continue
+        total = prof["total"] or 1.0
+        out.append(f"## cProfile：冷构建，{title}（在 cProfile 下共 {prof['total']:.1f} 秒；文件 {prof['file']}）")
         out.append("")
-        for key, title in (("cumulative", "累计用时前 15"), ("internal", "自身用时前 15")):
-            out.append(f"### {title}")
+        out.append("### 用时分布（累计用时；缩进行是上一行的一部分）")
+        out.append("")
+        rows = [["　" * x["indent"] + x["label"], _f(x["seconds"]), f"{100 * x['seconds'] / total:.0f}%"] for x in prof["phases"]]
+        out.append(table(["部分", "秒", "占比"], rows))
+        out.append("")
+        for key, sub in (("cumulative", "累计用时前 15"), ("internal", "自身用时前 15")):
+            out.append(f"### {sub}")
             out.append("")
-            rows = [[x["function"], str(x["calls"]), _f(x["cumtime"]), _f(x["tottime"]),
-                     f"{100 * x['cumtime' if key == 'cumulative' else 'tottime'] / prof['total']:.0f}%" if prof["total"] else "—"]
+            field = "cumtime" if key == "cumulative" else "tottime"
+            rows = [[x["function"], str(x["calls"]), _f(x["cumtime"]), _f(x["tottime"]), f"{100 * x[field] / total:.0f}%"]
                     for x in prof[key]]
             out.append(table(["函数", "调用次数", "累计（秒）", "自身（秒）", "占比"], rows))
             out.append("")

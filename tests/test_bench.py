@@ -150,13 +150,13 @@ def test_child_resource_usage(tmp_path):
 def test_quick_run_writes_report_and_json(tmp_path):
     out = tmp_path / "results" / "latest.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick", "--skip", "pelican,engine,memory",
+        [sys.executable, "-m", "bench.run", "--quick", "--skip", "pelican,engine,memory", "--profile",
          "--cache", str(tmp_path / "cache"), "--json", str(out)],
         cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"),
     )
     assert proc.returncode == 0, proc.stderr
     for heading in ("## 构建", "(a) 冷构建，含照片", "(b) 无改动重建", "(c) 改一个候选人文件后重建",
-                    "(d) 改一个故事后重建", "Hugo", "## (h) 图片管线"):
+                    "(d) 改一个故事后重建", "Hugo", "## (h) 图片管线", "用时分布", "读取并校验数据（load_project）"):
         assert heading in proc.stdout
     result = json.loads(out.read_text("utf-8"))
     builds = result["builds"]
@@ -165,6 +165,7 @@ def test_quick_run_writes_report_and_json(tmp_path):
     assert builds["b_unchanged"]["diff"]["changed"] == 0
     assert builds["d_story"]["diff"]["changed"] >= 1
     assert out.with_suffix(".md").read_text("utf-8").startswith("# 构建性能基准")
+    assert set(result["profile"]) == {"pages", "full"} and (out.parent / "build-pages.prof").is_file()
     if result["media"]["available"] is False:
         assert "尚未合并" in proc.stdout
     assert dt.date.fromisoformat(result["data"]["as_of"]) == datagen.Params(editions=2).as_of
