@@ -22,7 +22,7 @@ from gongjiang_pipeline.cli import main as cli  # noqa: E402
 from gongjiang_pipeline.engine import run as engine_run  # noqa: E402
 from gongjiang_pipeline.loading import load_project  # noqa: E402
 
-SMALL = datagen.Params(editions=2, candidates=40, stories=10, photos=4, photo_size=(400, 300))
+SMALL = datagen.Params(editions=2, candidates=40, stories=10, photos=4, photo_size=(800, 600))
 
 
 @pytest.fixture(scope="module")
