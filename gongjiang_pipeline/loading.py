@@ -135,17 +135,19 @@ def _misplaced_hint(rel: tuple[str, ...]) -> str:
     )
 
 
-def load_project(root: Path, data_dir: Path | None = None, *, cache: bool | None = None) -> Project:
+def load_project(
+    root: Path, data_dir: Path | None = None, *, cache: bool | None = None, cache_dir: Path | None = None
+) -> Project:
     """Load and check everything; raise DataError listing every problem in every file.
 
-    ``cache``: use the record cache under ``cache/records/`` (default: yes,
-    unless ``GONGJIANG_NO_CACHE=1``); see :mod:`gongjiang_pipeline.recordcache`.
+    ``cache``: use the record cache in ``cache_dir`` (default ``<root>/cache/records``)
+    (default: yes, unless ``GONGJIANG_NO_CACHE=1``); see :mod:`gongjiang_pipeline.recordcache`.
     """
     root = Path(root)
     data_dir = Path(data_dir) if data_dir else root / "data"
     if not data_dir.is_dir():
         raise DataError([Problem(_shown(root, data_dir), 1, 1, "", "找不到数据目录")])
-    records = RecordCache(root, enabled=cache)
+    records = RecordCache(root, enabled=cache, folder=cache_dir)
     loaded, problems = read_all(root, data_dir, records)
     records.save()
     problems.extend(crosscheck.check(loaded, data_dir, root))

@@ -11,8 +11,9 @@ Any change to those starts an empty cache.
 Only files that had no problem at all are stored: a bad file is always read
 and reported again. Cross-file checks are not cached (they always run on the
 records). The cache is one pickle file under ``cache/records/`` of the project
-(``/cache/`` is not in version control; deleting it is always safe). It holds
-private fields of the data, like the data folder itself.
+(``/cache/`` is not in version control; deleting it is always safe), or the
+folder the site setting ``GONGJIANG_RECORD_CACHE`` names. It holds private
+fields of the data, like the data folder itself.
 Set ``GONGJIANG_NO_CACHE=1`` to neither read nor write it.
 """
 
@@ -79,12 +80,12 @@ class LazyDocument:
 class RecordCache:
     """``get``/``put`` entries during one load; ``save`` writes what was used."""
 
-    def __init__(self, root: Path, version: str | None = None, enabled: bool | None = None):
+    def __init__(self, root: Path, version: str | None = None, enabled: bool | None = None, folder: Path | None = None):
         if enabled is None:
             enabled = os.environ.get("GONGJIANG_NO_CACHE", "") in ("", "0")
         self.enabled = enabled
         self.version = version or (code_version() if enabled else "")
-        self.file = Path(root) / CACHE_DIR / f"{self.version}.pickle"
+        self.file = Path(folder or Path(root) / CACHE_DIR) / f"{self.version}.pickle"
         self._old: dict[str, Any] = {}
         self._used: dict[str, Any] = {}
         self.hits = self.misses = 0
