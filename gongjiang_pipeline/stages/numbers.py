@@ -112,9 +112,37 @@ def trimmed_mean(values: Iterable[Fraction], min_judges: int, drop_highest: int,
     value *instances* go from the top: of 90, 90, 80, 70, 70 one 90 and one 70
     are dropped, leaving 90, 80, 70.
     """
-    vals = sorted(values)
-    if not vals:
+    values = list(values)
+    if not values:
         raise ValueError("no scores")
+    if not all(type(v) is Fraction for v in values):
+        return _trimmed_slow(values, min_judges, drop_highest, drop_lowest)
+    # Over one common denominator the values are integers: sorting and summing them is
+    # exact and gives the same order (stable, equal integers for equal values) and the
+    # same mean as working on the Fractions themselves, without Fraction arithmetic.
+    common = 1
+    for v in values:
+        d = v.denominator
+        if common % d:
+            common = common * d // math.gcd(common, d)
+    scaled = [v.numerator * (common // v.denominator) for v in values]
+    order = sorted(range(len(values)), key=scaled.__getitem__)
+    n = len(order)
+    if n >= min_judges and n > drop_highest + drop_lowest:
+        low, kept, high = order[:drop_lowest], order[drop_lowest : n - drop_highest], order[n - drop_highest :]
+    else:
+        low, kept, high = [], order, []
+    total = sum(scaled[i] for i in kept)
+    return Trimmed(
+        Fraction(total, common * len(kept)),
+        tuple(values[i] for i in kept),
+        tuple(values[i] for i in sorted(high, key=scaled.__getitem__, reverse=True)),
+        tuple(values[i] for i in low),
+    )
+
+
+def _trimmed_slow(values: list, min_judges: int, drop_highest: int, drop_lowest: int) -> Trimmed:
+    vals = sorted(values)
     n = len(vals)
     if n >= min_judges and n > drop_highest + drop_lowest:
         low, kept, high = vals[:drop_lowest], vals[drop_lowest : n - drop_highest], vals[n - drop_highest :]

@@ -54,13 +54,25 @@ def _raw_cells(sheet: ScoreSheet, scoring: Scoring, competitors: set[str]) -> di
     recused = {(r.judge, r.candidate) for r in sheet.recusals}
     wanted = {c.id for c in scoring.components}
     cells: dict[Cell, dict[str, Fraction]] = defaultdict(dict)
-    for row in sorted(sheet.rows, key=lambda r: (r.candidate, r.judge, sorted(r.scores.items()))):
+    for row in _ordered_rows(sheet):
         if row.candidate not in competitors or (row.judge, row.candidate) in recused:
             continue
         for comp, value in row.scores.items():
             if comp in wanted:
                 cells[(row.candidate, comp)][row.judge] = exact(value)
     return cells
+
+
+def _ordered_rows(sheet: ScoreSheet) -> list:
+    """Rows by (candidate, judge, scores): a deterministic order whatever the file's.
+
+    Sorting by (candidate, judge) alone gives the same order unless a pair occurs
+    twice; only then are the scores compared too (the slower full key).
+    """
+    rows = sorted(sheet.rows, key=lambda r: (r.candidate, r.judge))
+    if any((a.candidate, a.judge) == (b.candidate, b.judge) for a, b in zip(rows, rows[1:])):
+        rows = sorted(sheet.rows, key=lambda r: (r.candidate, r.judge, sorted(r.scores.items())))
+    return rows
 
 
 def _zscore(cells: dict[Cell, dict[str, Fraction]]) -> dict[Cell, dict[str, Fraction]]:
