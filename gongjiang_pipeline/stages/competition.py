@@ -43,10 +43,20 @@ class CompetitionOutput(StageOutput):
     def __post_init__(self):
         # built once: later stages read totals per candidate in their loops
         object.__setattr__(self, "_totals", MappingProxyType({cid: s.total for cid, s in self.scores.items()}))
+        object.__setattr__(self, "_component_means", {})  # component id -> candidate -> mean, filled on use
 
     @property
     def totals(self) -> Mapping[str, Decimal]:
         return self._totals
+
+    def _means(self, component: str) -> Mapping[str, Decimal]:
+        """Each candidate's (rounded) mean of ``component``; built once, then shared by every stage."""
+        cached = self._component_means.get(component)
+        if cached is None:
+            cached = self._component_means[component] = MappingProxyType(
+                {cid: s.components[component].mean for cid, s in self.scores.items()}
+            )
+        return cached
 
     def tie_keys(self, data: EditionData, votes: Mapping[str, Any] | None = None) -> list[Key]:
         """The edition's tie-break chain over these scores (and ``votes`` once known)."""
@@ -54,7 +64,7 @@ class CompetitionOutput(StageOutput):
         return chain_keys(
             scoring.tie_break,
             totals=self.totals,
-            components={c.id: {cid: s.components[c.id].mean for cid, s in self.scores.items()} for c in scoring.components},
+            components={c.id: self._means(c.id) for c in scoring.components},
             component_names={c.id: c.name for c in scoring.components},
             metrics=self.metrics,
             votes=votes,
