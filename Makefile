@@ -12,7 +12,7 @@ NODE_TOOLS := tests/node_modules/.package-lock.json
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story publish tools
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story publish bench tools
 
 venv: $(STAMP)
 
@@ -76,6 +76,16 @@ publish: html
 ## golden: regenerate the golden-site snapshot (tests/golden/) after an intended change; review the diff
 golden: $(STAMP)
 	GONGJIANG_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/test_site_golden.py
+
+## bench: build-performance benchmarks on synthetic data (bench/README.md); QUICK=1 for a smoke run.
+## Knobs: SCALE EDITIONS CANDIDATES STORIES PHOTOS PHOTO_SIZE ENGINE_CANDIDATES ENGINE_BUDGET REBUILD PROFILE SKIP
+bench: $(STAMP)
+	$(PY) -m bench.run $(if $(filter-out 0,$(QUICK)),--quick,) $(if $(SCALE),--scale $(SCALE),) \
+		$(if $(EDITIONS),--editions $(EDITIONS),) $(if $(CANDIDATES),--candidates $(CANDIDATES),) \
+		$(if $(STORIES),--stories $(STORIES),) $(if $(PHOTOS),--photos $(PHOTOS),) \
+		$(if $(PHOTO_SIZE),--photo-size $(PHOTO_SIZE),) $(if $(ENGINE_CANDIDATES),--engine-candidates $(ENGINE_CANDIDATES),) \
+		$(if $(ENGINE_BUDGET),--engine-budget $(ENGINE_BUDGET),) $(if $(REBUILD),--rebuild $(REBUILD),) \
+		$(if $(filter-out 0,$(PROFILE)),--profile,) $(if $(SKIP),--skip $(SKIP),)
 
 clean:
 	rm -rf $(OUTPUT) .pytest_cache tests/node_modules

@@ -42,12 +42,18 @@ class EditionData:
     def __post_init__(self):
         object.__setattr__(self, "candidates", tuple(sorted(self.candidates, key=lambda c: c.id)))
         object.__setattr__(self, "score_sheets", MappingProxyType(dict(sorted(self.score_sheets.items()))))
+        # id -> candidate, built once: stages look candidates up by id in loops.
+        # Duplicate ids are reported by validation; like the former linear scan, the first wins.
+        by_id: dict[str, Candidate] = {}
+        for c in self.candidates:
+            by_id.setdefault(c.id, c)
+        object.__setattr__(self, "_by_id", by_id)
 
     def candidate(self, cid: str) -> Candidate:
-        for c in self.candidates:
-            if c.id == cid:
-                return c
-        raise KeyError(cid)
+        try:
+            return self._by_id[cid]
+        except KeyError:
+            raise KeyError(cid) from None
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,8 @@ class Project:
 
     def find_candidate(self, cid: str) -> tuple[EditionData, Candidate] | None:
         for ed in self.editions.values():
-            for c in ed.candidates:
-                if c.id == cid:
-                    return ed, c
+            try:
+                return ed, ed.candidate(cid)
+            except KeyError:
+                continue
         return None

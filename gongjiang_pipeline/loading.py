@@ -23,6 +23,7 @@ from .dataset import EditionData, Project
 from .errors import DataError, Problem
 from .messages import validate
 from .models import FILE_KINDS, Record
+from .recordcache import LazyDocument, RecordCache, entry_key
 from .yamlload import Document, YamlError, load_file
 
 RESULT_FILES = ("qualification", "votes", "review", "objections", "approval", "decisions", "errata")
@@ -68,8 +69,14 @@ def data_files(data_dir: Path) -> list[Path]:
     return found
 
 
-def read_all(root: Path, data_dir: Path | None = None) -> tuple[list[Loaded], list[Problem]]:
-    """Read and validate each file on its own; cross-file checks come later."""
+def read_all(
+    root: Path, data_dir: Path | None = None, cache: RecordCache | None = None
+) -> tuple[list[Loaded], list[Problem]]:
+    """Read and validate each file on its own; cross-file checks come later.
+
+    With ``cache``, a file whose bytes (and the code) are unchanged since it was
+    last read without any problem is taken from it instead of parsed again.
+    """
     data_dir = data_dir or root / "data"
     loaded: list[Loaded] = []
     problems: list[Problem] = []
@@ -84,22 +91,32 @@ def read_all(root: Path, data_dir: Path | None = None) -> tuple[list[Loaded], li
             problems.append(Problem(shown, 1, 1, "", _misplaced_hint(rel)))
             continue
         kind, edition_dir = where
+        raw = file.read_bytes()
+        expected = schema_line(root, file, kind)
+        key = entry_key(raw, shown, kind, expected) if cache is not None and cache.enabled else None
+        hit = cache.get(key) if key is not None else None
+        if hit is not None:
+            record, blob = hit
+            loaded.append(Loaded(kind, shown, record, LazyDocument(blob), edition_dir))
+            continue
         try:
-            doc = load_file(shown, file.read_bytes())
+            doc = load_file(shown, raw)
         except YamlError as exc:
             problems.extend(exc.problems)
             continue
         if not isinstance(doc.value, dict):
             problems.append(Problem(shown, 1, 1, "", "文件内容应为“字段: 值”形式的映射"))
             continue
-        expected = schema_line(root, file, kind)
         first = file.read_text("utf-8").splitlines()[0].strip()
-        if first != expected:
+        good_first = first == expected
+        if not good_first:
             problems.append(Problem(shown, 1, 1, "", f"第一行应为 schema 声明：{expected}"))
         record, errs = validate(doc, FILE_KINDS[kind])
         problems.extend(errs)
         if record is not None:
             loaded.append(Loaded(kind, shown, record, doc, edition_dir))
+            if key is not None and good_first and not errs:  # only files without any problem
+                cache.put(key, (record, LazyDocument.pack(doc)))
     return loaded, problems
 
 
@@ -118,13 +135,21 @@ def _misplaced_hint(rel: tuple[str, ...]) -> str:
     )
 
 
-def load_project(root: Path, data_dir: Path | None = None) -> Project:
-    """Load and check everything; raise DataError listing every problem in every file."""
+def load_project(
+    root: Path, data_dir: Path | None = None, *, cache: bool | None = None, cache_dir: Path | None = None
+) -> Project:
+    """Load and check everything; raise DataError listing every problem in every file.
+
+    ``cache``: use the record cache in ``cache_dir`` (default ``<root>/cache/records``)
+    (default: yes, unless ``GONGJIANG_NO_CACHE=1``); see :mod:`gongjiang_pipeline.recordcache`.
+    """
     root = Path(root)
     data_dir = Path(data_dir) if data_dir else root / "data"
     if not data_dir.is_dir():
         raise DataError([Problem(_shown(root, data_dir), 1, 1, "", "找不到数据目录")])
-    loaded, problems = read_all(root, data_dir)
+    records = RecordCache(root, enabled=cache, folder=cache_dir)
+    loaded, problems = read_all(root, data_dir, records)
+    records.save()
     problems.extend(crosscheck.check(loaded, data_dir, root))
     if problems:
         raise DataError(problems)

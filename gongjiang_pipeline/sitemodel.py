@@ -127,6 +127,10 @@ class ErratumView:
 @dataclass(frozen=True)
 class SiteModel:
     as_of: dt.date
+    # the last day on or before as_of on which anything the site shows changed (a stage
+    # date of the timeline, an erratum): the footer shows it, so daily rebuilds rewrite
+    # no page while nothing changes (a deploy then uploads only what did change)
+    updated: dt.date
     editions: tuple[EditionView, ...]  # newest first
     people: tuple[Person, ...]  # all public people, 姓氏笔画 order
     groups: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # kind -> groups
@@ -264,7 +268,24 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
             Group(kind, gid, names[gid], tuple(ms)) for gid, ms in sorted(members.items())
         )
     errata = _errata(project, views, people, as_of)
-    return SiteModel(as_of=as_of, editions=tuple(views), people=all_people, groups=groups, errata=errata)
+    updated = last_change(project, as_of)
+    return SiteModel(
+        as_of=as_of, updated=updated, editions=tuple(views), people=all_people, groups=groups, errata=errata
+    )
+
+
+def last_change(project: Project, as_of: dt.date) -> dt.date:
+    """The latest timeline or erratum date on or before ``as_of`` (``as_of`` if there is none)."""
+    days: list[dt.date] = []
+    for data in project.editions.values():
+        for value in data.edition.timeline.model_dump().values():
+            if isinstance(value, dict):
+                days.extend(value.values())
+            elif value is not None:
+                days.append(value)
+        days.extend(er.date for er in (data.errata.errata if data.errata else ()))
+    past = [d for d in days if d <= as_of]
+    return max(past, default=as_of)
 
 
 def _errata(

@@ -33,15 +33,16 @@ def run(data: EditionData, notice: NoticeOutput) -> ApprovalOutput:
     by = f"经{a.meeting}（{a.date.isoformat()}）审定"
     doc = {"document": a.document} if a.document else {}
     steps = {}
+    under, named = set(notice.under_review), set(notice.craftsmen)
     for cid in proposed:
-        if cid in notice.under_review:
+        if cid in under:
             steps[cid] = step(STAGE, "待定", "公示期异议核查中，暂缓命名")
-        elif cid in notice.craftsmen:
+        elif cid in named:
             steps[cid] = step(STAGE, "命名", f"{by}，命名为“北京大工匠”", date=a.date.isoformat(), **doc)
         else:
             steps[cid] = step(STAGE, "命名", f"{by}，授予“北京大工匠”提名奖", date=a.date.isoformat(), **doc)
-    craftsmen = tuple(c for c in notice.craftsmen if c not in notice.under_review)
-    nomination = tuple(c for c in notice.nomination if c not in notice.under_review)
+    craftsmen = tuple(c for c in notice.craftsmen if c not in under)
+    nomination = tuple(c for c in notice.nomination if c not in under)
     if notice.under_review:
         note = f"{names(data, notice.under_review)} 的公示期异议尚在核查，名单暂缓公布"
         return ApprovalOutput(

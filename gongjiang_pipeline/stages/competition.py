@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..dataset import EditionData
@@ -39,9 +40,23 @@ class CompetitionOutput(StageOutput):
     scores: Mapping[str, CandidateScore] = field(default_factory=dict)
     metrics: Mapping[str, Mapping[str, Fraction]] = field(default_factory=dict)  # metric -> candidate -> value
 
+    def __post_init__(self):
+        # built once: later stages read totals per candidate in their loops
+        object.__setattr__(self, "_totals", MappingProxyType({cid: s.total for cid, s in self.scores.items()}))
+        object.__setattr__(self, "_component_means", {})  # component id -> candidate -> mean, filled on use
+
     @property
     def totals(self) -> Mapping[str, Decimal]:
-        return {cid: s.total for cid, s in self.scores.items()}
+        return self._totals
+
+    def _means(self, component: str) -> Mapping[str, Decimal]:
+        """Each candidate's (rounded) mean of ``component``; built once, then shared by every stage."""
+        cached = self._component_means.get(component)
+        if cached is None:
+            cached = self._component_means[component] = MappingProxyType(
+                {cid: s.components[component].mean for cid, s in self.scores.items()}
+            )
+        return cached
 
     def tie_keys(self, data: EditionData, votes: Mapping[str, Any] | None = None) -> list[Key]:
         """The edition's tie-break chain over these scores (and ``votes`` once known)."""
@@ -49,7 +64,7 @@ class CompetitionOutput(StageOutput):
         return chain_keys(
             scoring.tie_break,
             totals=self.totals,
-            components={c.id: {cid: s.components[c.id].mean for cid, s in self.scores.items()} for c in scoring.components},
+            components={c.id: self._means(c.id) for c in scoring.components},
             component_names={c.id: c.name for c in scoring.components},
             metrics=self.metrics,
             votes=votes,
@@ -82,7 +97,10 @@ def _scopes(data: EditionData, scores: Mapping[str, CandidateScore]) -> list[tup
     ed = data.edition
     slots = {o.id: o.nominee_slots for o in ed.occupations}
     slotted = sorted(o for o, n in slots.items() if n is not None)
-    scopes = [(o, occupation_name(data, o), [c for c, s in scores.items() if s.occupation == o], slots[o]) for o in slotted]
+    by_occ: dict[str, list[str]] = defaultdict(list)
+    for c, s in scores.items():
+        by_occ[s.occupation].append(c)
+    scopes = [(o, occupation_name(data, o), by_occ.get(o, []), slots[o]) for o in slotted]
     pooled = [c for c, s in scores.items() if slots.get(s.occupation) is None]
     if pooled or not slotted:
         places = max(0, ed.awards.nominees - sum(slots[o] for o in slotted))
@@ -163,6 +181,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
 def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, places, figures) -> dict:
     steps = {}
+    chosen = set(chosen)
     for cid in ranking.order():
         s = scores[cid]
         r = ranking.rank_of(cid)

@@ -44,6 +44,7 @@ class NoticeOutput(StageOutput):
 
 def _objections(data: EditionData, listed: tuple[str, ...]) -> dict[str, list[Objection]]:
     out: dict[str, list[Objection]] = defaultdict(list)
+    listed = set(listed)
     for o in sorted(data.objections.objections, key=lambda o: (o.candidate, o.received, o.id)):
         if o.candidate in listed:
             out[o.candidate].append(o)
@@ -62,7 +63,8 @@ def run(data: EditionData, rev: ReviewOutput) -> NoticeOutput:
 
     objections = _objections(data, listed)
     withdrawn = tuple(cid for cid in listed if any(o.outcome == "成立" for o in objections[cid]))
-    under = tuple(cid for cid in listed if cid not in withdrawn and any(o.outcome == "核查中" for o in objections[cid]))
+    withdrawn_set = set(withdrawn)
+    under = tuple(cid for cid in listed if cid not in withdrawn_set and any(o.outcome == "核查中" for o in objections[cid]))
     awards = data.edition.awards
     ties = []
     if data.edition.notice.replacement == "next_ranked" and withdrawn:
@@ -73,21 +75,24 @@ def run(data: EditionData, rev: ReviewOutput) -> NoticeOutput:
 
     steps, figures = {}, {}
     gone = names(data, withdrawn)
-    for cid in sorted(set(listed) | set(craftsmen) | set(nomination)):
+    # sets for membership tests inside the loop (the lists keep their order above)
+    listed_set, under_set = set(listed), set(under)
+    craftsmen_set, nomination_set, proposed_set = set(craftsmen), set(nomination), set(rev.craftsmen)
+    for cid in sorted(listed_set | craftsmen_set | nomination_set):
         objs = objections.get(cid, [])
         fig = {"objections": tuple(o.id for o in objs)}
-        if cid in withdrawn:
+        if cid in withdrawn_set:
             notes = "；".join(o.public_note for o in objs if o.outcome == "成立" and o.public_note) or "（无公开说明）"
             steps[cid] = step(STAGE, "撤销", f"公示期异议成立，撤销：{notes}", **fig)
             figures[cid] = {"notice_outcome": "撤销", "notice_public_note": notes}
-        elif cid in under:
+        elif cid in under_set:
             steps[cid] = step(STAGE, "待定", "公示期异议核查中，暂缓审定", **fig)
             figures[cid] = {"notice_outcome": "核查中"}
-        elif cid not in listed or (cid in craftsmen and cid not in rev.craftsmen):
-            what = "北京大工匠" if cid in craftsmen else "提名奖"
+        elif cid not in listed_set or (cid in craftsmen_set and cid not in proposed_set):
+            what = "北京大工匠" if cid in craftsmen_set else "提名奖"
             steps[cid] = step(STAGE, "递补", f"因 {gone} 撤销，按综合评审名次递补为{what}建议人选", **fig)
             figures[cid] = {"notice_outcome": "递补"}
-        elif cid in craftsmen or cid in nomination:
+        elif cid in craftsmen_set or cid in nomination_set:
             reason = "公示期异议经核查不成立" if objs else "公示期满无异议"
             steps[cid] = step(STAGE, "通过", reason, **fig)
             figures[cid] = {"notice_outcome": "通过"}

@@ -9,6 +9,7 @@ once, at the end, half up (``decimal.ROUND_HALF_UP``).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -19,8 +20,15 @@ from typing import Iterable, Sequence
 def exact(x: float | int | Decimal | Fraction) -> Fraction:
     """The exact decimal value a data file wrote (``91.3`` -> 913/10, not the binary float)."""
     if isinstance(x, float):
-        return Fraction(Decimal(repr(x)))
+        return _exact_float(x)
     return Fraction(x)
+
+
+@functools.lru_cache(maxsize=65536)
+def _exact_float(x: float) -> Fraction:
+    # scores repeat a few hundred distinct values; Fraction is immutable, so sharing is safe.
+    # Keyed by float only (-0.0 and 0.0 share an entry: both are exactly 0).
+    return Fraction(Decimal(repr(x)))
 
 
 def as_written(x: float | int) -> Decimal:
@@ -36,15 +44,39 @@ def round_half_up(x: Fraction, decimals: int) -> Decimal:
     binary rounding), then Decimal's ROUND_HALF_UP decides: truncation keeps
     the "at least half" comparison intact, so 91.125 -> 91.13, 91.12499.. -> 91.12.
     """
+    if type(x) is Fraction:
+        return _round_fraction(x.numerator, x.denominator, decimals)
     sign = -1 if x < 0 else 1
     truncated = Decimal(math.floor(abs(x) * 10 ** (decimals + 1))).scaleb(-(decimals + 1))
     rounded = truncated.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return -rounded if sign < 0 and rounded != 0 else rounded
 
 
+@functools.lru_cache(maxsize=65536)
+def _round_fraction(numerator: int, denominator: int, decimals: int) -> Decimal:
+    # The same steps as above on the integers of the Fraction (denominator > 0):
+    # floor(|n/d| * 10**(k+1)) == |n| * 10**(k+1) // d exactly. Cached: judges' scores repeat.
+    truncated = Decimal(abs(numerator) * 10 ** (decimals + 1) // denominator).scaleb(-(decimals + 1))
+    rounded = truncated.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return -rounded if numerator < 0 and rounded != 0 else rounded
+
+
+def fsum(values: Iterable[Fraction]) -> Fraction:
+    """The exact sum of Fractions, over one common denominator (same value as ``sum``, faster)."""
+    values = list(values)
+    if not all(type(v) is Fraction for v in values):
+        return sum(values, Fraction(0))
+    common = 1
+    for v in values:
+        d = v.denominator
+        if common % d:
+            common = common * d // math.gcd(common, d)
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common)
+
+
 def mean(values: Iterable[Fraction]) -> Fraction:
     values = list(values)
-    return sum(values, Fraction(0)) / len(values)
+    return fsum(values) / len(values)
 
 
 def variance(values: Sequence[Fraction]) -> Fraction:
@@ -80,9 +112,37 @@ def trimmed_mean(values: Iterable[Fraction], min_judges: int, drop_highest: int,
     value *instances* go from the top: of 90, 90, 80, 70, 70 one 90 and one 70
     are dropped, leaving 90, 80, 70.
     """
-    vals = sorted(values)
-    if not vals:
+    values = list(values)
+    if not values:
         raise ValueError("no scores")
+    if not all(type(v) is Fraction for v in values):
+        return _trimmed_slow(values, min_judges, drop_highest, drop_lowest)
+    # Over one common denominator the values are integers: sorting and summing them is
+    # exact and gives the same order (stable, equal integers for equal values) and the
+    # same mean as working on the Fractions themselves, without Fraction arithmetic.
+    common = 1
+    for v in values:
+        d = v.denominator
+        if common % d:
+            common = common * d // math.gcd(common, d)
+    scaled = [v.numerator * (common // v.denominator) for v in values]
+    order = sorted(range(len(values)), key=scaled.__getitem__)
+    n = len(order)
+    if n >= min_judges and n > drop_highest + drop_lowest:
+        low, kept, high = order[:drop_lowest], order[drop_lowest : n - drop_highest], order[n - drop_highest :]
+    else:
+        low, kept, high = [], order, []
+    total = sum(scaled[i] for i in kept)
+    return Trimmed(
+        Fraction(total, common * len(kept)),
+        tuple(values[i] for i in kept),
+        tuple(values[i] for i in sorted(high, key=scaled.__getitem__, reverse=True)),
+        tuple(values[i] for i in low),
+    )
+
+
+def _trimmed_slow(values: list, min_judges: int, drop_highest: int, drop_lowest: int) -> Trimmed:
+    vals = sorted(values)
     n = len(vals)
     if n >= min_judges and n > drop_highest + drop_lowest:
         low, kept, high = vals[:drop_lowest], vals[drop_lowest : n - drop_highest], vals[n - drop_highest :]

@@ -42,8 +42,9 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
         return missing(STAGE, "尚无投票数据", nominees, VoteOutput)
     raw, cancelled, valid = defaultdict(int), defaultdict(int), defaultdict(int)
     channels: dict[str, dict[str, dict]] = defaultdict(dict)
+    nominee_set = set(nominees)
     for t in sorted(data.votes.tallies, key=lambda t: (t.candidate, t.channel, t.votes, t.cancelled)):
-        if t.candidate not in nominees:
+        if t.candidate not in nominee_set:
             continue
         raw[t.candidate] += t.votes
         cancelled[t.candidate] += t.cancelled
@@ -57,6 +58,7 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     chosen, tie = select(ranking, places)
 
     steps, figures, blocks = {}, {}, []
+    chosen_set = set(chosen)
     for cid in ranking.order():
         r = ranking.rank_of(cid)
         figures[cid] = {"valid_votes": valid[cid], "vote_rank": r}
@@ -64,7 +66,7 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
         settled = ranking.settled.get(cid)
         tail = f"（{settled}）" if settled else ""
         fig = dict(valid=valid[cid], raw=raw[cid], cancelled=cancelled[cid], channels=channels.get(cid, {}), rank=r, places=places)
-        if cid in chosen:
+        if cid in chosen_set:
             steps[cid] = step(STAGE, "获奖", f"{head}，获最佳人气奖（名额 {places}）{tail}", **fig)
         elif tie is not None and cid in tie.ids:
             others = names(data, [o for o in tie.ids if o != cid])

@@ -44,17 +44,21 @@ class Ranking:
     tiers: tuple[Tier, ...]
     settled: Mapping[str, str]  # candidate -> how a tie involving them was settled (Chinese)
 
-    def rank_of(self, cid: str) -> int | None:
+    def __post_init__(self):
+        # candidate -> tier, built once (rank_of/tier_of are called for every candidate);
+        # the first tier naming a candidate wins, as a scan in order would find it
+        index: dict[str, Tier] = {}
         for t in self.tiers:
-            if cid in t.ids:
-                return t.rank
-        return None
+            for cid in t.ids:
+                index.setdefault(cid, t)
+        object.__setattr__(self, "_tier_index", index)
+
+    def rank_of(self, cid: str) -> int | None:
+        t = self._tier_index.get(cid)
+        return None if t is None else t.rank
 
     def tier_of(self, cid: str) -> Tier | None:
-        for t in self.tiers:
-            if cid in t.ids:
-                return t
-        return None
+        return self._tier_index.get(cid)
 
     def order(self) -> tuple[str, ...]:
         return tuple(cid for t in self.tiers for cid in t.ids)

@@ -40,8 +40,9 @@ class ReviewOutput(StageOutput):
 
 def _scores(data: EditionData, nominees: tuple[str, ...]) -> dict[str, Decimal]:
     rows = {}
+    wanted = set(nominees)
     for r in sorted(data.review.results, key=lambda r: (r.candidate, r.score)):
-        if r.candidate in nominees:
+        if r.candidate in wanted:
             rows[r.candidate] = as_written(r.score)
     return rows
 
@@ -67,8 +68,8 @@ def split_roll(ranking: Ranking, craftsmen: int, nomination: int) -> tuple[tuple
     ties = [t for t in (tie1, tie2) if t is not None]
     if tie1 is not None and tie2 == tie1:
         ties = [tie1]
-    open_ids = {cid for t in ties for cid in t.ids}
-    return first, tuple(cid for cid in both if cid not in first and cid not in open_ids), ties
+    excluded = {cid for t in ties for cid in t.ids}.union(first)
+    return first, tuple(cid for cid in both if cid not in excluded), ties
 
 
 def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewOutput:
@@ -81,7 +82,8 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
     lacking = [cid for cid in nominees if cid not in review]
     if lacking:
         note = f"以下提名人选尚无综合评审得分：{names(data, lacking)}"
-        steps = {cid: step(STAGE, "待定", "尚无综合评审得分" if cid in lacking else "综合评审名单待全部得分录入后确定") for cid in nominees}
+        lacking_set = set(lacking)
+        steps = {cid: step(STAGE, "待定", "尚无综合评审得分" if cid in lacking_set else "综合评审名单待全部得分录入后确定") for cid in nominees}
         return ReviewOutput(stage=STAGE, status="pending", note=note, origin=STAGE, steps=freeze(steps))
 
     combined = _combined(data, review, vote.valid)
@@ -101,10 +103,12 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
     both = craftsmen + nomination
 
     steps, figures = {}, {}
+    totals = comp.totals
+    craftsmen_set, nomination_set = set(craftsmen), set(nomination)
     for cid in ranking.order():
         r = ranking.rank_of(cid)
         figures[cid] = {"review_score": review[cid], "review_rank": r}
-        fig = dict(review_score=review[cid], rank=r, total=comp.totals[cid], valid_votes=vote.valid.get(cid, 0))
+        fig = dict(review_score=review[cid], rank=r, total=totals[cid], valid_votes=vote.valid.get(cid, 0))
         head = f"综合评审第 {r} 名，评审得分 {review[cid]}"
         if combined is not None:
             figures[cid]["combined_score"] = combined[cid]
@@ -112,9 +116,9 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
             head += f"，计入投票后综合得分 {combined[cid]}"
         settled = ranking.settled.get(cid)
         tail = f"（{settled}）" if settled else ""
-        if cid in craftsmen:
+        if cid in craftsmen_set:
             steps[cid] = step(STAGE, "建议命名", f"{head}，列入北京大工匠建议名单（名额 {awards.craftsmen}）{tail}", **fig)
-        elif cid in nomination:
+        elif cid in nomination_set:
             steps[cid] = step(STAGE, "建议提名奖", f"{head}，列入提名奖建议名单（名额 {awards.nomination_award}）{tail}", **fig)
         elif cid in open_ids:
             tier = ranking.tier_of(cid)

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,13 +55,25 @@ def _raw_cells(sheet: ScoreSheet, scoring: Scoring, competitors: set[str]) -> di
     recused = {(r.judge, r.candidate) for r in sheet.recusals}
     wanted = {c.id for c in scoring.components}
     cells: dict[Cell, dict[str, Fraction]] = defaultdict(dict)
-    for row in sorted(sheet.rows, key=lambda r: (r.candidate, r.judge, sorted(r.scores.items()))):
+    for row in _ordered_rows(sheet):
         if row.candidate not in competitors or (row.judge, row.candidate) in recused:
             continue
         for comp, value in row.scores.items():
             if comp in wanted:
                 cells[(row.candidate, comp)][row.judge] = exact(value)
     return cells
+
+
+def _ordered_rows(sheet: ScoreSheet) -> list:
+    """Rows by (candidate, judge, scores): a deterministic order whatever the file's.
+
+    Sorting by (candidate, judge) alone gives the same order unless a pair occurs
+    twice; only then are the scores compared too (the slower full key).
+    """
+    rows = sorted(sheet.rows, key=lambda r: (r.candidate, r.judge))
+    if any((a.candidate, a.judge) == (b.candidate, b.judge) for a, b in zip(rows, rows[1:])):
+        rows = sorted(sheet.rows, key=lambda r: (r.candidate, r.judge, sorted(r.scores.items())))
+    return rows
 
 
 def _zscore(cells: dict[Cell, dict[str, Fraction]]) -> dict[Cell, dict[str, Fraction]]:
@@ -94,29 +107,51 @@ def sheet_scores(
         recusals[r.candidate].append(r.judge)
     places = scoring.decimals
     trim = scoring.trim
+    min_judges, drop_high, drop_low = trim.min_judges, trim.drop_highest, trim.drop_lowest
+    # (id, weight as numerator and denominator): the weighted total is summed over one
+    # common denominator, exactly the value of sum(weight * mean) in Fractions
+    weights = [(c.id, exact(c.weight)) for c in scoring.components]
+    weights = [(cid_, w.numerator, w.denominator) for cid_, w in weights]
+    rnd = round_half_up
+    # judges' scores repeat (the same Fraction objects, shared through ``exact``): round each
+    # object once. Keyed by id(): every value stays referenced by ``used`` during the loop.
+    memo: dict[int, Decimal] = {}
+
+    def shown(v: Fraction) -> Decimal:
+        r = memo.get(id(v))
+        if r is None:
+            r = memo[id(v)] = rnd(v, places)
+        return r
+
     scores, unscored = {}, []
     for cid in sorted(competitors):
-        if any(not used.get((cid, c.id)) for c in scoring.components):
+        if any(not used.get((cid, comp)) for comp, _, _ in weights):
             unscored.append(cid)
             continue
-        comps, total = {}, Fraction(0)
-        for c in scoring.components:
-            judged = used[(cid, c.id)]
-            t = trimmed_mean(judged.values(), trim.min_judges, trim.drop_highest, trim.drop_lowest)
-            comps[c.id] = ComponentScore(
-                component=c.id,
-                mean=round_half_up(t.mean, places),
-                judges=freeze({j: round_half_up(v, places) for j, v in judged.items()}),
-                dropped_high=tuple(round_half_up(v, places) for v in t.dropped_high),
-                dropped_low=tuple(round_half_up(v, places) for v in t.dropped_low),
-                exact_mean=t.mean,
+        comps = {}
+        terms, common = [], 1
+        for comp, wn, wd in weights:
+            judged = used[(cid, comp)]
+            t = trimmed_mean(judged.values(), min_judges, drop_high, drop_low)
+            m = t.mean
+            comps[comp] = ComponentScore(
+                component=comp,
+                mean=rnd(m, places),
+                judges=freeze({j: shown(v) for j, v in judged.items()}),
+                dropped_high=tuple(shown(v) for v in t.dropped_high),
+                dropped_low=tuple(shown(v) for v in t.dropped_low),
+                exact_mean=m,
             )
-            total += exact(c.weight) * t.mean
+            den = wd * m.denominator
+            terms.append((wn * m.numerator, den))
+            if common % den:
+                common = common * den // math.gcd(common, den)
+        total = Fraction(sum(num * (common // den) for num, den in terms), common)
         scores[cid] = CandidateScore(
             candidate=cid,
             occupation=sheet.occupation,
             components=freeze(comps),
-            total=round_half_up(total, places),
+            total=rnd(total, places),
             recused=tuple(sorted(set(recusals.get(cid, ())))),
         )
     return scores, tuple(unscored)

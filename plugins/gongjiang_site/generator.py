@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_AS_OF": None,  # ISO date; None: today
     "GONGJIANG_PROJECT_ROOT": None,  # None: the folder holding the content folder
     "GONGJIANG_ENGINE": "gongjiang_pipeline.engine:run",  # EditionData -> EditionResult
+    # parsed data files; None: <project root>/cache/records, or <GONGJIANG_MEDIA_CACHE>/records when
+    # that is set (a build told to keep its caches elsewhere writes nothing under the project)
+    "GONGJIANG_RECORD_CACHE": None,
     "GONGJIANG_CANONICAL_BASE": "",  # e.g. https://gongjiang.example.org (canonical, OG, sitemap, feed)
     "GONGJIANG_SITE_NAME": "北京大工匠",
     "GONGJIANG_INDEX_SAVE_AS": "index.html",
@@ -103,6 +106,14 @@ def project_root(settings: dict) -> Path:
     return Path(root) if root else Path(settings["PATH"]).parent
 
 
+def _record_cache(settings: dict) -> Path | None:
+    if settings.get("GONGJIANG_RECORD_CACHE"):
+        return Path(settings["GONGJIANG_RECORD_CACHE"])
+    if settings.get("GONGJIANG_MEDIA_CACHE"):
+        return Path(settings["GONGJIANG_MEDIA_CACHE"]) / "records"
+    return None
+
+
 def load_site_model(pelican) -> None:
     """``initialized``: load the data, run the engine, build the site model."""
     from gongjiang_pipeline.loading import load_project
@@ -111,7 +122,7 @@ def load_site_model(pelican) -> None:
     for name, value in DEFAULTS.items():
         settings.setdefault(name, value)
     root = project_root(settings)
-    project = load_project(root)  # raises DataError listing every problem
+    project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
     run = _engine(settings)
     results = {eid: run(ed) for eid, ed in project.editions.items()}
     settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))

@@ -1,0 +1,160 @@
+"""Measuring tools: run a child process (wall time, CPU time, peak memory) and
+compare output trees (which files a build rewrote, which changed)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+
+@dataclass
+class ChildRun:
+    cmd: list[str]
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child (and the children it waited for)
+    maxrss_mb: float  # peak resident set of the child (largest single process), MiB
+    returncode: int
+    timed_out: bool = False
+    log: str = ""  # path of the captured stdout+stderr
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    def tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(Path(self.log).read_text("utf-8", "replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"  # as the Makefile does: deterministic builds
+    env.update(extra or {})
+    return env
+
+
+def run_child(
+    cmd: Sequence[str],
+    log: Path,
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> ChildRun:
+    """Run ``cmd`` to completion; its resource usage comes from ``os.wait4``.
+
+    ``ru_maxrss`` of a reaped child is the peak of that process or of any of its
+    own reaped children (Linux: RUSAGE_BOTH), so a build that uses a process
+    pool reports its largest process, not the sum.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=dict(env) if env else child_env(), stdout=out, stderr=subprocess.STDOUT)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout is not None and time.perf_counter() - start > timeout:
+                proc.kill()
+                timed_out = True
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code  # reaped here; keep Popen from waiting again
+    return ChildRun(
+        cmd=list(cmd),
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        maxrss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+        returncode=code,
+        timed_out=timed_out,
+        log=str(log),
+    )
+
+
+def python_cmd(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+# --------------------------------------------------------------------------
+# output trees
+
+
+@dataclass(frozen=True)
+class FileState:
+    digest: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def snapshot(root: Path) -> dict[str, FileState]:
+    """Every file under ``root`` (relative path -> content hash, size, mtime, inode)."""
+    out: dict[str, FileState] = {}
+    root = Path(root)
+    if not root.is_dir():
+        return out
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            st = p.stat()
+            h = hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
+            out[p.relative_to(root).as_posix()] = FileState(h, st.st_size, st.st_mtime_ns, st.st_ino)
+    return out
+
+
+@dataclass
+class TreeDiff:
+    total: int  # files after
+    added: int
+    removed: int
+    rewritten: int  # existed before and after, and the mtime or inode changed
+    changed: int  # existed before and after, and the content changed
+    untouched: int  # same mtime and inode
+    changed_files: list[str] = field(default_factory=list)  # a few examples
+
+    @property
+    def written(self) -> int:
+        """Files the build wrote: new ones plus rewritten ones."""
+        return self.added + self.rewritten
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["written"] = self.written
+        return d
+
+
+def diff_trees(before: Mapping[str, FileState], after: Mapping[str, FileState], examples: int = 8) -> TreeDiff:
+    common = before.keys() & after.keys()
+    rewritten = [k for k in common if (before[k].mtime_ns, before[k].inode) != (after[k].mtime_ns, after[k].inode)]
+    changed = sorted(k for k in common if before[k].digest != after[k].digest)
+    return TreeDiff(
+        total=len(after),
+        added=len(after.keys() - before.keys()),
+        removed=len(before.keys() - after.keys()),
+        rewritten=len(rewritten),
+        changed=len(changed),
+        untouched=len(common) - len(rewritten),
+        changed_files=changed[:examples],
+    )
+
+
+def count_pages(tree: Mapping[str, FileState]) -> int:
+    """HTML pages in an output tree."""
+    return sum(1 for k in tree if k.endswith(".html"))

@@ -1,0 +1,90 @@
+"""The engine's faster arithmetic gives exactly what the plain Fraction versions give.
+
+Results must not change: each fast path is checked against the straightforward
+definition on arbitrary exact values (decimals as the data writes them, and
+Fractions with large denominators as z-score normalisation produces).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongjiang_pipeline.stages import numbers
+from gongjiang_pipeline.stages.numbers import exact, fsum, mean, round_half_up, trimmed_mean
+from gongjiang_pipeline.stages.ranking import Ranking, Tier
+
+decimals_ = st.decimals(min_value=-200, max_value=200, places=3, allow_nan=False, allow_infinity=False).map(Fraction)
+fractions_ = st.fractions(min_value=-200, max_value=200, max_denominator=10**12)
+values = st.lists(st.one_of(decimals_, fractions_), min_size=1, max_size=12)
+
+
+def reference_round(x: Fraction, decimals: int) -> Decimal:
+    sign = -1 if x < 0 else 1
+    truncated = Decimal(math.floor(abs(x) * 10 ** (decimals + 1))).scaleb(-(decimals + 1))
+    rounded = truncated.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return -rounded if sign < 0 and rounded != 0 else rounded
+
+
+def reference_trimmed(vals, min_judges, high, low):
+    vals = sorted(vals)
+    n = len(vals)
+    if n >= min_judges and n > high + low:
+        lo, kept, hi = vals[:low], vals[low : n - high], vals[n - high :]
+    else:
+        lo, kept, hi = [], vals, []
+    return sum(kept, Fraction(0)) / len(kept), tuple(kept), tuple(sorted(hi, reverse=True)), tuple(lo)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(decimals_, fractions_), st.integers(0, 6))
+def test_round_half_up_matches_reference(x, places):
+    got = round_half_up(x, places)
+    want = reference_round(x, places)
+    assert got == want and str(got) == str(want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values, st.integers(0, 7), st.integers(0, 2), st.integers(0, 2))
+def test_trimmed_mean_matches_reference(vals, min_judges, high, low):
+    t = trimmed_mean(vals, min_judges, high, low)
+    assert (t.mean, t.kept, t.dropped_high, t.dropped_low) == reference_trimmed(vals, min_judges, high, low)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values)
+def test_fsum_and_mean_match_sum(vals):
+    assert fsum(vals) == sum(vals, Fraction(0))
+    assert mean(vals) == sum(vals, Fraction(0)) / len(vals)
+
+
+def test_exact_is_cached_but_typed():
+    assert exact(91.3) == Fraction(913, 10) and exact(91.3) is exact(91.3)
+    assert exact(-0.0) == 0 and exact(1) == 1 and exact(Decimal("1.5")) == Fraction(3, 2)
+    assert numbers.round_half_up(Fraction(91125, 1000), 2) == Decimal("91.13")
+
+
+def test_ranking_index_matches_scan():
+    tiers = (Tier(("a",), 1), Tier(("b", "c"), 2), Tier(("d",), 4))
+    r = Ranking(tiers, {})
+    for cid, rank in (("a", 1), ("b", 2), ("c", 2), ("d", 4), ("x", None)):
+        assert r.rank_of(cid) == rank
+        assert r.tier_of(cid) == next((t for t in tiers if cid in t.ids), None)
+    assert r.without(["b"]).rank_of("c") == 2 and r.without(["b"]).rank_of("d") == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xyz"), st.dictionaries(st.sampled_from("pq"), st.integers(0, 3))),
+                max_size=10))
+def test_row_order_matches_full_sort(rows):
+    from types import SimpleNamespace
+
+    from gongjiang_pipeline.stages.scores import _ordered_rows
+
+    objs = [SimpleNamespace(candidate=c, judge=j, scores=s) for c, j, s in rows]
+    full = sorted(objs, key=lambda r: (r.candidate, r.judge, sorted(r.scores.items())))
+    assert [id(r) for r in _ordered_rows(SimpleNamespace(rows=objs))] == [id(r) for r in full]
