@@ -7,10 +7,15 @@ Queries in a real browser are in tests/test_browser_search.py.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
+import json
+import shutil
 import stat
 import sys
 from pathlib import Path
 
+import cbor2
 import pytest
 from searchkit import decoded_text, filters, fragments
 from sitekit import SiteProject, files
@@ -20,7 +25,7 @@ from gongjiang_pipeline.engine import run
 from gongjiang_pipeline.loading import load_project
 from gongjiang_pipeline.naming import search_spellings
 from gongjiang_pipeline.search import search_entry, spaced
-from gongjiang_pipeline.searchindex import SearchIndexError, build_search_index
+from gongjiang_pipeline.searchindex import SearchIndexError, build_search_index, canonicalise
 from gongjiang_pipeline.sitemodel import build_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,9 +263,50 @@ def test_executable_env_is_not_inherited_config(tmp_path, monkeypatch):
     # PAGEFIND_* variables (e.g. PAGEFIND_SITE) in the environment must not redirect the index
     env_dump = _script(tmp_path, "pagefind", 'env > "$0.env"\necho "Running Pagefind v1.5.2 (Extended)"\n'
                        'echo "Ignoring pages without this tag."\necho "  Indexed 1 page"\n'
-                       'mkdir -p pagefind && echo {} > pagefind/pagefind-entry.json\n')
+                       'mkdir -p pagefind && echo \'{"languages": {}}\' > pagefind/pagefind-entry.json\n')
     monkeypatch.setenv("PAGEFIND_SITE", "/elsewhere")
     (tmp_path / "site").mkdir()
     assert build_search_index(tmp_path / "site", executable=env_dump) == 1
     assert "PAGEFIND_SITE" not in Path(str(env_dump) + ".env").read_text()
     assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+# --------------------------------------------------------------------------
+# deterministic bundle
+
+
+@pytest.mark.slow
+def test_filter_index_is_rewritten_in_a_fixed_order(site):
+    # values sorted, file names from the bytes; Pagefind itself writes hash-map order
+    for name, values in filters(site).items():
+        assert list(values) == sorted(values), name
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    meta = site / "pagefind" / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"
+    assert meta.is_file()
+    for p in [meta, *(site / "pagefind" / "filter").glob("*.pf_filter")]:
+        assert hashlib.sha256(p.read_bytes()).hexdigest()[:13] in p.name
+
+
+@pytest.mark.slow
+def test_pagefind_runs_give_identical_bundles(site, tmp_path):
+    # the real binary, three runs over the same pages
+    bundles = []
+    for i in range(3):
+        copy = tmp_path / f"site{i}"
+        shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
+        assert build_search_index(copy) == 58
+        bundles.append({p.relative_to(copy).as_posix(): p.read_bytes() for p in sorted((copy / "pagefind").rglob("*"))
+                        if p.is_file()})
+    assert bundles[0] == bundles[1] == bundles[2]
+    original = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "pagefind").rglob("*"))
+                if p.is_file()}
+    assert bundles[0] == original
+
+
+def test_canonicalise_refuses_an_unknown_layout(tmp_path):
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    (bundle / "pagefind-entry.json").write_text('{"languages": {"zh-cn": {"hash": "zh-cn_x"}}}', "utf-8")
+    (bundle / "pagefind.zh-cn_x.pf_meta").write_bytes(gzip.compress(b"pagefind_dcd" + cbor2.dumps(["1.5.2", []])))
+    with pytest.raises(SearchIndexError, match="格式与预期不符"):
+        canonicalise(bundle)
