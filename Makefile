@@ -7,10 +7,12 @@ AS_OF  ?=
 OUTPUT ?= output
 PUBLISH_TARGET ?=
 PORT   ?= 8000
+# npm tools of the quality tests (axe-core, vnu.jar): tests/package.json, installed by npm ci
+NODE_TOOLS := tests/node_modules/.package-lock.json
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story  publish bench
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story publish bench tools
 
 venv: $(STAMP)
 
@@ -29,9 +31,19 @@ check: $(STAMP)
 html: check
 	$(PY) -m gongjiang_pipeline build --output $(OUTPUT) $(if $(AS_OF),--as-of $(AS_OF),)
 
-## test: run the whole test suite
-test: $(STAMP)
+## test: run the whole test suite (browser tests need /usr/bin/chromium; HTML validation needs java)
+test: $(STAMP) tools
 	$(PY) -m pytest
+
+## tools: the npm packages of the quality tests (without npm they are skipped, with a notice)
+tools: $(NODE_TOOLS)
+
+$(NODE_TOOLS): tests/package.json tests/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests --ignore-scripts --no-audit --no-fund; \
+	else \
+	  echo "未找到 npm：无法安装 axe-core 和 vnu.jar，浏览器测试和 HTML 校验将跳过（Debian：apt-get install npm）"; \
+	fi
 
 ## serve: serve the built site on http://127.0.0.1:$(PORT)/ (run make html first)
 serve: $(STAMP)
@@ -76,4 +88,4 @@ bench: $(STAMP)
 		$(if $(filter-out 0,$(PROFILE)),--profile,) $(if $(SKIP),--skip $(SKIP),)
 
 clean:
-	rm -rf $(OUTPUT) .pytest_cache
+	rm -rf $(OUTPUT) .pytest_cache tests/node_modules

@@ -92,6 +92,7 @@ SURNAME_READINGS: Mapping[str, str] = {
 
 _SYLLABLE = re.compile(r"[a-z]+\Z")
 _DOTS = "·•‧・"
+_IME_V = re.compile(r"^([nl])yu")
 
 
 class SlugError(GongjiangError):
@@ -132,19 +133,51 @@ def name_syllables(name: str, name_pinyin: str | None = None) -> tuple[list[str]
     return sur, giv
 
 
+def _dotted_words(name: str, name_pinyin: str | None) -> list[str] | None:
+    """Transliterated names (阿依古丽·买买提): one word per dot-separated part; None otherwise."""
+    if name_pinyin or not any(d in name for d in _DOTS):
+        return None
+    parts = [p for p in re.split(f"[{_DOTS}]", name) if p.strip()]
+    words = ["".join(_ascii_syllable(x) for x in lazy_pinyin(p, style=Style.NORMAL)) for p in parts]
+    if not words or any(not _SYLLABLE.match(w) for w in words):
+        raise SlugError(f"无法为姓名“{name}”生成拼音网址，请在候选人文件中填写 name_pinyin")
+    return words
+
+
 def base_slug(name: str, name_pinyin: str | None = None) -> str:
     """``zhang-sanfeng``: surname, hyphen, given name (see the module docstring)."""
-    if not name_pinyin and any(d in name for d in _DOTS):
-        # transliterated names (阿依古丽·买买提): one word per dot-separated part
-        parts = [p for p in re.split(f"[{_DOTS}]", name) if p.strip()]
-        words = ["".join(_ascii_syllable(x) for x in lazy_pinyin(p, style=Style.NORMAL)) for p in parts]
-        if not words or any(not _SYLLABLE.match(w) for w in words):
-            raise SlugError(f"无法为姓名“{name}”生成拼音网址，请在候选人文件中填写 name_pinyin")
+    words = _dotted_words(name, name_pinyin)
+    if words is not None:
         return "-".join(words)
     sur, giv = name_syllables(name, name_pinyin)
     head = "".join(sur)
     tail = "".join(giv)
     return f"{head}-{tail}" if tail else head
+
+
+def search_spellings(name: str, name_pinyin: str | None = None) -> tuple[str, ...]:
+    """The pinyin a reader may type for a name, for the site search, with the same
+    readings as the slug (单 as a surname is shan): run together, surname and given
+    name as two words, and one word per syllable.
+
+    单立新 -> ``("shanlixin", "shan lixin", "shan li xin")``;
+    欧阳修 -> ``("ouyangxiu", "ouyang xiu", "ou yang xiu")``.
+    """
+    words = _dotted_words(name, name_pinyin)
+    if words is not None:
+        return tuple(dict.fromkeys(["".join(words), " ".join(words)]))
+    sur, giv = name_syllables(name, name_pinyin)
+    forms: list[str] = []
+    spellings = [(sur, giv)]
+    ime = ([_IME_V.sub(r"\1v", x) for x in sur], [_IME_V.sub(r"\1v", x) for x in giv])
+    if ime != (sur, giv):
+        spellings.append(ime)  # 吕 lyu is typed lv on a pinyin keyboard
+    for s_, g_ in spellings:
+        forms.append("".join(s_ + g_))
+        if g_:
+            forms.append(f"{''.join(s_)} {''.join(g_)}")
+        forms.append(" ".join(s_ + g_))
+    return tuple(dict.fromkeys(forms))
 
 
 def assign_slugs(people: Iterable[tuple[str, str, str | None]]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import GongjiangError
+from .searchindex import build_search_index
 
 
 class SiteBuildError(GongjiangError):
@@ -35,15 +36,17 @@ class BuildSummary:
     people: int
     lists: int
     media: Any = None  # gongjiang_pipeline.media.stats.MediaStats, when the plugin ran
+    search_pages: int = 0  # pages in the search index (0: nobody public, no index)
 
     @property
     def warnings(self) -> list[str]:
         return list(getattr(self.media, "warnings", ()))
 
     def __str__(self) -> str:
+        search = f"，站内搜索收录 {self.search_pages} 个页面" if self.search_pages else ""
         text = (
             f"共 {self.files} 个文件：网页 {self.pages} 个（工匠故事 {self.stories} 篇、政策页面 "
-            f"{self.policy_pages} 个），公开人物 {self.people} 人，已公布名单 {self.lists} 份。"
+            f"{self.policy_pages} 个），公开人物 {self.people} 人，已公布名单 {self.lists} 份{search}。"
         )
         return text + (f"\n{self.media}" if self.media is not None else "")
 
@@ -164,7 +167,8 @@ def build_site(
     """Build the site of the project at ``root`` into ``output``, public as of ``as_of``.
 
     Raises DataError for bad data, SiteBuildError when Pelican logged any warning or
-    error or a template failed (``模板错误：<file>:<line>: ...``). Pelican's own console
+    error or a template failed (``模板错误：<file>:<line>: ...``), SearchIndexError
+    when Pagefind could not index the site (searchindex.py). Pelican's own console
     output (its English "Done: Processed ..." line) is silenced; the returned summary
     is for the caller to print. ``override`` replaces Pelican settings (tests use it,
     e.g. for GONGJIANG_ENGINE).
@@ -201,10 +205,16 @@ def build_site(
     if handler.records:
         lines = [_describe(r, e) for r, e in handler.records]
         raise SiteBuildError("网站生成时出现问题，未生成网站：\n" + "\n".join(lines))
-    return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings)
+    # The search index covers craftsman pages and stories; with nobody public there
+    # is nothing to index and the search page says so (templates/search.html).
+    model = pelican.settings.get("GONGJIANG_MODEL")
+    search_pages = 0
+    if model is not None and model.people:
+        search_pages = build_search_index(output, executable=pelican.settings.get("GONGJIANG_PAGEFIND"))
+    return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings, search_pages)
 
 
-def _summary(output: Path, settings: Mapping[str, Any]) -> BuildSummary:
+def _summary(output: Path, settings: Mapping[str, Any], search_pages: int) -> BuildSummary:
     files = [p for p in output.rglob("*") if p.is_file()]
     model = settings.get("GONGJIANG_MODEL")
     counts = settings.get("GONGJIANG_CONTENT_COUNTS", {})  # set by the plugin's generator
@@ -216,4 +226,5 @@ def _summary(output: Path, settings: Mapping[str, Any]) -> BuildSummary:
         people=len(model.people) if model is not None else 0,
         lists=sum(len(ev.lists) for ev in model.editions) if model is not None else 0,
         media=settings.get("GONGJIANG_MEDIA_STATS"),
+        search_pages=search_pages,
     )

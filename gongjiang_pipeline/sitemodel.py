@@ -66,6 +66,7 @@ class Person:
     sample: bool
     public_since: dt.date
     honours: tuple[Honour, ...]
+    name_pinyin: str | None = None  # the editors' spelling, if given (search, slugs)
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ def _person(e: Edition, c: Candidate, slug: str, since: dt.date, honours: tuple[
         sample=e.sample,
         public_since=since,
         honours=honours,
+        name_pinyin=c.name_pinyin,
     )
 
 

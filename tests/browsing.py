@@ -28,17 +28,6 @@ LAUNCH_ARGS = [
 ]
 
 
-def browser_problem() -> str | None:
-    """Why browser tests cannot run here, or None."""
-    if not CHROMIUM.is_file():
-        return f"Chromium not found at {CHROMIUM} (Debian: apt-get install -y chromium fonts-noto-cjk)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (make venv installs the test extras)"
-    return None
-
-
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         pass

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from scratch import CANDIDATE, ScratchProject
+from searchkit import decoded_text, is_pagefind_file
 
 from gongjiang_pipeline.outcome import LIST_TITLES, EditionResult, StageList
 from gongjiang_pipeline.sitebuild import build_site
@@ -73,6 +74,14 @@ def files(out: Path) -> dict[str, bytes]:
 
 
 def all_text(out: Path) -> str:
-    return "\n".join(
-        data.decode("utf-8", "replace") for name, data in files(out).items() if not name.endswith(".jpg")
+    """Every text file of the output, and the search index decoded (its files are
+    compressed). Pagefind's own scripts, styles and WebAssembly (the same in every
+    build, nothing from the data) are left out."""
+    text = "\n".join(
+        data.decode("utf-8", "replace")
+        for name, data in files(out).items()
+        if not name.endswith(".jpg") and not is_pagefind_file(name)
     )
+    if (out / "pagefind").is_dir():
+        text += "\n" + decoded_text(out)
+    return text

@@ -6,7 +6,8 @@
   as it was, with no temporary folder left behind.
 * Two builds of the same sources in different folders, from different working
   directories, time zones, locales, hash seeds and SOURCE_DATE_EPOCH values, are
-  byte-identical, and the output holds no trace of the build's date or time.
+  byte-identical, the search index included, and the output holds no trace of the
+  build's date or time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+from searchkit import decoded_text
 from sitekit import ROOT, SiteProject
 
 from gongjiang_pipeline.cli import main
@@ -210,6 +212,7 @@ def test_two_builds_in_different_places_times_and_zones_are_byte_identical(tmp_p
     out_a, out_b = a / "output", tmp_path / "out-b"
     ha, hb = tree_hash(out_a), tree_hash(out_b)
     assert ha == hb
+    assert any(k.startswith("pagefind/filter/") for k in ha)  # the search index included
 
     # no build date or time anywhere in the output (dates the data itself holds excepted)
     sources = "\n".join(
@@ -225,6 +228,7 @@ def test_two_builds_in_different_places_times_and_zones_are_byte_identical(tmp_p
         needles |= {f for f in date_forms(m) if f not in sources}
         needles |= {m.strftime("%H:%M:%S"), m.strftime("%Y-%m-%dT%H:%M"), str(int(m.timestamp()))}
     blob = b"\0".join((out_a / rel).read_bytes() for rel, h in ha.items() if h != "dir")
+    blob += decoded_text(out_a).encode("utf-8")  # the search index, decompressed
     found = sorted(n for n in needles if n.encode("utf-8") in blob)
     safety_figures(
         f"reproducible build: {sum(1 for h in ha.values() if h != 'dir')} files identical across 2 builds "

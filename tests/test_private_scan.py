@@ -7,7 +7,7 @@ ImageDescription/Artist, UTF-16 XPComment, GPS, XMP, JPEG comment, PNG text chun
 
 Each value is searched as UTF-8, UTF-16 (both byte orders: EXIF text), HTML-escaped,
 JSON-escaped and URL-encoded, in every file of the output: HTML, JSON, CSV, feed,
-sitemap, CSS, images. Each project is built the day before each list's publication
+sitemap, CSS, images, and the search index (Pagefind's files, decompressed). Each project is built the day before each list's publication
 date and once after everything is published: a list before its date leaves no trace
 (its page, its open data files, the names first published on it).
 """
@@ -15,6 +15,7 @@ date and once after everything is published: a list before its date leaves no tr
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import html
 import io
 import json
@@ -60,9 +61,20 @@ class Scan:
     hits: list[str] = field(default_factory=list)
 
 
+# Pagefind's index files are gzip-compressed: scanned as stored and decompressed
+PAGEFIND_COMPRESSED = (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta")
+
+
+def _bytes(p: Path) -> bytes:
+    data = p.read_bytes()
+    if p.suffix in PAGEFIND_COMPRESSED:
+        data += b"\x00" + gzip.decompress(data)
+    return data
+
+
 def scan(out: Path, values: dict[str, str]) -> Scan:
     """``values``: text -> what it is (for the report). Every file, every form."""
-    contents = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    contents = {p.relative_to(out).as_posix(): _bytes(p) for p in sorted(out.rglob("*")) if p.is_file()}
     blob = b"\x00".join(contents.values())
     s = Scan(files=len(contents), bytes=len(blob), values=len(values))
     for value, what in sorted(values.items()):

@@ -154,6 +154,8 @@ def test_byte_identical_rebuild(site, tmp_path):
     a = files(site.build("2099-06-03", tmp_path / "a"))
     b = files(site.build("2099-06-03", tmp_path / "b"))
     assert a == b
+    # the search index included (Pagefind's filter files are rewritten in a fixed order)
+    assert sum(n.startswith("pagefind/filter/") for n in a) == 3 and "pagefind/pagefind-entry.json" in a
 
 
 def test_refuses_to_write_into_project(site):

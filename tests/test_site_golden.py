@@ -7,6 +7,11 @@ The build as of GOLDEN_AS_OF is normalized and compared with tests/golden/:
 * ``site/<path>``: every text file; HTML pages reduced to their <title>, meta and
   link tags and their <main> element, so diffs show what changed on the page.
 
+The search bundle (``pagefind/``: Pagefind's own scripts and the compressed binary
+index) is left out of the snapshot: third-party output that changes with every page
+and says nothing in a diff. What the index holds is checked by
+tests/test_search_index.py; the byte-identity test below covers it byte for byte.
+
 After an intended change (data, engine, templates), regenerate and review the diff:
 
     make golden          # or: GONGJIANG_REGEN_GOLDEN=1 .venv/bin/python -m pytest tests/test_site_golden.py
@@ -24,11 +29,14 @@ from pathlib import Path
 
 import pytest
 
+from searchkit import decoded_text, is_pagefind_file
+
 from gongjiang_pipeline.sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 GOLDEN_AS_OF = dt.date(2026, 12, 1)
+SEARCH_BUNDLE = "pagefind/"
 
 pytestmark = pytest.mark.slow
 
@@ -56,6 +64,8 @@ def snapshot(out: Path) -> dict[str, str]:
         if not p.is_file():
             continue
         name = p.relative_to(out).as_posix()
+        if name.startswith(SEARCH_BUNDLE):
+            continue
         data = p.read_bytes()
         manifest.append(f"{hashlib.sha256(data).hexdigest()}  {name}")
         norm = normalize(name, data)
@@ -111,6 +121,11 @@ def test_sample_site_is_byte_identical_across_builds(tmp_path):
     build_site(ROOT, a, GOLDEN_AS_OF)
     build_site(ROOT, b, GOLDEN_AS_OF)
     assert snapshot(a) == snapshot(b)
+    # the search bundle too, byte for byte
+    bundle = {p.relative_to(a).as_posix(): p.read_bytes() for p in sorted((a / "pagefind").rglob("*")) if p.is_file()}
+    assert bundle and bundle == {
+        p.relative_to(b).as_posix(): p.read_bytes() for p in sorted((b / "pagefind").rglob("*")) if p.is_file()
+    }
 
 
 def test_sample_site_never_shows_private_or_non_public(tmp_path):
@@ -120,9 +135,14 @@ def test_sample_site_never_shows_private_or_non_public(tmp_path):
 
     out = tmp_path / "site"
     build_site(ROOT, out, GOLDEN_AS_OF)
+    # every text file, and the search index decoded (its files are compressed)
     text = "\n".join(
-        p.read_text("utf-8") for p in sorted(out.rglob("*")) if p.is_file() and not p.name.endswith(BINARY)
+        p.read_text("utf-8")
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.endswith(BINARY) and not is_pagefind_file(p.relative_to(out).as_posix())
     )
+    text += "\n" + decoded_text(out)
+    assert "单立新" in decoded_text(out) and "shanlixin" in decoded_text(out)
     project = load_project(ROOT)
     assert "/craftsmen/" in text
     for ed in project.editions.values():

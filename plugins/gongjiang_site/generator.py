@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import opendata, svgcharts
+from gongjiang_pipeline import opendata, search, svgcharts
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.outcome import LIST_TITLES
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
@@ -57,6 +57,8 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_OPENDATA_FILE_SAVE_AS": "opendata/{edition}/{list}.{ext}",
     "GONGJIANG_ERRATA_URL": "errata/",
     "GONGJIANG_ERRATA_SAVE_AS": "errata/index.html",
+    "GONGJIANG_SEARCH_URL": "search/",
+    "GONGJIANG_SEARCH_SAVE_AS": "search/index.html",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
     **media.MEDIA_DEFAULTS,  # portraits, share cards, QR codes, posters
@@ -197,6 +199,11 @@ class Helpers:
     def person(self, cid: str):
         return self.model.person(cid)
 
+    def search(self, person) -> search.SearchEntry:
+        """What the search index gets for a person (templates/macros.html: search_data)."""
+        (ev,) = [ev for ev in self.model.editions if ev.id == person.edition_id]
+        return search.search_entry(person, ev)
+
     @staticmethod
     def date(d: dt.date | dt.datetime) -> str:
         return f"{d.year}年{d.month}月{d.day}日"
@@ -299,6 +306,7 @@ class GongjiangGenerator(Generator):
         self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"))
         self._opendata()
         self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"))
+        self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))
         self._writer.write_file(
             self._s("FEED_SAVE_AS"), self.get_template("feed"), self.context, False,
             override_output=True, url="", stories=stories, feed_url=h.absolute(h.url("FEED")),
