@@ -77,6 +77,8 @@ class ListView:
     publish_on: dt.date
     people: tuple[Person, ...]  # 姓氏笔画 order
     note: str = ""
+    # notice list only, once the honor roll is public: how the notice ended (public notes only)
+    outcome: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,7 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
                 publish_on=sl.publish_on,  # type: ignore[arg-type]
                 people=_sorted([people[c] for c in sl.entries], f"{ed.edition.name}{sl.title}"),
                 note=plain_text(sl.note),
+                outcome=notice_outcome(ed) if sl.key == "notice" and any(x.key == "craftsmen" for x in pub.lists) else (),
             )
             for sl in pub.lists
         )
@@ -272,6 +275,25 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
     return SiteModel(
         as_of=as_of, updated=updated, editions=tuple(views), people=all_people, groups=groups, errata=errata
     )
+
+
+def notice_outcome(data: EditionData) -> tuple[str, ...]:
+    """How the public notice ended, for the notice list once the honor roll is public.
+
+    Only what the objection records mark as public: the count, each decided
+    objection's ``public_note`` and the name of a person whose objection was upheld
+    (already public on the notice list). The objection's ``summary`` is never shown.
+    """
+    objections = sorted(data.objections.objections if data.objections else (), key=lambda o: o.id)
+    if not objections:
+        return ("公示期内未收到异议。",)
+    upheld = [o for o in objections if o.outcome == "成立"]
+    lines = [f"公示期内共收到异议 {len(objections)} 件，经核实成立 {len(upheld)} 件、不成立 {len(objections) - len(upheld)} 件。"]
+    names = {c.id: c.name for c in data.candidates}
+    for o in upheld:
+        note = plain_text(o.public_note) if o.public_note else "异议成立，撤销建议资格"
+        lines.append(f"{plain_text(names[o.candidate])}：{note.rstrip('。')}。")
+    return tuple(lines)
 
 
 def last_change(project: Project, as_of: dt.date) -> dt.date:
