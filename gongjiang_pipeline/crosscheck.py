@@ -12,13 +12,12 @@ from typing import Iterable, Iterator
 
 from .errors import Problem
 from .models import Candidate, Edition
+from .yamlload import format_loc
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
 def _at(x, loc: tuple, message: str, *, key: bool = False) -> Problem:
-    from .yamlload import format_loc
-
     line, col = x.doc.position(loc, key=key)
     return Problem(x.path, line, col, format_loc(loc), message)
 

@@ -28,6 +28,11 @@ from .yamlload import Document, YamlError, load_file
 
 RESULT_FILES = ("qualification", "votes", "review", "objections", "approval", "decisions", "errata")
 SCHEMA_DIR = "schemas"
+MISPLACED = (
+    "无法识别的数据文件位置。届次文件放在 data/editions/<届次>.yaml，"
+    "候选人文件放在 data/candidates/<届次>/<编号>.yaml，"
+    "阶段结果放在 data/results/<届次>/ 下"
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ def read_all(
             continue
         where = classify(rel)
         if where is None:
-            problems.append(Problem(shown, 1, 1, "", _misplaced_hint(rel)))
+            problems.append(Problem(shown, 1, 1, "", MISPLACED))
             continue
         kind, edition_dir = where
         raw = file.read_bytes()
@@ -107,7 +112,7 @@ def read_all(
         if not isinstance(doc.value, dict):
             problems.append(Problem(shown, 1, 1, "", "文件内容应为“字段: 值”形式的映射"))
             continue
-        first = file.read_text("utf-8").splitlines()[0].strip()
+        first = raw.split(b"\n", 1)[0].decode("utf-8").strip()  # decoded fine above
         good_first = first == expected
         if not good_first:
             problems.append(Problem(shown, 1, 1, "", f"第一行应为 schema 声明：{expected}"))
@@ -127,12 +132,6 @@ def _shown(root: Path, file: Path) -> str:
         return file.as_posix()
 
 
-def _misplaced_hint(rel: tuple[str, ...]) -> str:
-    return (
-        "无法识别的数据文件位置。届次文件放在 data/editions/<届次>.yaml，"
-        "候选人文件放在 data/candidates/<届次>/<编号>.yaml，"
-        "阶段结果放在 data/results/<届次>/ 下"
-    )
 
 
 def load_project(
