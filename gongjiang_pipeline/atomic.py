@@ -21,7 +21,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Collection, Iterator
 
 _CHUNK = 1 << 20
 
@@ -36,10 +36,15 @@ class SyncStats:
 
 
 @contextmanager
-def atomic_directory(target: Path, stats: SyncStats | None = None) -> Iterator[Path]:
+def atomic_directory(
+    target: Path, stats: SyncStats | None = None, keep: Collection[str] | None = None
+) -> Iterator[Path]:
     """Yield a temporary folder to build into; on success sync it into ``target``.
 
-    ``stats``, if given, is filled with what the sync did.
+    ``stats``, if given, is filled with what the sync did. ``keep``: relative paths
+    (``/``-separated) of files the build decided to keep as they are in ``target``
+    instead of producing them again (an incremental build); the set may be filled
+    while the build runs, and those files are not deleted by the sync.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +66,7 @@ def atomic_directory(target: Path, stats: SyncStats | None = None) -> Iterator[P
             if stats is not None:
                 stats.written += sum(len(files) for _, _, files in os.walk(target))
             return
-        result = sync_directory(tmp, target)
+        result = sync_directory(tmp, target, keep or ())
         if stats is not None:
             stats.written += result.written
             stats.unchanged += result.unchanged
@@ -70,8 +75,9 @@ def atomic_directory(target: Path, stats: SyncStats | None = None) -> Iterator[P
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def sync_directory(src: Path, dst: Path) -> SyncStats:
-    """Make ``dst`` hold exactly the files of ``src``, touching only what differs.
+def sync_directory(src: Path, dst: Path, keep: Collection[str] = ()) -> SyncStats:
+    """Make ``dst`` hold exactly the files of ``src`` (plus the files named in
+    ``keep``, left as they are), touching only what differs.
 
     Files of ``src`` are *moved* (``os.replace``) into ``dst`` when new or
     changed, so ``src`` must be on the same file system (a sibling folder);
@@ -116,7 +122,7 @@ def sync_directory(src: Path, dst: Path) -> SyncStats:
         rel_dir = "" if rel_dir == "." else rel_dir
         for name in filenames + [n for n in dirnames if os.path.islink(os.path.join(dirpath, n))]:
             rel = os.path.join(rel_dir, name)
-            if rel not in produced_files:
+            if rel not in produced_files and rel.replace(os.sep, "/") not in keep:
                 os.unlink(os.path.join(dirpath, name))
                 stats.deleted += 1
         if rel_dir not in produced_dirs:
@@ -134,6 +140,8 @@ def _same(src: str, dst: Path) -> bool:
     except FileNotFoundError:
         return False
     s = os.lstat(src)
+    if (s.st_ino, s.st_dev) == (d.st_ino, d.st_dev):
+        return True  # the same file (a kept file linked into the build for the search index)
     if stat.S_ISLNK(s.st_mode) or stat.S_ISLNK(d.st_mode):
         return stat.S_ISLNK(s.st_mode) and stat.S_ISLNK(d.st_mode) and os.readlink(src) == os.readlink(dst)
     if not (stat.S_ISREG(s.st_mode) and stat.S_ISREG(d.st_mode)):

@@ -121,13 +121,11 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .atomic import atomic_directory
-    from .sitebuild import build_site
+    from .sitebuild import build_into
 
     as_of = args.as_of or today()
     output = args.output if args.output.is_absolute() else args.root / args.output
-    with atomic_directory(output.resolve()) as tmp:
-        summary = build_site(args.root.resolve(), tmp, as_of)
+    summary = build_into(args.root, output, as_of)
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
     print(summary)
     for warning in summary.warnings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import sys
 import traceback
@@ -17,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchindex import build_search_index
+from .searchindex import BUNDLE_DIR, build_search_index
 
 
 class SiteBuildError(GongjiangError):
@@ -37,6 +39,17 @@ class BuildSummary:
     lists: int
     media: Any = None  # gongjiang_pipeline.media.stats.MediaStats, when the plugin ran
     search_pages: int = 0  # pages in the search index (0: nobody public, no index)
+    rendered: int = 0  # pages rendered by this build
+    kept: frozenset[str] = frozenset()  # files left as they were in the previous output
+    keys: Mapping[str, str] | None = None  # relative path -> what the file was made from
+    extra: Mapping[str, Any] | None = None  # recorded with the manifest (search index key)
+    cache_dir: Path | None = None  # where the manifest is kept
+
+    def record(self, target: Path) -> None:
+        """After the output was synced into ``target``: remember what each file was made
+        from, so that the next build can keep what has not changed."""
+        if self.cache_dir is not None and self.keys is not None:
+            Manifest(Path(target)).save(self.cache_dir, self.keys, self.extra)
 
     @property
     def warnings(self) -> list[str]:
@@ -48,6 +61,8 @@ class BuildSummary:
             f"共 {self.files} 个文件：网页 {self.pages} 个（工匠故事 {self.stories} 篇、政策页面 "
             f"{self.policy_pages} 个），公开人物 {self.people} 人，已公布名单 {self.lists} 份{search}。"
         )
+        if self.kept:
+            text += f"\n增量生成：重新生成网页 {self.rendered} 个，沿用上次未变的文件 {len(self.kept)} 个。"
         return text + (f"\n{self.media}" if self.media is not None else "")
 
 
@@ -161,8 +176,23 @@ def pelican_settings(root: Path, output: Path, as_of: dt.date, override: Mapping
     return read_settings(str(conf), override=values)
 
 
+def page_cache_dir(settings: Mapping[str, Any], root: Path) -> Path:
+    """Where the manifests of built output folders are kept (GONGJIANG_PAGE_CACHE; by
+    default <project>/cache/pages, or <GONGJIANG_MEDIA_CACHE>/pages when that is set)."""
+    if settings.get("GONGJIANG_PAGE_CACHE"):
+        return Path(settings["GONGJIANG_PAGE_CACHE"])
+    if settings.get("GONGJIANG_MEDIA_CACHE"):
+        return Path(settings["GONGJIANG_MEDIA_CACHE"]) / "pages"
+    return Path(root).resolve() / "cache" / "pages"
+
+
 def build_site(
-    root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None
+    root: Path,
+    output: Path,
+    as_of: dt.date,
+    *,
+    override: Mapping[str, Any] | None = None,
+    previous: Path | None = None,
 ) -> BuildSummary:
     """Build the site of the project at ``root`` into ``output``, public as of ``as_of``.
 
@@ -174,6 +204,12 @@ def build_site(
     e.g. for GONGJIANG_ENGINE).
     The summary carries the media statistics (images processed, cards drawn, and
     Chinese warnings such as a missing CJK font) in ``summary.media``.
+
+    ``previous``: the output folder of the previous build, which ``output`` (a fresh
+    folder) will be synced into (``atomic.atomic_directory``). Files whose inputs
+    have not changed since that build are then not produced again: they are listed
+    in ``summary.kept`` for the sync to leave alone, and ``summary.record(previous)``
+    after the sync remembers the new state (``buildcache.Manifest``).
     """
     from pelican import Pelican
     from pelican.log import console
@@ -188,6 +224,8 @@ def build_site(
     was_quiet, console.quiet = console.quiet, True
     try:
         settings = pelican_settings(root, output, as_of, override)
+        settings["GONGJIANG_PAGE_CACHE"] = page_cache_dir(settings, root)
+        settings["GONGJIANG_PREVIOUS_OUTPUT"] = str(Path(previous).resolve()) if previous is not None else None
         pelican = Pelican(settings)
         try:
             pelican.run()
@@ -208,23 +246,79 @@ def build_site(
     # The search index covers craftsman pages and stories; with nobody public there
     # is nothing to index and the search page says so (templates/search.html).
     model = pelican.settings.get("GONGJIANG_MODEL")
-    search_pages = 0
+    writer = pelican.settings.get("GONGJIANG_WRITER")
+    search_pages, extra = 0, {}
     if model is not None and model.people:
-        search_pages = build_search_index(output, executable=pelican.settings.get("GONGJIANG_PAGEFIND"))
-    return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings, search_pages)
+        search_pages, extra = _search_index(output, writer, pelican.settings.get("GONGJIANG_PAGEFIND"))
+    return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings, search_pages, writer, extra)
 
 
-def _summary(output: Path, settings: Mapping[str, Any], search_pages: int) -> BuildSummary:
-    files = [p for p in output.rglob("*") if p.is_file()]
+def build_into(
+    root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None
+) -> BuildSummary:
+    """Build into ``output`` incrementally and safely: into a fresh folder next to it,
+    keeping files whose inputs are unchanged since the last build there, then sync
+    (a failed build leaves ``output`` exactly as it was; see atomic.py)."""
+    from .atomic import atomic_directory
+
+    target = Path(output).resolve()
+    keep: set[str] = set()  # filled once the build knows what it kept
+    with atomic_directory(target, keep=keep) as tmp:
+        summary = build_site(Path(root).resolve(), tmp, as_of, override=override, previous=target)
+        keep.update(summary.kept)
+    summary.record(target)
+    return summary
+
+
+def _search_index(output: Path, writer, executable) -> tuple[int, dict]:
+    """Index the site with Pagefind, or keep the previous index when no indexed page
+    changed. Pagefind reads every page, so pages kept from the previous build are
+    linked into ``output`` first (the sync sees the same file and leaves it alone)."""
+    previous = getattr(writer, "previous", None)
+    html = sorted((rel, key) for rel, key in (writer.keys if writer else {}).items() if rel.endswith(".html"))
+    index_key = digest("search", html) if writer is not None and writer.uncached == 0 else None
+    if index_key is not None and previous is not None:
+        recorded = previous.extra.get("search")
+        bundle = [rel for rel in previous.entries if rel.startswith(BUNDLE_DIR + "/")]
+        if recorded and recorded[0] == index_key and bundle and all(
+            previous.fresh(rel, "search:" + index_key) for rel in bundle
+        ):
+            for rel in bundle:
+                writer.kept.add(rel)
+                writer.keys[rel] = "search:" + index_key
+            return int(recorded[1]), {"search": recorded}
+    if writer is not None and previous is not None:
+        for rel in sorted(writer.kept):
+            if rel.endswith(".html"):
+                dest = output / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.link(previous.output / rel, dest)
+    count = build_search_index(output, executable=executable)
+    if index_key is None:
+        return count, {}
+    for path in (output / BUNDLE_DIR).rglob("*"):
+        if path.is_file():
+            writer.keys[path.relative_to(output).as_posix()] = "search:" + index_key
+    return count, {"search": [index_key, count]}
+
+
+def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, writer, extra: dict) -> BuildSummary:
+    kept = frozenset(writer.kept) if writer is not None else frozenset()
+    files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} | kept
     model = settings.get("GONGJIANG_MODEL")
     counts = settings.get("GONGJIANG_CONTENT_COUNTS", {})  # set by the plugin's generator
     return BuildSummary(
         files=len(files),
-        pages=sum(1 for p in files if p.suffix == ".html"),
+        pages=sum(1 for p in files if p.endswith(".html")),
         stories=counts.get("stories", 0),
         policy_pages=counts.get("pages", 0),
         people=len(model.people) if model is not None else 0,
         lists=sum(len(ev.lists) for ev in model.editions) if model is not None else 0,
         media=settings.get("GONGJIANG_MEDIA_STATS"),
         search_pages=search_pages,
+        rendered=writer.rendered if writer is not None else 0,
+        kept=kept,
+        keys=dict(writer.keys) if writer is not None else None,
+        extra=extra,
+        cache_dir=settings.get("GONGJIANG_PAGE_CACHE"),
     )

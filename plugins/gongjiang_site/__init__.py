@@ -14,10 +14,15 @@ from .generator import (
     filter_stories,
     load_site_model,
 )
+from .writer import CachingWriter, flush_writer
 
 
 def get_generators(pelican_object):
     return GongjiangGenerator
+
+
+def get_writer(pelican_object):
+    return CachingWriter
 
 
 def register():
@@ -43,3 +48,9 @@ def register():
     # Our own generator writes the data-driven pages (editions, lists, craftsmen,
     # browse pages, statistics, open data, feed, sitemap, 404).
     signals.get_generators.connect(get_generators)
+    # Our writer keeps pages whose inputs have not changed since the previous build
+    # and queues the others, so that they can be rendered on every core at once.
+    signals.get_writer.connect(get_writer)
+    # The queued pages are rendered once every generator has handed its pages over,
+    # still inside Pelican's run, so a template error fails the build like before.
+    signals.finalized.connect(flush_writer)

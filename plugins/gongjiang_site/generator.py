@@ -16,6 +16,7 @@ from gongjiang_pipeline.outcome import LIST_TITLES
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
 
 from . import media
+from .writer import CachingWriter
 
 logger = logging.getLogger(__name__)
 
@@ -235,9 +236,13 @@ class GongjiangGenerator(Generator):
 
     # ---- writing
 
-    def _write(self, save_as: str, template: str, url: str, **kw: Any) -> None:
+    def _write(self, save_as: str, template: str, url: str, deps: Any = None, **kw: Any) -> None:
+        """One page. ``deps``: everything the page shows, for the caching writer's key
+        (writer.py); None means the page may show anything on the site."""
         self.urls.append(url)
         writer_kw = dict(kw, page_url=url, canonical=self.helpers.absolute(url))
+        if deps is not None and isinstance(self._writer, CachingWriter):
+            writer_kw["deps"] = deps
         self._writer.write_file(
             save_as,
             self.get_template(template),
@@ -249,11 +254,27 @@ class GongjiangGenerator(Generator):
         )
 
     def _write_bytes(self, save_as: str, data: bytes) -> None:
+        if isinstance(self._writer, CachingWriter):
+            self._writer.write_bytes(save_as, data)
+            return
         path = Path(self.output_path) / save_as
         if path.exists():
             raise SiteBuildError(f"输出文件重复：{save_as}")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+    def person_deps(self, person, ev, stories_about) -> tuple:
+        """What a craftsman page and its poster show: the person, their portrait and share
+        card, their edition's name, search entry, corrections and the stories about them.
+        A template that starts showing more of the site must add it here
+        (tests/test_page_cache.py checks cached rebuilds against clean builds)."""
+        m = media.media_of(self.settings)
+        return (
+            "person", person, m.portraits.get(person.id), m.cards.get(f"craftsman:{person.id}"),
+            ev.id, ev.name, self.helpers.search(person),
+            [(er.id, er.date, er.what) for er in self.model.errata_for(person.id)],  # links only
+            [(a.url, a.title, a.date) for a in stories_about],
+        )
 
     def _s(self, name: str, **kw: Any) -> str:
         return setting(self.settings, f"GONGJIANG_{name}").format(**kw)
@@ -283,16 +304,19 @@ class GongjiangGenerator(Generator):
                 media.write_list_media(self.settings, h, self._write_bytes, ev, lv)
         editions = {ev.id: ev for ev in m.editions}
         for p in m.people:
+            ev, about = editions[p.edition_id], by_person.get(p.id, [])
+            deps = self.person_deps(p, ev, about)
             self._write(
                 self._s("CRAFTSMAN_SAVE_AS", slug=p.slug),
                 "craftsman",
                 h.person_url(p),
+                deps=deps,
                 person=p,
-                ev=editions[p.edition_id],
-                stories_about=by_person.get(p.id, []),
+                ev=ev,
+                stories_about=about,
             )
             media.write_person_media(self.settings, h, self._write_bytes, p)
-            self._poster(p, editions[p.edition_id])
+            self._poster(p, ev, deps)
         self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"))
         for kind in GROUP_KINDS:
             groups = m.groups.get(kind, ())
@@ -319,13 +343,15 @@ class GongjiangGenerator(Generator):
 
     # ---- parts
 
-    def _poster(self, person, ev) -> None:
+    def _poster(self, person, ev, deps) -> None:
         """A printable A4 poster; not in the sitemap (noindex, canonical: the person's page)."""
         url = self.helpers.url("POSTER", slug=person.slug)
+        extra = {"deps": deps} if isinstance(self._writer, CachingWriter) else {}
         self._writer.write_file(
             self._s("POSTER_SAVE_AS", slug=person.slug), self.get_template("poster"), self.context,
             self.settings["RELATIVE_URLS"], override_output=True, url=url.lstrip("/"), person=person, ev=ev,
             page_url=url, canonical=self.helpers.absolute(self.helpers.person_url(person)), noindex=True,
+            **extra,
         )
         media.media_of(self.settings).stats.posters += 1
 

@@ -1,0 +1,220 @@
+"""What an incremental build needs to know: stable digests of values and files,
+and the manifest of what the previous build left in an output folder.
+
+Pure (no Pelican). Used by the plugin's caching writer
+(``plugins/gongjiang_site/writer.py``) and by ``sitebuild``.
+
+*Digests.* :func:`digest` hashes Python values by their content: strings,
+numbers, dates, tuples, dicts (in key order), sets (sorted), dataclasses and
+pydantic models (field by field), paths, callables (by qualified name). A value
+whose only description is its memory address (an ``object.__repr__``) cannot be
+hashed by content: :class:`Unstable` is raised and the caller must treat the page
+as uncacheable (render it), never as unchanged.
+
+*Manifest.* After a successful build the output folder's files are recorded as
+``relative path -> [key, size, mtime_ns, inode]``: ``key`` is what the file was
+made from (a page key, or the digest of its bytes). The next build may keep a
+file instead of producing it again only when its new key equals the recorded
+one *and* the file on disk still has the recorded size, modification time and
+inode (nobody changed it since). The manifest lives in the project's cache
+folder, never in the published site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
+import os
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+MANIFEST_VERSION = 1
+
+# dependencies whose behaviour shapes the output: their versions are part of the code version
+_DEPENDENCIES = ("pelican", "jinja2", "markdown", "nh3", "pillow", "segno", "pydantic", "pypinyin", "pagefind")
+
+
+class Unstable(Exception):
+    """A value that cannot be hashed by content (e.g. an object shown by its address)."""
+
+
+def _feed(h, value: Any, depth: int = 0) -> None:  # noqa: C901 - one case per kind of value
+    if depth > 60:
+        raise Unstable("nested too deeply")
+    t = type(value)
+    if value is None or t is bool:
+        h.update(b"N" if value is None else (b"T" if value else b"F"))
+    elif t is str:
+        b = value.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(b))
+        h.update(b)
+    elif t is int:
+        h.update(b"i%d;" % value)
+    elif t is float:
+        h.update(b"f" + value.hex().encode() + b";")
+    elif t is bytes:
+        h.update(b"b%d:" % len(value))
+        h.update(value)
+    elif isinstance(value, (tuple, list)):
+        h.update(b"(%d" % len(value))
+        for v in value:
+            _feed(h, v, depth + 1)
+        h.update(b")")
+    elif isinstance(value, Mapping):
+        h.update(b"{%d" % len(value))
+        for k, v in value.items():
+            _feed(h, k, depth + 1)
+            _feed(h, v, depth + 1)
+        h.update(b"}")
+    elif isinstance(value, (set, frozenset)):
+        parts = sorted(digest(v) for v in value)
+        h.update(b"<" + ",".join(parts).encode() + b">")
+    elif isinstance(value, (dt.datetime, dt.date, dt.time)):
+        h.update(b"d" + value.isoformat().encode() + repr(getattr(value, "tzinfo", None)).encode() + b";")
+    elif isinstance(value, (Decimal, Fraction)):
+        h.update(b"n" + str(value).encode() + b";")
+    elif isinstance(value, enum.Enum):
+        h.update(b"e" + f"{t.__module__}.{t.__qualname__}.{value.name}".encode() + b";")
+    elif isinstance(value, Path):
+        h.update(b"p" + str(value).encode("utf-8", "surrogatepass") + b";")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(b"D" + f"{t.__module__}.{t.__qualname__}".encode())
+        for f in dataclasses.fields(value):
+            _feed(h, f.name, depth + 1)
+            _feed(h, getattr(value, f.name), depth + 1)
+    elif not isinstance(value, type) and hasattr(t, "model_fields"):  # pydantic model
+        h.update(b"M" + f"{t.__module__}.{t.__qualname__}".encode())
+        for name in type(value).model_fields:
+            _feed(h, name, depth + 1)
+            _feed(h, getattr(value, name), depth + 1)
+    elif callable(value) and hasattr(value, "__qualname__"):
+        h.update(b"c" + f"{getattr(value, '__module__', '')}.{value.__qualname__}".encode() + b";")
+    else:
+        text = repr(value)
+        if " at 0x" in text or " object at " in text:
+            raise Unstable(f"{t.__qualname__} has no content-based description")
+        h.update(b"r" + f"{t.__module__}.{t.__qualname__}".encode() + b":" + text.encode("utf-8", "surrogatepass"))
+
+
+def digest(*values: Any) -> str:
+    """A hex digest of ``values`` by content; raises :class:`Unstable`."""
+    h = hashlib.blake2b(digest_size=16)
+    _feed(h, values)
+    return h.hexdigest()
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def tree_digest(folder: Path, suffixes: Iterable[str] | None = None) -> str:
+    """Digest of every file under ``folder`` (relative path and bytes), in path order."""
+    folder = Path(folder)
+    h = hashlib.blake2b(digest_size=16)
+    wanted = tuple(suffixes) if suffixes is not None else None
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if wanted is not None and path.suffix not in wanted:
+                continue
+            rel = path.relative_to(folder).as_posix().encode("utf-8", "surrogatepass")
+            data = path.read_bytes()
+            h.update(b"%d:%s%d:" % (len(rel), rel, len(data)))
+            h.update(data)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def code_version(*folders: Path) -> str:
+    """Digest of our Python code (every ``.py`` under ``folders``) and of the
+    versions of the libraries that shape the output."""
+    versions = []
+    for name in _DEPENDENCIES:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, None))
+    return digest(MANIFEST_VERSION, versions, [tree_digest(Path(f), (".py",)) for f in folders])
+
+
+# --------------------------------------------------------------------------
+# the manifest of an output folder
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+class Manifest:
+    """``relative path -> (key, size, mtime_ns, inode)`` of a built output folder."""
+
+    def __init__(self, output: Path, entries: Mapping[str, tuple[str, int, int, int]] | None = None,
+                 extra: Mapping[str, Any] | None = None):
+        self.output = Path(output)
+        self.entries: dict[str, tuple[str, int, int, int]] = dict(entries or {})
+        self.extra: dict[str, Any] = dict(extra or {})
+
+    @staticmethod
+    def location(cache_dir: Path, output: Path) -> Path:
+        """Where the manifest of ``output`` is kept: one file per output folder."""
+        name = hashlib.blake2b(str(Path(output).resolve()).encode("utf-8", "surrogatepass"), digest_size=12)
+        return Path(cache_dir) / f"manifest-{name.hexdigest()}.json"
+
+    @classmethod
+    def load(cls, cache_dir: Path, output: Path) -> "Manifest":
+        """The recorded manifest, or an empty one (first build, unreadable or stale file)."""
+        path = cls.location(cache_dir, output)
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return cls(output)
+        if not isinstance(raw, dict) or raw.get("version") != MANIFEST_VERSION or raw.get("output") != str(
+            Path(output).resolve()
+        ):
+            return cls(output)
+        try:
+            entries = {str(k): (str(v[0]), int(v[1]), int(v[2]), int(v[3])) for k, v in raw["files"].items()}
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return cls(output)
+        extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
+        return cls(output, entries, extra)
+
+    def fresh(self, rel: str, key: str) -> bool:
+        """Whether ``rel`` in the output was made from ``key`` and is untouched since."""
+        entry = self.entries.get(rel)
+        if entry is None or entry[0] != key:
+            return False
+        try:
+            st = os.stat(self.output / rel)
+        except OSError:
+            return False
+        return _stamp(st) == tuple(entry[1:])
+
+    def key(self, rel: str) -> str | None:
+        entry = self.entries.get(rel)
+        return entry[0] if entry else None
+
+    def save(self, cache_dir: Path, keys: Mapping[str, str], extra: Mapping[str, Any] | None = None) -> Path:
+        """Record ``keys`` (relative path -> key) with the files' current stamps;
+        paths missing from the output are left out. Written atomically."""
+        files = {}
+        for rel in sorted(keys):
+            try:
+                st = os.stat(self.output / rel)
+            except OSError:
+                continue
+            files[rel] = [keys[rel], *_stamp(st)]
+        path = self.location(cache_dir, self.output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        body = {"version": MANIFEST_VERSION, "output": str(self.output.resolve()), "files": files,
+                "extra": dict(extra or {})}
+        tmp.write_text(json.dumps(body, ensure_ascii=False, sort_keys=True), "utf-8")
+        os.replace(tmp, path)
+        return path

@@ -1,0 +1,351 @@
+"""The site's writer: renders pages on every core and skips what has not changed.
+
+Pelican hands every page to a ``Writer``; ``register()`` swaps in this one
+(``get_writer``). It differs from Pelican's in three ways:
+
+* **Page keys.** Each page gets a key: the digest of what it is made from — the
+  *site key* (our code and library versions, every theme file, the settings, the
+  policy pages in the footer, the URL of every story and page for intra-site
+  links) plus the page's own dependencies. Our generator declares them for
+  craftsman pages and posters (``deps=``: the person, their media, search entry,
+  errata, stories; see ``generator.person_deps``); stories and policy pages depend
+  on their source, metadata and body (plus the person a story is about). Every
+  other page depends on *everything* (the whole site model, all media, all
+  stories), so it can never be stale. A value that cannot be hashed by content
+  makes its page uncacheable: it is always rendered.
+* **Keeping.** When the previous build's manifest (``gongjiang_pipeline.buildcache``)
+  says the output file was made from the same key and is untouched since, the page
+  is *kept*: not rendered, not written; the output sync leaves the old file alone.
+  The same holds for files written as bytes (cards, QR codes, portraits, open
+  data), keyed by the digest of their bytes.
+* **Parallel rendering.** Pages to render are queued and rendered at the end
+  (``finalized``) by ``GONGJIANG_RENDER_WORKERS`` forked processes (None: one per
+  core). Each page is rendered on its own, so the output does not depend on the
+  number of workers. A worker that fails hands the page back: it is rendered
+  again in the main process, so the error (and its template line) is reported as
+  if there were no workers. Warnings logged in a worker are logged again in the
+  main process (any warning fails the build).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import meta
+from pelican import signals
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+from gongjiang_pipeline import buildcache
+from gongjiang_pipeline.buildcache import Manifest, Unstable, digest
+from gongjiang_pipeline.errors import GongjiangError
+
+logger = logging.getLogger("gongjiang_site")
+
+WRITER_KEY = "GONGJIANG_WRITER"
+# settings that are per-run bookkeeping, not inputs of any page
+_VOLATILE = frozenset({
+    "OUTPUT_PATH", "GONGJIANG_MODEL", "GONGJIANG_MEDIA", "GONGJIANG_MEDIA_STATS", "GONGJIANG_CONTENT_COUNTS",
+    "GONGJIANG_ALL_IDS", WRITER_KEY, "GONGJIANG_PREVIOUS_OUTPUT", "GONGJIANG_RENDER_WORKERS",
+    "GONGJIANG_PAGE_CACHE", "GONGJIANG_RECORD_CACHE", "GONGJIANG_MEDIA_CACHE", "GONGJIANG_MEDIA_WORKERS",
+    "GONGJIANG_PAGEFIND",
+})
+MIN_PARALLEL = 64  # fewer pages than this: render in this process (forking costs more)
+
+
+class OutputError(GongjiangError):
+    """Two pages were to be written to the same file."""
+
+
+@dataclass
+class _Job:
+    name: str  # relative output path
+    template: Any
+    context: dict
+    key: str | None
+
+
+# the queue a forked worker renders from (inherited, never pickled)
+_JOBS: list[_Job] = []
+_OUTPUT = ""
+
+
+def _render_to_file(job: _Job, output_path: str) -> None:
+    text = job.template.render(job.context)
+    path = sanitised_join(output_path, job.name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append((record.name, record.levelno, record.getMessage()))
+
+
+def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]]]:
+    """Render every ``part[1]``-th queued page from ``part[0]``; returns the indexes
+    that failed and the warnings logged."""
+    start, step = part
+    handler = _Collect()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    failed = []
+    try:
+        for i in range(start, len(_JOBS), step):
+            try:
+                _render_to_file(_JOBS[i], _OUTPUT)
+            except Exception:  # noqa: BLE001 - handed back to the main process, which reports it
+                failed.append(i)
+    finally:
+        root.removeHandler(handler)
+    return failed, handler.messages
+
+
+def _plain(value: Any) -> Any:
+    """Metadata values as content: Pelican's Category/Author/Tag objects by name."""
+    if isinstance(value, (str, int, float, bool, type(None))) or hasattr(value, "isoformat"):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return (type(value).__name__, str(value))
+
+
+def _theme_digest(theme: Path) -> str:
+    """The theme's files other than its templates (static files, translations)."""
+    return digest([
+        (p.relative_to(theme).as_posix(), buildcache.bytes_digest(p.read_bytes()))
+        for p in sorted(theme.rglob("*"))
+        if p.is_file() and "templates" not in p.relative_to(theme).parts[:1]
+    ])
+
+
+def content_digest(content) -> str:
+    """A story or policy page by what it is: source, body, metadata, where it goes."""
+    meta = sorted((k, _plain(v)) for k, v in content.metadata.items())
+    return digest(type(content).__name__, content.relative_source_path, content._content, meta,
+                  content.url, content.save_as, content.status)
+
+
+class CachingWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.settings[WRITER_KEY] = self
+        previous = self.settings.get("GONGJIANG_PREVIOUS_OUTPUT")
+        self.cache_dir: Path | None = self.settings.get("GONGJIANG_PAGE_CACHE")
+        self.previous = Manifest.load(self.cache_dir, Path(previous)) if previous and self.cache_dir else None
+        self.keys: dict[str, str] = {}  # relative path -> key, every file through this writer
+        self.kept: set[str] = set()
+        self.rendered = 0
+        self.uncached = 0  # pages rendered without a key (never kept; the search index is rebuilt)
+        self.written_bytes = 0
+        self.jobs: list[_Job] = []
+        self._names: set[str] = set()
+        self._site_key: str | None = None
+        self._everything: str | None = None
+        self._templates: dict[str, str] = {}
+
+    # ---- keys
+
+    def site_key(self, context: dict) -> str | None:
+        """What every page depends on; None if a setting cannot be hashed by content
+        (then nothing is cached)."""
+        if self._site_key is None:
+            from . import generator
+
+            settings = self.settings
+            root = generator.project_root(settings)
+            try:
+                values = sorted(
+                    (k, v) for k, v in settings.items() if k not in _VOLATILE and not k.startswith("_")
+                )
+                self._site_key = digest(
+                    buildcache.code_version(Path(buildcache.__file__).parent, Path(__file__).parent),
+                    # the theme's other files (templates are keyed per page: template_digest)
+                    _theme_digest(Path(settings["THEME"])),
+                    values,
+                    [(p.url, p.title, p.slug) for p in context.get("pages", ())],
+                    sorted((c.relative_source_path, c.url) for c in self._all_content(context)),
+                    str(root),
+                )
+            except Unstable as exc:
+                logger.info("页面缓存未启用：设置中有无法按内容比较的值（%s）", exc)
+                self._site_key = ""
+        return self._site_key or None
+
+    @staticmethod
+    def _all_content(context: dict):
+        for name in ("articles", "pages", "hidden_pages", "hidden_articles", "draft_pages"):
+            yield from context.get(name, ()) or ()
+
+    def everything(self, context: dict) -> str | None:
+        """The key of a page that may show anything: the whole site model, media, stories."""
+        if self._everything is None:
+            from . import generator, media
+
+            site = self.site_key(context)
+            try:
+                m = media.media_of(self.settings)
+                self._everything = "" if site is None else digest(
+                    site, generator.model_of(self.settings), m.portraits, m.cards,
+                    [content_digest(a) for a in self._all_content(context)],
+                )
+            except Unstable as exc:
+                logger.info("页面缓存：网站数据中有无法按内容比较的值（%s），全部重新生成", exc)
+                self._everything = ""
+        return self._everything or None
+
+    def page_key(self, name: str, template, context: dict, deps: Any, kwargs: dict) -> str | None:
+        site = self.site_key(context)
+        if site is None:
+            return None
+        if deps is None:
+            if "article" in kwargs or "page" in kwargs:
+                deps = self._content_deps(kwargs.get("article") or kwargs.get("page"))
+            else:
+                deps = self.everything(context)
+                if deps is None:
+                    return None
+        try:
+            return digest(site, name, self.template_digest(template), deps)
+        except Unstable:
+            return None
+
+    def template_digest(self, template) -> str:
+        """The template's source and the sources of every template it extends,
+        includes or imports (transitively), as the environment finds them (theme,
+        overrides, Pelican's simple theme). A template named by a variable cannot be
+        followed: then every template the environment can list counts."""
+        cached = self._templates.get(template.name)
+        if cached is None:
+            env = template.environment
+            seen: dict[str, str] = {}
+            todo = [template.name]
+            dynamic = False
+            while todo:
+                name = todo.pop()
+                if name in seen:
+                    continue
+                source, filename, _ = env.loader.get_source(env, name)
+                seen[name] = f"{filename}\0{source}"
+                for ref in meta.find_referenced_templates(env.parse(source)):
+                    if ref is None:
+                        dynamic = True
+                    else:
+                        todo.append(ref)
+            if dynamic:
+                for name in env.list_templates():
+                    if name not in seen:
+                        seen[name] = env.loader.get_source(env, name)[0]
+            cached = self._templates[template.name] = digest(sorted(seen.items()))
+        return cached
+
+    def _content_deps(self, content) -> Any:
+        from . import generator, media
+
+        who = None
+        cid = getattr(content, "candidate", None)
+        if cid:
+            who = generator.model_of(self.settings).person(str(cid).strip())
+        m = media.media_of(self.settings)
+        person = None if who is None else (who, m.portraits.get(who.id), m.cards.get(f"craftsman:{who.id}"))
+        return ("content", content_digest(content), person)
+
+    # ---- writing
+
+    def _claim(self, name: str) -> None:
+        if name in self._names:
+            raise OutputError(f"输出文件重复：{name}（两个页面或文件要写到同一个位置，请检查网址设置）")
+        self._names.add(name)
+
+    def _keep(self, name: str, key: str | None) -> bool:
+        if key is not None:
+            self.keys[name] = key
+            if self.previous is not None and self.previous.fresh(name, key):
+                self.kept.add(name)
+                return True
+        return False
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, deps=None, **kwargs):
+        if not name:
+            return
+        pageable = paginated or {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
+        if relative_urls or (pageable and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            # relative URLs or pagination: Pelican's own path, rendered now and never kept
+            self.uncached += 1
+            return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                      override_output, url, **kwargs)
+        name = os.path.normpath(name).replace(os.sep, "/")
+        self._claim(name)
+        key = self.page_key(name, template, context, deps, kwargs)
+        if self._keep(name, key):
+            return
+        if key is None:
+            self.uncached += 1
+        local = context.copy()
+        local["localsiteurl"] = local.get("localsiteurl", None)
+        local["output_file"] = name
+        local.update(kwargs)
+        self.jobs.append(_Job(name, template, local, key))
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        """A file that is not a page (image, QR code, open data): kept if its bytes are unchanged."""
+        name = os.path.normpath(name).replace(os.sep, "/")
+        self._claim(name)
+        if self._keep(name, "bytes:" + buildcache.bytes_digest(data)):
+            return
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        self.written_bytes += 1
+
+    def flush(self) -> None:
+        """Render every queued page (on all cores when there are many)."""
+        global _JOBS, _OUTPUT
+        jobs, self.jobs = self.jobs, []
+        if not jobs:
+            return
+        workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or os.cpu_count() or 1
+        workers = max(1, min(int(workers), len(jobs) // (MIN_PARALLEL // 2) or 1))
+        failed: list[int] = []
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _JOBS, _OUTPUT = jobs, self.output_path
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    for bad, messages in pool.map(_worker, [(i, workers) for i in range(workers)]):
+                        failed.extend(bad)
+                        for lname, level, text in messages:
+                            logging.getLogger(lname).log(level, "%s", text)
+            finally:
+                _JOBS, _OUTPUT = [], ""
+            for i in sorted(failed):  # again here: raises the same error, with its template line
+                _render_to_file(jobs[i], self.output_path)
+            for job in jobs:
+                self._written(job)
+        else:
+            for job in jobs:
+                _render_to_file(job, self.output_path)
+                self._written(job)
+        self.rendered += len(jobs)
+
+    def _written(self, job: _Job) -> None:
+        # as Pelican's writer does, for plugins that follow what is written
+        signals.content_written.send(sanitised_join(self.output_path, job.name), context=job.context)
+
+
+def flush_writer(pelican) -> None:
+    """``finalized``: render the queued pages before the build reports success."""
+    writer = pelican.settings.get(WRITER_KEY)
+    if writer is not None:
+        writer.flush()

@@ -1,0 +1,262 @@
+"""Incremental builds are correct: a cached rebuild equals a clean build, byte for
+byte, after every kind of change; what did not change is kept (not rendered, not
+rewritten); a change to a template or a setting invalidates what it should.
+
+Each case copies the sample project (data, stories, policy pages, theme, plugin,
+settings) into a scratch folder, builds it, makes one change, rebuilds into the
+same output folder (incremental, as ``gongjiang build`` does) and into a fresh
+folder (clean), and compares. The media cache is shared by all cases (share cards
+are slow to draw and are not what is tested here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gongjiang_pipeline import buildcache
+from gongjiang_pipeline.buildcache import Manifest, Unstable, digest
+from gongjiang_pipeline.sitebuild import SiteBuildError, build_into, build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 27)
+PUBLIC = "2016-048"  # 单立新: public in 2016, has a story (content/stories)
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def stamps(out: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def media_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media-cache")
+
+
+@pytest.fixture
+def project(tmp_path, media_cache) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    for d in ("data", "content", "theme", "plugins", "schemas"):
+        shutil.copytree(ROOT / d, root / d, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pelican.conf.py", root / "pelican.conf.py")
+    return root
+
+
+def build(root: Path, out: Path, media_cache: Path, as_of: dt.date = AS_OF, **override):
+    return build_into(root, out, as_of, override={"GONGJIANG_MEDIA_CACHE": str(media_cache), **override})
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def candidate_file(root: Path, cid: str) -> Path:
+    return root / "data" / "candidates" / cid[:4] / f"{cid}.yaml"
+
+
+def change_citation(root: Path) -> None:
+    path = candidate_file(root, PUBLIC)
+    lines = path.read_text("utf-8").split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("citation:"):
+            lines[i] = "citation: 测量精准，数据可靠（修改后的推荐语）。"
+    path.write_text("\n".join(lines), "utf-8")
+
+
+def change_story(root: Path) -> None:
+    story = sorted((root / "content" / "stories").glob("*.md"))[0]
+    with open(story, "a", encoding="utf-8") as f:
+        f.write("\n修改后新增的一段。\n")
+
+
+def change_policy_title(root: Path) -> None:
+    page = sorted((root / "content" / "pages").glob("*.md"))[0]
+    lines = page.read_text("utf-8").split("\n")
+    lines = [("Title: 改过的政策页标题" if line.startswith("Title:") else line) for line in lines]
+    page.write_text("\n".join(lines), "utf-8")
+
+
+def change_craftsman_template(root: Path) -> None:
+    edit(root / "theme" / "templates" / "craftsman.html", "{% block content %}", "{% block content %}<!-- 改 -->")
+
+
+def change_edition_name(root: Path) -> None:
+    path = root / "data" / "editions" / "2016.yaml"
+    text = path.read_text("utf-8")
+    for line in text.split("\n"):
+        if line.startswith("name:"):
+            edit(path, line, line.rstrip().rstrip('"') + "（改）" + ('"' if line.rstrip().endswith('"') else ""))
+            return
+    raise AssertionError("no name: line in 2016.yaml")
+
+
+CHANGES = {
+    "候选人推荐语": change_citation,
+    "故事正文": change_story,
+    "政策页面标题": change_policy_title,
+    "工匠页面模板": change_craftsman_template,
+    "届次名称": change_edition_name,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("what", list(CHANGES))
+def test_cached_rebuild_equals_clean_build(project, tmp_path, media_cache, what):
+    out = tmp_path / "out"
+    first = build(project, out, media_cache)
+    assert first.kept == frozenset() and first.rendered >= first.pages  # and the feed, the sitemap
+    before = stamps(out)
+    CHANGES[what](project)
+    again = build(project, out, media_cache)
+    clean = build_site(project, tmp_path / "clean", AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+    assert files(out) == files(tmp_path / "clean")
+    assert again.files == clean.files and again.pages == clean.pages
+    assert again.rendered < clean.rendered or what in ("政策页面标题",)  # a footer change: every page
+    after = stamps(out)
+    # kept files were not rewritten; rewritten files are exactly those whose bytes changed
+    for rel in again.kept:
+        assert after[rel] == before[rel], rel
+
+
+@pytest.mark.slow
+def test_nothing_changed_renders_nothing_and_rewrites_nothing(project, tmp_path, media_cache):
+    out = tmp_path / "out"
+    first = build(project, out, media_cache)
+    before = stamps(out)
+    again = build(project, out, media_cache)
+    assert again.rendered == 0
+    assert stamps(out) == before
+    assert again.search_pages == first.search_pages > 0
+    assert len(again.kept) == len(first.keys)  # every page, image and search file kept
+
+
+@pytest.mark.slow
+def test_one_candidate_rerenders_their_pages_and_the_wide_pages_only(project, tmp_path, media_cache):
+    out = tmp_path / "out"
+    build(project, out, media_cache)
+    change_citation(project)
+    again = build(project, out, media_cache)
+    rendered = {rel for rel, key in again.keys.items()
+                if rel not in again.kept and not key.startswith(("bytes:", "search:"))}
+    craftsmen = {rel for rel in rendered if rel.startswith("craftsmen/") and rel != "craftsmen/index.html"}
+    assert craftsmen == {"craftsmen/shan-lixin/index.html", "craftsmen/shan-lixin/poster/index.html"}
+    about = {f"stories/{p.stem}/index.html" for p in (project / "content" / "stories").glob("*.md")
+             if f"Candidate: {PUBLIC}" in p.read_text("utf-8")}
+    assert about  # a story shows the person it is about: it follows them
+    assert {rel for rel in rendered if rel.startswith("stories/") and rel != "stories/index.html"} == about
+    assert "editions/2016/craftsmen/index.html" in rendered  # a list page shows everything
+    assert again.rendered == len(rendered)
+    assert {"sitemap.xml", "feeds/stories.atom.xml"} <= rendered
+
+
+@pytest.mark.slow
+def test_a_setting_change_invalidates_every_page(project, tmp_path, media_cache):
+    out = tmp_path / "out"
+    build(project, out, media_cache)
+    again = build(project, out, media_cache, GONGJIANG_SITE_NAME="北京大工匠（测试）")
+    assert again.rendered == again.pages
+    assert not any(rel.endswith(".html") for rel in again.kept)
+    assert "北京大工匠（测试）" in (out / "craftsmen" / "shan-lixin" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_a_later_date_publishes_what_became_public(project, tmp_path, media_cache):
+    out = tmp_path / "out"
+    build(project, out, media_cache, as_of=dt.date(2026, 11, 20))
+    build(project, out, media_cache, as_of=AS_OF)
+    build_site(project, tmp_path / "clean", AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+    assert files(out) == files(tmp_path / "clean")
+
+
+@pytest.mark.slow
+def test_an_edited_output_file_is_rewritten(project, tmp_path, media_cache):
+    out = tmp_path / "out"
+    build(project, out, media_cache)
+    page = out / "craftsmen" / "shan-lixin" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace("单立新".encode(), "某某某".encode()))
+    again = build(project, out, media_cache)
+    assert "craftsmen/shan-lixin/index.html" not in again.kept
+    assert page.read_bytes() == good
+
+
+@pytest.mark.slow
+def test_workers_do_not_change_the_output(project, tmp_path, media_cache):
+    one = build(project, tmp_path / "one", media_cache, GONGJIANG_RENDER_WORKERS=1)
+    two = build(project, tmp_path / "two", media_cache, GONGJIANG_RENDER_WORKERS=2)
+    assert one.rendered == two.rendered > 64  # enough pages for the workers to be used
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+@pytest.mark.slow
+def test_a_template_error_in_a_worker_names_the_template_line(project, tmp_path, media_cache):
+    edit(project / "theme" / "templates" / "craftsman.html", "{% block content %}", "{% block content %}{{ 1 // 0 }}")
+    line = next(i for i, text in enumerate(
+        (project / "theme" / "templates" / "craftsman.html").read_text("utf-8").split("\n"), 1) if "1 // 0" in text)
+    out = tmp_path / "out"
+    with pytest.raises(SiteBuildError) as err:
+        build(project, out, media_cache, GONGJIANG_RENDER_WORKERS=2)
+    assert str(err.value).startswith(f"模板错误：theme/templates/craftsman.html:{line}: 模板运行出错（ZeroDivisionError）")
+    assert not out.exists()
+
+
+# ---- buildcache unit tests
+
+@pytest.mark.parametrize("a, b, same", [
+    (("x", 1), ("x", 1), True),
+    (("x", 1), ("x", "1"), False),  # types matter
+    ({"a": 1, "b": 2}, {"b": 2, "a": 1}, False),  # dict order is shown on pages: it matters
+    ({1, 2, 3}, {3, 2, 1}, True),  # set order does not
+    (dt.date(2026, 1, 1), dt.datetime(2026, 1, 1), False),
+    ((True,), (1,), False),
+    (Path("a/b"), "a/b", False),
+    (("a", "b"), ("ab",), False),  # no ambiguity from concatenation
+])
+def test_digest_by_content(a, b, same):
+    assert (digest(a) == digest(b)) is same
+
+
+def test_digest_refuses_objects_known_only_by_address():
+    class Opaque:
+        pass
+
+    with pytest.raises(Unstable):
+        digest(Opaque())
+
+
+def test_manifest_keeps_only_untouched_files(tmp_path):
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "x.html").write_text("x", "utf-8")
+    (out / "y.html").write_text("y", "utf-8")
+    Manifest(out).save(tmp_path / "cache", {"a/x.html": "k1", "y.html": "k2", "gone.html": "k3"})
+    m = Manifest.load(tmp_path / "cache", out)
+    assert sorted(m.entries) == ["a/x.html", "y.html"]
+    assert m.fresh("a/x.html", "k1") and not m.fresh("a/x.html", "k2")
+    (out / "y.html").write_text("z", "utf-8")
+    os.utime(out / "y.html", ns=(0, 0))
+    assert not m.fresh("y.html", "k2")  # touched since
+    assert not Manifest.load(tmp_path / "cache", tmp_path / "other").entries  # per output folder
+    Manifest.location(tmp_path / "cache", out).write_text("{bad json", "utf-8")
+    assert not Manifest.load(tmp_path / "cache", out).entries  # unreadable: nothing kept
+
+
+def test_code_version_follows_the_code(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "m.py").write_text("A = 1\n", "utf-8")
+    v1 = buildcache.code_version(pkg)
+    buildcache.code_version.cache_clear()
+    (pkg / "m.py").write_text("A = 2\n", "utf-8")
+    assert buildcache.code_version(pkg) != v1
