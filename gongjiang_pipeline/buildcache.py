@@ -196,6 +196,24 @@ class Manifest:
             return False
         return _stamp(st) == tuple(entry[1:])
 
+    def intact(self) -> bool:
+        """Whether the output holds exactly the recorded files, each untouched."""
+        found = set()
+        for dirpath, _dirs, filenames in os.walk(self.output):
+            rel_dir = os.path.relpath(dirpath, self.output)
+            for name in filenames:
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+                found.add(rel)
+        if found != set(self.entries):
+            return False
+        for rel, entry in self.entries.items():
+            try:
+                if _stamp(os.stat(self.output / rel)) != tuple(entry[1:]):
+                    return False
+            except OSError:
+                return False
+        return True
+
     def key(self, rel: str) -> str | None:
         entry = self.entries.get(rel)
         return entry[0] if entry else None

@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="检查数据并生成网站")
     b.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output）")
     b.add_argument("--as-of", type=_date, default=None, help="按该日期（YYYY-MM-DD）生成网站，默认北京时间今天")
+    b.add_argument("--force", action="store_true",
+                   help="即使数据、内容、模板和设置都与上次相同，也重新检查并生成（未变的页面仍沿用）")
+    b.add_argument("--clean", action="store_true", help="不沿用上次生成的任何页面，全部重新生成（仍只改写内容有变化的文件）")
     r = sub.add_parser("results", help="以 JSON 输出某届评选结果")
     r.add_argument("edition", help="届次编号，例如 2016")
     e = sub.add_parser("explain", help="逐阶段说明某位候选人的评选结果")
@@ -125,7 +128,7 @@ def cmd_build(args) -> int:
 
     as_of = args.as_of or today()
     output = args.output if args.output.is_absolute() else args.root / args.output
-    summary = build_into(args.root, output, as_of)
+    summary = build_into(args.root, output, as_of, force=args.force or args.clean, reuse=not args.clean)
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
     print(summary)
     for warning in summary.warnings:

@@ -44,12 +44,30 @@ class BuildSummary:
     keys: Mapping[str, str] | None = None  # relative path -> what the file was made from
     extra: Mapping[str, Any] | None = None  # recorded with the manifest (search index key)
     cache_dir: Path | None = None  # where the manifest is kept
+    unchanged: bool = False  # nothing to do: the inputs were those of the last build
 
     def record(self, target: Path) -> None:
         """After the output was synced into ``target``: remember what each file was made
-        from, so that the next build can keep what has not changed."""
-        if self.cache_dir is not None and self.keys is not None:
-            Manifest(Path(target)).save(self.cache_dir, self.keys, self.extra)
+        from (and every other file there, by its bytes), so that the next build can keep
+        what has not changed and can tell whether the folder was touched since."""
+        if self.cache_dir is None or self.keys is None:
+            return
+        target = Path(target)
+        keys = dict(self.keys)
+        for path in target.rglob("*"):
+            rel = path.relative_to(target).as_posix()
+            if rel not in keys and path.is_file():
+                keys[rel] = "file"
+        Manifest(target).save(self.cache_dir, keys, self.extra)
+
+    _COUNTS = ("files", "pages", "stories", "policy_pages", "people", "lists", "search_pages")
+
+    def as_record(self) -> dict[str, Any]:
+        return {**{k: getattr(self, k) for k in self._COUNTS}, "cache_dir": str(self.cache_dir or "")}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> "BuildSummary":
+        return cls(**{k: int(record[k]) for k in cls._COUNTS}, unchanged=True)
 
     @property
     def warnings(self) -> list[str]:
@@ -61,6 +79,8 @@ class BuildSummary:
             f"共 {self.files} 个文件：网页 {self.pages} 个（工匠故事 {self.stories} 篇、政策页面 "
             f"{self.policy_pages} 个），公开人物 {self.people} 人，已公布名单 {self.lists} 份{search}。"
         )
+        if self.unchanged:
+            return text + "\n数据、内容、模板、设置和日期都与上次生成时相同，网站没有改动。"
         if self.kept:
             text += f"\n增量生成：重新生成网页 {self.rendered} 个，沿用上次未变的文件 {len(self.kept)} 个。"
         return text + (f"\n{self.media}" if self.media is not None else "")
@@ -254,19 +274,43 @@ def build_site(
 
 
 def build_into(
-    root: Path, output: Path, as_of: dt.date, *, override: Mapping[str, Any] | None = None
+    root: Path,
+    output: Path,
+    as_of: dt.date,
+    *,
+    override: Mapping[str, Any] | None = None,
+    force: bool = False,
+    reuse: bool = True,
 ) -> BuildSummary:
     """Build into ``output`` incrementally and safely: into a fresh folder next to it,
     keeping files whose inputs are unchanged since the last build there, then sync
-    (a failed build leaves ``output`` exactly as it was; see atomic.py)."""
-    from .atomic import atomic_directory
+    (a failed build leaves ``output`` exactly as it was; see atomic.py).
 
-    target = Path(output).resolve()
+    When everything the build reads is as it was for the last build into ``output``
+    (``buildinputs.InputState``) and ``output`` is exactly as that build left it,
+    there is nothing to do: the previous summary is returned (``unchanged``), unless
+    ``force``. ``reuse=False`` renders every page again (the output is still synced).
+    Setting the environment variable ``GONGJIANG_NO_CACHE=1`` does both.
+    """
+    from .atomic import atomic_directory
+    from .buildinputs import InputState
+
+    root, target = Path(root).resolve(), Path(output).resolve()
+    if os.environ.get("GONGJIANG_NO_CACHE") == "1":
+        force, reuse = True, False
+    state = InputState(page_cache_dir(override or {}, root), target)
+    fingerprint = state.compute(root, {"as_of": as_of, "override": dict(override or {})})
+    if not force and fingerprint is not None and fingerprint == state.fingerprint and state.summary:
+        manifest = Manifest.load(Path(state.summary.get("cache_dir") or "."), target)
+        if manifest.entries and manifest.intact():
+            return BuildSummary.from_record(state.summary)
+    state.forget()
     keep: set[str] = set()  # filled once the build knows what it kept
     with atomic_directory(target, keep=keep) as tmp:
-        summary = build_site(Path(root).resolve(), tmp, as_of, override=override, previous=target)
+        summary = build_site(root, tmp, as_of, override=override, previous=target if reuse else None)
         keep.update(summary.kept)
     summary.record(target)
+    state.save(fingerprint, summary.as_record())
     return summary
 
 

@@ -51,8 +51,11 @@ def project(tmp_path, media_cache) -> Path:
     return root
 
 
-def build(root: Path, out: Path, media_cache: Path, as_of: dt.date = AS_OF, **override):
-    return build_into(root, out, as_of, override={"GONGJIANG_MEDIA_CACHE": str(media_cache), **override})
+def build(root: Path, out: Path, media_cache: Path, as_of: dt.date = AS_OF, force: bool = True, **override):
+    """As ``gongjiang build`` does; ``force``: even when no input changed (the page
+    cache is what these tests are about; the early stop has its own tests)."""
+    return build_into(root, out, as_of, override={"GONGJIANG_MEDIA_CACHE": str(media_cache), **override},
+                      force=force)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -142,6 +145,51 @@ def test_nothing_changed_renders_nothing_and_rewrites_nothing(project, tmp_path,
 
 
 @pytest.mark.slow
+def test_unchanged_inputs_stop_early_and_anything_else_does_not(project, tmp_path, media_cache):
+    out = tmp_path / "out"
+    first = build(project, out, media_cache, force=False)
+    before = stamps(out)
+    again = build(project, out, media_cache, force=False)
+    assert again.unchanged and again.rendered == 0
+    assert (again.files, again.pages, again.search_pages) == (first.files, first.pages, first.search_pages)
+    assert stamps(out) == before
+    # an input touched but with the same bytes: still nothing to do
+    story = sorted((project / "content" / "stories").glob("*.md"))[0]
+    os.utime(story, ns=(1, 1))
+    assert build(project, out, media_cache, force=False).unchanged
+    # another date, another setting, an input changed: a real build
+    assert not build(project, out, media_cache, as_of=dt.date(2026, 11, 28), force=False).unchanged
+    assert not build(project, out, media_cache, as_of=dt.date(2026, 11, 28), force=False,
+                     GONGJIANG_SITE_NAME="测试").unchanged
+    change_story(project)
+    assert not build(project, out, media_cache, force=False).unchanged
+    assert build(project, out, media_cache, force=False).unchanged
+
+
+@pytest.mark.slow
+def test_a_touched_output_folder_is_rebuilt(project, tmp_path, media_cache):
+    out = tmp_path / "out"
+    build(project, out, media_cache, force=False)
+    clean = files(out)
+    (out / "stray.html").write_text("不该留下", "utf-8")
+    assert not build(project, out, media_cache, force=False).unchanged
+    assert files(out) == clean
+    (out / "index.html").unlink()
+    again = build(project, out, media_cache, force=False)
+    assert not again.unchanged and "index.html" not in again.kept
+    assert files(out) == clean
+
+
+@pytest.mark.slow
+def test_no_cache_renders_everything(project, tmp_path, media_cache, monkeypatch):
+    out = tmp_path / "out"
+    build(project, out, media_cache, force=False)
+    monkeypatch.setenv("GONGJIANG_NO_CACHE", "1")
+    again = build(project, out, media_cache, force=False)
+    assert not again.unchanged and again.kept == frozenset() and again.rendered >= again.pages
+
+
+@pytest.mark.slow
 def test_one_candidate_rerenders_their_pages_and_the_wide_pages_only(project, tmp_path, media_cache):
     out = tmp_path / "out"
     build(project, out, media_cache)
@@ -165,7 +213,7 @@ def test_a_setting_change_invalidates_every_page(project, tmp_path, media_cache)
     out = tmp_path / "out"
     build(project, out, media_cache)
     again = build(project, out, media_cache, GONGJIANG_SITE_NAME="北京大工匠（测试）")
-    assert again.rendered == again.pages
+    assert again.rendered == again.pages + 2  # every page, the feed and the sitemap
     assert not any(rel.endswith(".html") for rel in again.kept)
     assert "北京大工匠（测试）" in (out / "craftsmen" / "shan-lixin" / "index.html").read_text("utf-8")
 
