@@ -8,8 +8,9 @@ Targets (``PUBLISH_TARGET`` or ``--target``):
   are no longer built are deleted. A marker file ``.gongjiang-publish`` is kept in
   the folder: a non-empty folder without it is refused, so a mistyped path cannot
   wipe an unrelated folder.
-* ``rsync:host:/path`` - ``rsync -rlc --delete`` (``-c``: by checksum, because
-  every build writes every file afresh, so times always differ).
+* ``rsync:host:/path`` - ``rsync -rlc --delete`` (``-c``: by checksum: a build
+  keeps unchanged files as they are, but a build on another machine or in a fresh
+  clone has new modification times for the same bytes).
 * ``s3://bucket/prefix`` - ``s3cmd sync --delete-removed`` (compares MD5 with the
   stored ETag, uploads only what changed). s3cmd is an optional extra
   (``pip install -e '.[publish]'``); credentials from ``~/.s3cfg`` or the

@@ -320,7 +320,9 @@ def _search_index(output: Path, writer, executable) -> tuple[int, dict]:
     linked into ``output`` first (the sync sees the same file and leaves it alone)."""
     previous = getattr(writer, "previous", None)
     html = sorted((rel, key) for rel, key in (writer.keys if writer else {}).items() if rel.endswith(".html"))
-    index_key = digest("search", html) if writer is not None and writer.uncached == 0 else None
+    # the pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned package, whose
+    # version is in every page key through the code version)
+    index_key = digest("search", html, str(executable)) if writer is not None and writer.uncached == 0 else None
     if index_key is not None and previous is not None:
         recorded = previous.extra.get("search")
         bundle = [rel for rel in previous.entries if rel.startswith(BUNDLE_DIR + "/")]
