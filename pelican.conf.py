@@ -66,11 +66,17 @@ AUTHOR_FEED_RSS = None
 TAG_FEED_ATOM = None
 TAG_FEED_RSS = None
 
-# every build starts from an empty folder and reads everything afresh
+# every build starts from an empty folder (gongjiang build syncs it into the output)
 DELETE_OUTPUT_DIRECTORY = True
 OUTPUT_RETENTION = []
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+# Pelican's reader cache: a story or page whose bytes (md5) are unchanged is not read
+# and converted from Markdown again. The build puts the cache in
+# cache/pelican/<digest of the settings and our code>/, so a change to any setting
+# (MARKDOWN, ...) or to the code starts an empty cache (sitebuild.content_cache_path).
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CHECK_MODIFIED_METHOD = "md5"
 
 MARKDOWN = {
     "extension_configs": {

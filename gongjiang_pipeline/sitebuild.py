@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
 import sys
 import traceback
 from dataclasses import dataclass
@@ -206,6 +207,39 @@ def page_cache_dir(settings: Mapping[str, Any], root: Path) -> Path:
     return Path(root).resolve() / "cache" / "pages"
 
 
+# settings that do not change what Pelican's readers produce (per-run values, our own)
+_READER_SETTINGS_IGNORED = ("OUTPUT_PATH", "GONGJIANG_", "CACHE_PATH")
+
+
+def content_cache_path(settings: Mapping[str, Any], root: Path) -> Path | None:
+    """Where Pelican's reader cache goes: a folder named by the digest of every setting
+    (but the per-run ones) and of our code, so that a cached story is only ever reused
+    by a build with the same settings and code. None: not cacheable (a setting that
+    cannot be hashed by content) or turned off (GONGJIANG_NO_CACHE=1)."""
+    from .buildcache import Unstable, code_version
+
+    if os.environ.get("GONGJIANG_NO_CACHE") == "1":
+        return None
+    values = sorted((k, v) for k, v in settings.items() if not k.startswith(_READER_SETTINGS_IGNORED))
+    try:
+        key = digest(values, code_version(Path(__file__).resolve().parent))
+    except Unstable:
+        return None
+    return page_cache_dir(settings, root).parent / "pelican" / key
+
+
+def _use_content_cache(settings: dict, root: Path) -> None:
+    path = content_cache_path(settings, root) if settings.get("CACHE_CONTENT") else None
+    if path is None:
+        settings["CACHE_CONTENT"] = settings["LOAD_CONTENT_CACHE"] = False
+        return
+    if path.parent.is_dir():  # caches made with other settings or code: never used again
+        for other in path.parent.iterdir():
+            if other != path and other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+    settings["CACHE_PATH"] = str(path)
+
+
 def build_site(
     root: Path,
     output: Path,
@@ -245,6 +279,7 @@ def build_site(
     try:
         settings = pelican_settings(root, output, as_of, override)
         settings["GONGJIANG_PAGE_CACHE"] = page_cache_dir(settings, root)
+        _use_content_cache(settings, root)
         settings["GONGJIANG_PREVIOUS_OUTPUT"] = str(Path(previous).resolve()) if previous is not None else None
         pelican = Pelican(settings)
         try:

@@ -308,3 +308,14 @@ def test_code_version_follows_the_code(tmp_path):
     buildcache.code_version.cache_clear()
     (pkg / "m.py").write_text("A = 2\n", "utf-8")
     assert buildcache.code_version(pkg) != v1
+
+
+def test_pelican_reader_cache_is_per_settings_and_code(tmp_path):
+    from gongjiang_pipeline.sitebuild import content_cache_path
+
+    base = {"MARKDOWN": {"output_format": "html5"}, "CACHE_CONTENT": True, "OUTPUT_PATH": "/tmp/a"}
+    same = dict(base, OUTPUT_PATH="/tmp/b", GONGJIANG_AS_OF="2026-01-01")  # per-run values do not count
+    other = dict(base, MARKDOWN={"output_format": "xhtml"})
+    assert content_cache_path(base, tmp_path) == content_cache_path(same, tmp_path)
+    assert content_cache_path(base, tmp_path) != content_cache_path(other, tmp_path)
+    assert content_cache_path(base, tmp_path).parent == tmp_path.resolve() / "cache" / "pelican"

@@ -75,6 +75,14 @@ _JOBS: list[_Job] = []
 _OUTPUT = ""
 
 
+def _cores() -> int:
+    """Cores this process may run on (a container may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _render_to_file(job: _Job, output_path: str) -> None:
     text = job.template.render(job.context)
     path = sanitised_join(output_path, job.name)
@@ -316,7 +324,7 @@ class CachingWriter(Writer):
         jobs, self.jobs = self.jobs, []
         if not jobs:
             return
-        workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or os.cpu_count() or 1
+        workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or _cores()
         workers = max(1, min(int(workers), len(jobs) // (MIN_PARALLEL // 2) or 1))
         failed: list[int] = []
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
