@@ -156,7 +156,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
     unknown = skip - set(SECTIONS)
     if unknown:
         ap.error(f"未知的部分：{', '.join(sorted(unknown))}（可选：{', '.join(SECTIONS)}）")
-    if "photos" in skip and a.rebuild == "full" and "rebuild" not in skip:
+    if "photos" in skip and a.rebuild == "full":
         ap.error("跳过 photos 时不能用 --rebuild full")
     return Config(
         params=p,
@@ -690,6 +690,15 @@ def _per_page(row: dict | None) -> float | None:
     return row["wall"] / row["pages"] * 1000
 
 
+def _cpu_ratio(a: dict | None, b: dict | None, what: str) -> str:
+    """``；按 CPU 时间，<what> = x`` for two build rows (per page when both have pages), or ""."""
+    if not a or not b or not a.get("cpu") or not b.get("cpu"):
+        return ""
+    ra = a["cpu"] / a["pages"] if a.get("pages") and b.get("pages") else a["cpu"]
+    rb = b["cpu"] / b["pages"] if a.get("pages") and b.get("pages") else b["cpu"]
+    return f"；按 CPU 时间，{what} = {ra / rb:.2f}"
+
+
 def _verdict(name: str, target: str, measured: str, ok: bool | None, value: float | None = None,
              note: str = "") -> dict:
     status = NOT_MEASURED if ok is None else (MET if ok else NOT_MET)
@@ -708,7 +717,8 @@ def verdicts(r: dict) -> list[dict]:
         speedup = pel / ours
         out.append(_verdict("(a) 冷构建（仅页面）每页用时：比纯 Pelican 快", f"≥ {PELICAN_SPEEDUP_TARGET:.1f} 倍",
                             f"本项目 {ours:.2f} 毫秒/页，Pelican {pel:.2f} 毫秒/页：Pelican÷本项目 = {speedup:.2f} 倍"
-                            + (f"（本项目快 {speedup:.2f} 倍）" if speedup >= 1 else f"（本项目慢 {1 / speedup:.2f} 倍）"),
+                            + (f"（本项目快 {speedup:.2f} 倍）" if speedup >= 1 else f"（本项目慢 {1 / speedup:.2f} 倍）")
+                            + _cpu_ratio(b.get("pelican_cold"), cold, "Pelican÷本项目"),
                             speedup >= PELICAN_SPEEDUP_TARGET, speedup))
     else:
         out.append(_verdict("(a) 冷构建（仅页面）每页用时：比纯 Pelican 快", f"≥ {PELICAN_SPEEDUP_TARGET:.1f} 倍",
@@ -721,7 +731,8 @@ def verdicts(r: dict) -> list[dict]:
         note = f"Hugo 单核（GOMAXPROCS=1）{one:.2f} 毫秒/页，本项目是它的 {ours / one:.2f} 倍" if one else ""
         out.append(_verdict("(a) 冷构建（仅页面）每页用时：不超过 Hugo 的", f"≤ {HUGO_RATIO_LIMIT:.1f} 倍",
                             f"本项目 {ours:.2f} 毫秒/页，Hugo（默认，全部 {r.get('cpus', '?')} 核）{hugo:.2f} 毫秒/页："
-                            f"本项目÷Hugo = {ratio:.2f} 倍", ratio <= HUGO_RATIO_LIMIT, ratio, note))
+                            f"本项目÷Hugo = {ratio:.2f} 倍" + _cpu_ratio(cold, b.get("hugo_cold"), "本项目÷Hugo"),
+                            ratio <= HUGO_RATIO_LIMIT, ratio, note))
     else:
         why = r.get("hugo") if isinstance(r.get("hugo"), str) and "hugo v" not in str(r.get("hugo")) else "Hugo 基线未运行"
         out.append(_verdict("(a) 冷构建（仅页面）每页用时：不超过 Hugo 的", f"≤ {HUGO_RATIO_LIMIT:.1f} 倍", why, None))
@@ -733,7 +744,7 @@ def verdicts(r: dict) -> list[dict]:
             share = row["wall"] / cold["wall"]
             written = row.get("diff", {}).get("written")
             out.append(_verdict(name, f"≤ {limit:.0%}", f"{row['wall']:.2f} 秒 ÷ {cold['wall']:.2f} 秒 = {share:.0%}"
-                                f"（写入 {written} 个文件）", share <= limit, share))
+                                f"（写入 {written} 个文件{_cpu_ratio(row, cold, '两者之比')}）", share <= limit, share))
         else:
             out.append(_verdict(name, f"≤ {limit:.0%}", "未运行", None))
 
@@ -877,8 +888,9 @@ def report(r: dict) -> str:
     reset = r.get("cold_reset")
     if reset and "a_cold" in b:
         x = b["a_cold"]
+        images = "处理全部照片、为所有人绘制分享卡片和二维码" if r.get("warmup_key") == "a_full" else "为所有人绘制分享卡片和二维码"
         out.append(f"(a) 冷构建（仅页面，图片已处理）：先做“媒体预热”构建（上表“媒体预热”一行，即该项目的完全冷构建，"
-                   f"其中包括为所有人绘制分享卡片和二维码），再删除 {'、'.join(reset['removed'])}，"
+                   f"其中包括{images}），再删除 {'、'.join(reset['removed'])}，"
                    f"只保留 {reset['kept']}（{reset['media_cache_files']} 个文件），然后构建并计时。"
                    "图片另在 (h) 中单独测量。(b)–(d) 接着在这次构建的输出上进行。")
         if x.get("differs_from_warmup"):
@@ -889,7 +901,7 @@ def report(r: dict) -> str:
     ph = r.get("photo_step")
     if ph:
         out.append(f"照片步骤（含照片与不含照片的完全冷构建之差）：{_f(ph['seconds'])} 秒，{ph['photos']} 个照片文件，"
-                   f"约 {_f(ph['images_per_second'], 1)} 个/秒。")
+                   + (f"约 {_f(ph['images_per_second'], 1)} 个/秒。" if ph["seconds"] > 0 else "差值不为正：噪声大于照片步骤，请看 (h)。"))
     if r.get("edited_candidate"):
         out.append(f"(c) 修改的候选人：{r['edited_candidate']}（推荐语）；(d) 修改的故事：{r.get('edited_story', '—')}（追加一段）。")
     out.append("")
@@ -944,13 +956,17 @@ def report(r: dict) -> str:
         a, c = _per_page(b.get(ours_key)), _per_page(b.get(base_key))
         if a is None or c is None:
             continue
-        ratio_rows.append([ours_label, base_label, _f(a), _f(c), _f(a / c, 2), _f(c / a, 2)])
+        x, y = b[ours_key], b[base_key]
+        cpu = (x["cpu"] / x["pages"]) / (y["cpu"] / y["pages"]) if x.get("cpu") and y.get("cpu") else None
+        ratio_rows.append([ours_label, base_label, _f(a), _f(c), _f(a / c, 2), _f(c / a, 2), _f(cpu, 2)])
     out.append("## 与 Pelican / Hugo 比较（同样页数，Markdown 页面 + 单模板主题）")
     out.append("")
     if ratio_rows:
-        out.append(table(["本项目", "基线", "本项目（毫秒/页）", "基线（毫秒/页）", "本项目÷基线（倍）", "基线÷本项目（倍）"], ratio_rows))
+        out.append(table(["本项目", "基线", "本项目（毫秒/页）", "基线（毫秒/页）", "本项目÷基线（倍）", "基线÷本项目（倍）",
+                                "按 CPU 时间：本项目÷基线（倍）"], ratio_rows))
         out.append("")
-        out.append("“本项目÷基线”小于 1 表示本项目每页更快；“基线÷本项目”即本项目快几倍。")
+        out.append("按墙钟用时计算；“本项目÷基线”小于 1 表示本项目每页更快，“基线÷本项目”即本项目快几倍。"
+                   "机器繁忙时墙钟用时噪声大，最后一列按 CPU 时间计算供参考（多核的 Hugo 的 CPU 时间可能大于墙钟用时）。")
     if "pelican_error" in r:
         out.append(f"Pelican 基线失败：{r['pelican_error']}")
     out.append("")
