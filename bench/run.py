@@ -224,6 +224,14 @@ def classify_written(before: dict, after: dict, affected: dict, keep: int = 50) 
         "site_wide": sum(1 for k in expected if k.startswith(SITE_WIDE)),
     }
     groups["mentioning"] = len(expected) - groups["own"] - groups["site_wide"]
+
+    def group(k: str) -> str:
+        if k.startswith(own):
+            return "own"
+        if k.startswith(SITE_WIDE):
+            return "site_wide"
+        return "mentioning" if k in expected else "outside"
+
     return {
         "candidate": affected["candidate"],
         "own": affected.get("own"),
@@ -232,6 +240,7 @@ def classify_written(before: dict, after: dict, affected: dict, keep: int = 50) 
         "expected_pages": sorted(k for k in expected if not k.startswith(SITE_WIDE))[:keep],
         "written_count": len(written),
         "written": written[:keep],
+        "written_groups": [group(k) for k in written[:keep]],  # own, mentioning, site_wide or outside
         "outside_expected": outside[:keep],
         "outside_count": len(outside),
         "written_unchanged": unchanged[:keep],
@@ -928,11 +937,10 @@ def report(r: dict) -> str:
                    f"全站索引 {g['site_wide']} 个（{'、'.join(SITE_WIDE)}）。")
         out.append("")
         rows = []
-        for k in cf["written"][:10]:
-            where = ("该候选人文件夹" if cf["own"] and k.startswith(cf["own"]) else
-                     "全站索引" if k.startswith(SITE_WIDE) else
-                     "提到他的页面或数据" if is_expected(k, set(cf["expected_pages"])) else "范围外")
-            rows.append([k, where, "是" if k in cf["written_unchanged"] else "否"])
+        names = {"own": "该候选人文件夹", "site_wide": "全站索引", "mentioning": "提到他的页面或数据", "outside": "范围外"}
+        groups_of = cf.get("written_groups") or ["?"] * len(cf["written"])
+        for k, grp in list(zip(cf["written"], groups_of))[:10]:
+            rows.append([k, names.get(grp, "—"), "是" if k in cf["written_unchanged"] else "否"])
         if rows:
             out.append(table(["写入的文件（前 10 个）", "属于", "内容未变"], rows))
             out.append("")

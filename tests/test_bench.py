@@ -245,6 +245,7 @@ def test_files_a_candidate_change_may_affect(tmp_path):
     (out / "pagefind/fragment-new.pf").write_text("new")
     cf = classify_written(before, snapshot(out), affected)
     assert cf["written"] == ["craftsmen/wang-li/index.html", "craftsmen/zhang-san/index.html", "pagefind/fragment-new.pf"]
+    assert cf["written_groups"] == ["own", "outside", "site_wide"]
     assert cf["outside_expected"] == ["craftsmen/zhang-san/index.html"]
     assert cf["written_unchanged"] == ["craftsmen/zhang-san/index.html"]
     assert cf["expected_groups"] == {"own": 3, "site_wide": 3, "mentioning": 3}
