@@ -4,6 +4,7 @@ compare output trees (which files a build rewrote, which changed)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -128,6 +129,9 @@ class TreeDiff:
     changed: int  # existed before and after, and the content changed
     untouched: int  # same mtime and inode
     changed_files: list[str] = field(default_factory=list)  # a few examples
+    written_files: list[str] = field(default_factory=list)  # added or rewritten, sorted: a few examples
+    removed_files: list[str] = field(default_factory=list)  # a few examples
+    written_unchanged: list[str] = field(default_factory=list)  # rewritten with the same content (all of them)
 
     @property
     def written(self) -> int:
@@ -140,7 +144,15 @@ class TreeDiff:
         return d
 
 
-def diff_trees(before: Mapping[str, FileState], after: Mapping[str, FileState], examples: int = 8) -> TreeDiff:
+def written_paths(before: Mapping[str, FileState], after: Mapping[str, FileState]) -> list[str]:
+    """Every file the build wrote (new, or the mtime or inode changed), sorted."""
+    return sorted(
+        k for k, st in after.items()
+        if k not in before or (before[k].mtime_ns, before[k].inode) != (st.mtime_ns, st.inode)
+    )
+
+
+def diff_trees(before: Mapping[str, FileState], after: Mapping[str, FileState], examples: int = 10) -> TreeDiff:
     common = before.keys() & after.keys()
     rewritten = [k for k in common if (before[k].mtime_ns, before[k].inode) != (after[k].mtime_ns, after[k].inode)]
     changed = sorted(k for k in common if before[k].digest != after[k].digest)
@@ -152,9 +164,76 @@ def diff_trees(before: Mapping[str, FileState], after: Mapping[str, FileState], 
         changed=len(changed),
         untouched=len(common) - len(rewritten),
         changed_files=changed[:examples],
+        written_files=written_paths(before, after)[:examples],
+        removed_files=sorted(before.keys() - after.keys())[:examples],
+        written_unchanged=sorted(k for k in rewritten if before[k].digest == after[k].digest),
     )
 
 
 def count_pages(tree: Mapping[str, FileState]) -> int:
     """HTML pages in an output tree."""
     return sum(1 for k in tree if k.endswith(".html"))
+
+
+# --------------------------------------------------------------------------
+# which files an edit may affect
+
+# Site-wide indexes that may change whenever any page's content does: the search index
+# (fragment file names are content hashes), the sitemap, the feeds, the open-data index.
+SITE_WIDE = ("pagefind/", "feeds/", "sitemap.xml", "opendata/index.")
+
+
+def candidate_url_path(out: Path, candidate_id: str) -> str | None:
+    """``craftsmen/<slug>/`` of a public candidate, from the open-data JSON of a built site."""
+    for path in sorted(Path(out).glob("opendata/**/*.json")):
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        for entry in data.get("entries", ()) if isinstance(data, dict) else ():
+            if isinstance(entry, dict) and entry.get("id") == candidate_id and entry.get("url"):
+                _, sep, rest = str(entry["url"]).partition("/craftsmen/")
+                if sep and rest:
+                    return "craftsmen/" + rest.split("/", 1)[0] + "/"
+    return None
+
+
+def files_mentioning(root: Path, tree: Mapping[str, FileState], needles: Sequence[str]) -> set[str]:
+    """Paths in ``tree`` (under ``root``) whose bytes contain any of ``needles``."""
+    raw = [n.encode("utf-8") for n in needles if n]
+    out = set()
+    for rel in tree:
+        try:
+            data = (Path(root) / rel).read_bytes()
+        except OSError:
+            continue
+        if any(n in data for n in raw):
+            out.add(rel)
+    return out
+
+
+def affected_by_candidate(root: Path, tree: Mapping[str, FileState], candidate_id: str) -> dict:
+    """The files a change to one candidate's record may rewrite, from a built site ``root``
+    (snapshot ``tree``): everything in the candidate's own folder (page, poster, share
+    card, QR code); every file that mentions the candidate (its folder's URL or its id:
+    lists, edition, group, search and story pages, open data, sitemap) together with the
+    share card and QR code beside each such page; and the site-wide indexes (SITE_WIDE).
+    An upper bound: not every one of these must change."""
+    own = candidate_url_path(root, candidate_id)
+    needles = [candidate_id] + ([own] if own else [])
+    mentioning = files_mentioning(root, tree, needles)
+    folders = {rel.rsplit("/", 1)[0] + "/" if "/" in rel else "" for rel in mentioning if rel.endswith(".html")}
+    expected = set(mentioning)
+    for rel in tree:
+        folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+        name = rel.rsplit("/", 1)[-1]
+        if (own and rel.startswith(own)) or rel.startswith(SITE_WIDE) or (
+            folder in folders and (name == "share.png" or name.startswith("qr."))
+        ):
+            expected.add(rel)
+    return {"candidate": candidate_id, "own": own, "expected": sorted(expected)}
+
+
+def is_expected(path: str, expected: set[str]) -> bool:
+    """In the expected set, or a new file of a site-wide index (new search fragments)."""
+    return path in expected or path.startswith(SITE_WIDE)

@@ -10,19 +10,27 @@ ENGINE_BUDGET, REBUILD, PROFILE, SKIP, QUICK. Command-line options win.
 In one run it measures, each build in a fresh child process (wall time, CPU
 time, peak RSS from ``wait4``):
 
-(a) a cold full build, with photos (processed inside the build today) and
-    without photos (pages only; the difference is the photo step);
+fully cold builds (no output, no caches), with photos and without (pages
+    only); the fully cold build of the project (b)-(d) use is also the media
+    warm-up: it fills ``cache/media`` (photos, share cards, QR codes);
+(a) the measured cold page build: the output and every cache under ``cache/``
+    except ``cache/media`` deleted after the warm-up (images already
+    processed; they are measured on their own in (h));
 (b) a rebuild with nothing changed, (c) after changing one candidate file,
 (d) after changing one story: wall time, pages per second, files rewritten
     (mtime or inode changed) and files whose content changed;
 (e) plain Pelican building the same number of Markdown pages with a
     one-template theme, cold and with its content cache;
-(f) Hugo, the same, if ``hugo`` is installed;
+(f) Hugo, the same, if ``hugo`` is installed (all cores, as by default, and
+    one core);
 (g) the selection engine alone on one in-memory edition of 100,000
     candidates (a ladder of sizes, per stage; sizes that would exceed the time
     budget are extrapolated, not run);
 (h) the image pipeline cold and warm, if ``gongjiang_pipeline.media`` exists;
-plus a memory check (peak RSS of the pages build at 1x and 2x the data).
+plus a memory check (peak RSS of the pages build at 1x and 2x the data), and a
+verdict for each target of the performance issue computed from this run's
+numbers (which files the one-candidate rebuild wrote, against the files that
+change may affect).
 
 Prints the tables in Chinese and writes ``bench/results/latest.json``.
 Generated data is cached in ``bench/.cache`` (keyed by the parameters).
@@ -48,15 +56,34 @@ from pathlib import Path
 from typing import Any
 
 from . import baselines, datagen
-from .measure import ChildRun, count_pages, diff_trees, python_cmd, run_child, snapshot
+from .measure import (
+    SITE_WIDE,
+    ChildRun,
+    affected_by_candidate,
+    child_env,
+    count_pages,
+    diff_trees,
+    is_expected,
+    python_cmd,
+    run_child,
+    snapshot,
+    written_paths,
+)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CACHE = BENCH / ".cache"
 RESULTS = BENCH / "results"
 
+# Targets of the performance issue, as ratios or values from the same run (see verdicts()).
+PELICAN_SPEEDUP_TARGET = 2.0  # cold page build per page at least this many times faster than plain Pelican
+HUGO_RATIO_LIMIT = 1.5  # ... and at most this many times Hugo's time per page
+UNCHANGED_LIMIT = 0.10  # no-change rebuild / cold page build
+CANDIDATE_LIMIT = 0.15  # one-candidate rebuild / cold page build
+ENGINE_TARGET_CANDIDATES = 100_000
 ENGINE_TARGET_SECONDS = 5.0
-MEMORY_RATIO_LIMIT = 2.0
+MEDIA_COLD_TARGET = 7.0  # portraits per second, cold cache, on 2 cores
+MEMORY_RATIO_LIMIT = 2.0  # peak RSS at 2x data / at 1x: no faster than linear
 SECTIONS = ("check", "photos", "rebuild", "pelican", "hugo", "engine", "media", "memory")
 
 QUICK = dict(editions=2, candidates=40, stories=10, photos=4, photo_size=(800, 600), engine_candidates=2000)
@@ -107,7 +134,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
     ap.add_argument("--engine-budget", type=float, default=float(_env("ENGINE_BUDGET") or 300),
                     help="单次引擎运行的时间上限（秒）；预计超过时按已测规模外推，不实际运行（默认 300）")
     ap.add_argument("--rebuild", choices=("pages", "full"), default=_env("REBUILD") or "pages",
-                    help="(b)-(d) 重建用哪个项目：pages 不含照片（默认），full 含照片")
+                    help="(a) 冷构建（图片已处理）与 (b)-(d) 重建用哪个项目：pages 不含照片（默认），full 含照片")
     ap.add_argument("--profile", action="store_true", default=_env("PROFILE") not in (None, "0"),
                     help="另用 cProfile 各分析一次冷构建（不含照片、含照片）：用时分布与前 15 个函数")
     ap.add_argument("--skip", default=_env("SKIP") or "", help=f"跳过的部分，逗号分隔：{','.join(SECTIONS)}")
@@ -129,12 +156,12 @@ def parse_args(argv: list[str] | None = None) -> Config:
     unknown = skip - set(SECTIONS)
     if unknown:
         ap.error(f"未知的部分：{', '.join(sorted(unknown))}（可选：{', '.join(SECTIONS)}）")
-    if "photos" in skip and a.rebuild == "full" and "rebuild" not in skip:
+    if "photos" in skip and a.rebuild == "full":
         ap.error("跳过 photos 时不能用 --rebuild full")
     return Config(
         params=p,
         quick=a.quick,
-        engine_candidates=a.engine_candidates or base.get("engine_candidates", 100_000),
+        engine_candidates=a.engine_candidates or base.get("engine_candidates", ENGINE_TARGET_CANDIDATES),
         engine_budget=a.engine_budget,
         rebuild_variant=a.rebuild,
         profile=a.profile,
@@ -161,6 +188,68 @@ def _git_commit() -> str | None:
         return None
 
 
+def _count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder)) if folder.is_dir() else 0
+
+
+def reset_for_cold_pages(project: Path, out: Path) -> list[str]:
+    """Delete the output folder and every cache under ``<project>/cache/`` except
+    ``cache/media`` (processed photos, share cards, QR codes). Returns what was removed."""
+    if out.exists():
+        shutil.rmtree(out)
+    removed = []
+    cache = project / "cache"
+    if cache.is_dir():
+        for entry in sorted(cache.iterdir()):
+            if entry.name == "media":
+                continue
+            folder = entry.is_dir() and not entry.is_symlink()
+            if folder:
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(f"cache/{entry.name}" + ("/" if folder else ""))
+    return removed
+
+
+def classify_written(before: dict, after: dict, affected: dict, keep: int = 50) -> dict:
+    """Which files the one-candidate rebuild wrote, against the files it may affect."""
+    expected = set(affected["expected"])
+    own = affected.get("own") or "\0"
+    written = written_paths(before, after)
+    outside = [k for k in written if not is_expected(k, expected)]
+    unchanged = [k for k in written if k in before and before[k].digest == after[k].digest]
+    groups = {
+        "own": sum(1 for k in expected if k.startswith(own)),
+        "site_wide": sum(1 for k in expected if k.startswith(SITE_WIDE)),
+    }
+    groups["mentioning"] = len(expected) - groups["own"] - groups["site_wide"]
+
+    def group(k: str) -> str:
+        if k.startswith(own):
+            return "own"
+        if k.startswith(SITE_WIDE):
+            return "site_wide"
+        return "mentioning" if k in expected else "outside"
+
+    return {
+        "candidate": affected["candidate"],
+        "own": affected.get("own"),
+        "expected_count": len(expected),
+        "expected_groups": groups,
+        "expected_pages": sorted(k for k in expected if not k.startswith(SITE_WIDE))[:keep],
+        "written_count": len(written),
+        "written": written[:keep],
+        "written_groups": [group(k) for k in written[:keep]],  # own, mentioning, site_wide or outside
+        "outside_expected": outside[:keep],
+        "outside_count": len(outside),
+        "written_unchanged": unchanged[:keep],
+        "written_unchanged_count": len(unchanged),
+        "removed": sorted(before.keys() - after.keys())[:keep],
+        "only_affected": not outside and not unchanged,
+    }
+
+
 class Bench:
     def __init__(self, cfg: Config):
         self.cfg = cfg
@@ -181,8 +270,10 @@ class Bench:
 
     # ---- helpers
 
-    def child(self, name: str, cmd: list[str], *, cwd: Path | None = None, timeout: float | None = None) -> ChildRun:
-        return run_child(cmd, self.logs / f"{name}.log", cwd=cwd, timeout=timeout or self.cfg.timeout)
+    def child(self, name: str, cmd: list[str], *, cwd: Path | None = None, timeout: float | None = None,
+              env: dict[str, str] | None = None) -> ChildRun:
+        return run_child(cmd, self.logs / f"{name}.log", cwd=cwd, timeout=timeout or self.cfg.timeout,
+                         env=child_env(env) if env else None)
 
     def build(self, name: str, project: Path, out: Path, *, profile: Path | None = None) -> ChildRun:
         args = ["-m", "gongjiang_pipeline", "--root", str(project), "build", "--output", str(out),
@@ -225,27 +316,60 @@ class Bench:
         self.record("check", "数据检查（读取并校验全部数据）", run)
 
     def run_cold(self) -> None:
+        """Fully cold builds (empty output, empty caches), then the measured cold page build.
+
+        Each project was just assembled, so its first build starts with no output and no
+        cache at all: that build processes every photo and draws every share card and QR
+        code into ``cache/media``. For the project (b)-(d) use, that first build is the
+        media warm-up. Then the output folder and every cache under ``cache/`` except
+        ``cache/media`` are deleted and the project is built again: (a), the cold build of
+        the pages with the images already processed (they are measured on their own in (h)).
+        """
         self.trees: dict[str, dict] = {}
-        log("(a) 冷构建，不含照片（仅页面）……")
-        out_pages = self.work / "out-pages"
-        pages = self.build("a-pages", self.pages, out_pages)
-        self.trees["pages"] = snapshot(out_pages)
-        self.record("a_pages", "(a) 冷构建，不含照片（仅页面）", pages, self.trees["pages"])
-        if "photos" in self.cfg.skip:
-            return
-        log("(a) 冷构建，含照片……")
-        out_full = self.work / "out-full"
-        run = self.build("a-full", self.full, out_full)
-        tree = self.trees["full"] = snapshot(out_full)
-        photos = sum(1 for k in tree if k.startswith("photos/"))
-        self.record("a_full", "(a) 冷构建，含照片（照片在构建内处理）", run, tree, photos_written=photos)
-        step = run.wall - pages.wall
-        self.r["photo_step"] = {
-            "photos": photos,
-            "seconds": step,
-            "cpu": run.cpu - pages.cpu,
-            "images_per_second": photos / step if step > 0 else None,
-        }
+        variant = self.cfg.rebuild_variant
+        projects = [("pages", self.pages)] + ([] if "photos" in self.cfg.skip else [("full", self.full)])
+        for v, project in projects:
+            what = "含照片" if v == "full" else "不含照片"
+            images = "处理全部照片、绘制全部分享卡片与二维码" if v == "full" else "绘制全部分享卡片与二维码"
+            label = f"完全冷构建，{what}（输出与全部缓存为空；{images}）"
+            if v == variant:
+                label = "媒体预热：" + label
+            log(f"{label}……")
+            out = self.work / f"out-{v}"
+            run = self.build(f"a-{v}", project, out)
+            tree = self.trees[v] = snapshot(out)
+            extra: dict[str, Any] = {"fully_cold": True, "warmup": v == variant,
+                                     "media_cache_files": _count_files(project / "cache" / "media")}
+            if v == "full":
+                extra["photos_written"] = sum(1 for k in tree if k.startswith("photos/"))
+            self.record(f"a_{v}", label, run, tree, **extra)
+        self.r["warmup_key"] = f"a_{variant}"
+        if "a_full" in self.r["builds"]:
+            full, pages = self.r["builds"]["a_full"], self.r["builds"]["a_pages"]
+            step = full["wall"] - pages["wall"]
+            photos = full["photos_written"]
+            self.r["photo_step"] = {
+                "photos": photos,
+                "seconds": step,
+                "cpu": full["cpu"] - pages["cpu"],
+                "images_per_second": photos / step if step > 0 else None,
+            }
+
+        # (a): the pages only, the images already in cache/media
+        project = self.full if variant == "full" else self.pages
+        out = self.work / f"out-{variant}"
+        warm_tree = self.trees[variant]
+        removed = reset_for_cold_pages(project, out)
+        self.r["cold_reset"] = {"removed": ["output/"] + removed, "kept": "cache/media",
+                                "media_cache_files": _count_files(project / "cache" / "media")}
+        what = "含照片" if variant == "full" else "不含照片"
+        label = f"(a) 冷构建（仅页面，图片已处理）（{what}）"
+        log(f"{label}：已删除输出目录与 {', '.join(removed) or '（无其他缓存）'}，保留 cache/media……")
+        run = self.build("a-cold", project, out)
+        tree = self.trees[variant] = snapshot(out)
+        differs = sorted(k for k in warm_tree.keys() | tree.keys()
+                         if k not in warm_tree or k not in tree or warm_tree[k].digest != tree[k].digest)
+        self.record("a_cold", label, run, tree, differs_from_warmup=len(differs), differs_examples=differs[:10])
 
     def run_rebuilds(self) -> None:
         variant = self.cfg.rebuild_variant
@@ -254,18 +378,21 @@ class Bench:
         before = self.trees[variant]
         what = "含照片" if variant == "full" else "不含照片"
 
-        def again(key: str, label: str) -> None:
+        def again(key: str, label: str) -> dict:
             nonlocal before
             log(f"{label}……")
             run = self.build(key, project, out)
             after = snapshot(out)
             self.record(key.replace("-", "_"), f"{label}（{what}）", run, after, diff_trees(before, after))
-            before = after
+            prior, before = before, after
+            return {"before": prior, "after": after}
 
         again("b-unchanged", "(b) 无改动重建")
         cid, path = self._edit_candidate(project)
         self.r["edited_candidate"] = cid
-        again("c-candidate", f"(c) 改一个候选人文件后重建")
+        affected = affected_by_candidate(out, before, cid)  # from the output (a)/(b) left, before the rebuild
+        trees = again("c-candidate", "(c) 改一个候选人文件后重建")
+        self.r["c_files"] = classify_written(trees["before"], trees["after"], affected)
         story = self._edit_story(project)
         if story is None:
             log("(d) 没有故事，跳过")
@@ -327,16 +454,30 @@ class Bench:
             self.r["hugo"] = "Hugo 未安装，跳过"
             log("(f) Hugo 未安装，跳过")
             return
+        version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
         n = self.r["builds"]["a_pages"]["pages"]
         proj = baselines.hugo_project(self.work / "hugo", n, self.pages / "content" / "stories")
-        for key, label in (("cold", "冷构建"), ("warm", "再次构建")):
+        cache_dir = proj / "hugo-cache"  # not the shared $TMPDIR/hugo_cache: nothing carried over between runs
+        cmd = [hugo, "--quiet", "--destination", "out", "--cacheDir", str(cache_dir)]
+        cores = os.cpu_count() or 1
+        for key, label, env in (
+            ("cold", f"冷构建（默认：全部 {cores} 核）", None),
+            ("warm", f"再次构建（全部 {cores} 核；Hugo 没有跨次的内容缓存）", None),
+            ("cold_1cpu", "冷构建，单核（GOMAXPROCS=1）", {"GOMAXPROCS": "1"}),
+        ):
+            if key.startswith("cold"):
+                shutil.rmtree(proj / "out", ignore_errors=True)
+                shutil.rmtree(cache_dir, ignore_errors=True)
             log(f"(f) Hugo：{label}（{n} 个 Markdown 页面）……")
-            run = self.child(f"hugo-{key}", [hugo, "--quiet", "--destination", "out"], cwd=proj)
+            run = self.child(f"hugo-{key}", cmd, cwd=proj, env=env)
             if not run.ok:
-                self.r["hugo"] = f"Hugo 构建失败：{run.tail()}"
+                self.r["hugo"] = f"Hugo 构建失败（{version}）：{run.tail()}"
+                log(self.r["hugo"])
                 return
-            self.record(f"hugo_{key}", f"(f) Hugo：{label}", run, snapshot(proj / "out"))
-        self.r["hugo"] = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+            row = self.record(f"hugo_{key}", f"(f) Hugo 基线：{label}", run, snapshot(proj / "out"))
+            if row["pages"] != n:
+                self.r["hugo_note"] = f"Hugo 输出 {row['pages']} 个页面，与本项目的 {n} 个不同"
+        self.r["hugo"] = version
 
     # ---- (g) engine
 
@@ -411,13 +552,15 @@ class Bench:
     # ---- profile
 
     def run_profile(self, top: int = 15) -> None:
-        """cProfile one cold build of each project: pages only, then with photos."""
+        """cProfile one fully cold build of each project (every cache under ``cache/`` deleted
+        first): pages only, then with photos."""
         self.r["profile"] = {}
         variants = [("pages", self.pages)] + ([] if "photos" in self.cfg.skip else [("full", self.full)])
         for variant, project in variants:
             prof = self.cfg.output.parent / f"build-{variant}.prof"
             prof.parent.mkdir(parents=True, exist_ok=True)
-            log(f"cProfile 分析：冷构建（{'含照片' if variant == 'full' else '不含照片'}）……")
+            log(f"cProfile 分析：完全冷构建（{'含照片' if variant == 'full' else '不含照片'}）……")
+            shutil.rmtree(project / "cache", ignore_errors=True)
             run = self.build(f"profile-{variant}", project, self.work / f"out-profile-{variant}", profile=prof)
             self.r["profile"][variant] = dict(profile_summary(prof, top), file=str(prof), wall=run.wall)
 
@@ -444,6 +587,7 @@ class Bench:
             self.run_memory()
         if self.cfg.profile:
             self.run_profile()
+        self.r["verdicts"] = verdicts(self.r)
         self.r["load_after"] = os.getloadavg()
         self.r["seconds"] = time.perf_counter() - t0
         return self.r
@@ -543,6 +687,138 @@ def profile_summary(prof: Path, top: int = 15) -> dict:
 
 
 # --------------------------------------------------------------------------
+# verdicts: each target against this run's numbers
+
+MET, NOT_MET, NOT_MEASURED = "达到", "未达到", "未测"
+
+
+def _per_page(row: dict | None) -> float | None:
+    """Milliseconds per page of a build row."""
+    if not row or not row.get("pages") or row.get("wall") is None:
+        return None
+    return row["wall"] / row["pages"] * 1000
+
+
+def _cpu_ratio(a: dict | None, b: dict | None, what: str) -> str:
+    """``；按 CPU 时间，<what> = x`` for two build rows (per page when both have pages), or ""."""
+    if not a or not b or not a.get("cpu") or not b.get("cpu"):
+        return ""
+    ra = a["cpu"] / a["pages"] if a.get("pages") and b.get("pages") else a["cpu"]
+    rb = b["cpu"] / b["pages"] if a.get("pages") and b.get("pages") else b["cpu"]
+    return f"；按 CPU 时间，{what} = {ra / rb:.2f}"
+
+
+def _verdict(name: str, target: str, measured: str, ok: bool | None, value: float | None = None,
+             note: str = "") -> dict:
+    status = NOT_MEASURED if ok is None else (MET if ok else NOT_MET)
+    return {"name": name, "target": target, "measured": measured, "status": status, "value": value, "note": note}
+
+
+def verdicts(r: dict) -> list[dict]:
+    """One row per target of the performance issue, computed from this run's results ``r``."""
+    b = r.get("builds", {})
+    out = []
+    cold = b.get("a_cold")
+    ours = _per_page(cold)
+
+    pel = _per_page(b.get("pelican_cold"))
+    if ours and pel:
+        speedup = pel / ours
+        out.append(_verdict("(a) 冷构建（仅页面）每页用时：比纯 Pelican 快", f"≥ {PELICAN_SPEEDUP_TARGET:.1f} 倍",
+                            f"本项目 {ours:.2f} 毫秒/页，Pelican {pel:.2f} 毫秒/页：Pelican÷本项目 = {speedup:.2f} 倍"
+                            + (f"（本项目快 {speedup:.2f} 倍）" if speedup >= 1 else f"（本项目慢 {1 / speedup:.2f} 倍）")
+                            + _cpu_ratio(b.get("pelican_cold"), cold, "Pelican÷本项目"),
+                            speedup >= PELICAN_SPEEDUP_TARGET, speedup))
+    else:
+        out.append(_verdict("(a) 冷构建（仅页面）每页用时：比纯 Pelican 快", f"≥ {PELICAN_SPEEDUP_TARGET:.1f} 倍",
+                            "Pelican 基线未运行或失败", None))
+
+    hugo = _per_page(b.get("hugo_cold"))
+    if ours and hugo:
+        ratio = ours / hugo
+        one = _per_page(b.get("hugo_cold_1cpu"))
+        note = f"Hugo 单核（GOMAXPROCS=1）{one:.2f} 毫秒/页，本项目是它的 {ours / one:.2f} 倍" if one else ""
+        out.append(_verdict("(a) 冷构建（仅页面）每页用时：不超过 Hugo 的", f"≤ {HUGO_RATIO_LIMIT:.1f} 倍",
+                            f"本项目 {ours:.2f} 毫秒/页，Hugo（默认，全部 {r.get('cpus', '?')} 核）{hugo:.2f} 毫秒/页："
+                            f"本项目÷Hugo = {ratio:.2f} 倍" + _cpu_ratio(cold, b.get("hugo_cold"), "本项目÷Hugo"),
+                            ratio <= HUGO_RATIO_LIMIT, ratio, note))
+    else:
+        why = r.get("hugo") if isinstance(r.get("hugo"), str) and "hugo v" not in str(r.get("hugo")) else "Hugo 基线未运行"
+        out.append(_verdict("(a) 冷构建（仅页面）每页用时：不超过 Hugo 的", f"≤ {HUGO_RATIO_LIMIT:.1f} 倍", why, None))
+
+    for key, name, limit in (("b_unchanged", "(b) 无改动重建 ÷ (a) 冷构建", UNCHANGED_LIMIT),
+                             ("c_candidate", "(c) 改一个候选人后重建 ÷ (a) 冷构建", CANDIDATE_LIMIT)):
+        row = b.get(key)
+        if row and cold and cold.get("wall"):
+            share = row["wall"] / cold["wall"]
+            written = row.get("diff", {}).get("written")
+            out.append(_verdict(name, f"≤ {limit:.0%}", f"{row['wall']:.2f} 秒 ÷ {cold['wall']:.2f} 秒 = {share:.0%}"
+                                f"（写入 {written} 个文件{_cpu_ratio(row, cold, '两者之比')}）", share <= limit, share))
+        else:
+            out.append(_verdict(name, f"≤ {limit:.0%}", "未运行", None))
+
+    cf = r.get("c_files")
+    name = "(c) 只改写受影响的文件"
+    target = "写入的文件都在预期范围内，且没有内容未变却被改写的文件"
+    if cf:
+        out.append(_verdict(name, target,
+                            f"写入 {cf['written_count']} 个（预期范围 {cf['expected_count']} 个）；"
+                            f"范围外 {cf['outside_count']} 个，内容未变却改写 {cf['written_unchanged_count']} 个",
+                            cf["only_affected"], float(cf["outside_count"] + cf["written_unchanged_count"])))
+    else:
+        out.append(_verdict(name, target, "未运行", None))
+
+    eng = r.get("engine")
+    name = f"(g) 评选引擎单独运行 {ENGINE_TARGET_CANDIDATES:,} 人"
+    target = f"< {ENGINE_TARGET_SECONDS:.0f} 秒"
+    if not eng:
+        out.append(_verdict(name, target, "未运行", None))
+    else:
+        at = [x for x in eng["runs"] if x["candidates"] == eng["target_candidates"]]
+        x = at[0] if at else None
+        if eng["target_candidates"] != ENGINE_TARGET_CANDIDATES:
+            done = [y for y in eng["runs"] if "engine_seconds" in y]
+            got = f"本次只测到 {done[-1]['candidates']:,} 人：{done[-1]['engine_seconds']:.2f} 秒" if done else "本次未测"
+            out.append(_verdict(name, target, got + f"（规模不是 {ENGINE_TARGET_CANDIDATES:,} 人）", None))
+        elif x and "engine_seconds" in x:
+            t = x["engine_seconds"]
+            out.append(_verdict(name, target, f"{t:.2f} 秒（CPU {_f(x.get('engine_cpu_seconds'))} 秒）",
+                                t < ENGINE_TARGET_SECONDS, t))
+        elif x and x.get("skipped"):
+            t = x["predicted_seconds"]
+            out.append(_verdict(name, target, f"未实际运行，外推约 {t:.0f} 秒", t < ENGINE_TARGET_SECONDS, t))
+        else:
+            out.append(_verdict(name, target, "运行失败或超时", False))
+
+    media = r.get("media") or {}
+    cores = r.get("cpus")
+    name_cold, name_warm = "(h) 图片管线，冷（空缓存）", "(h) 图片管线，热（缓存已有）"
+    cold_m, warm_m = media.get("cold"), media.get("warm")
+    if cold_m and cold_m.get("images_per_second") is not None:
+        rate = cold_m["images_per_second"]
+        note = "" if cores == 2 else f"目标按 2 核计；本机 {cores} 核"
+        out.append(_verdict(name_cold, f"≥ {MEDIA_COLD_TARGET:.0f} 张/秒（2 核）",
+                            f"{rate:.1f} 张/秒（{cold_m['images']} 张，{cold_m.get('workers') or '?'} 个进程）",
+                            rate >= MEDIA_COLD_TARGET, rate, note))
+    else:
+        out.append(_verdict(name_cold, f"≥ {MEDIA_COLD_TARGET:.0f} 张/秒（2 核）", "未运行或不可用", None))
+    if warm_m and warm_m.get("decoded") is not None:
+        out.append(_verdict(name_warm, "解码 0 张", f"解码 {warm_m['decoded']} 张", warm_m["decoded"] == 0,
+                            float(warm_m["decoded"])))
+    else:
+        out.append(_verdict(name_warm, "解码 0 张", "未运行或不可用", None))
+
+    mem = r.get("memory")
+    name, target = "峰值内存随数据量增长（2 倍数据 ÷ 1 倍）", f"≤ {MEMORY_RATIO_LIMIT:.1f} 倍（不快于线性）"
+    if mem:
+        out.append(_verdict(name, target, f"{mem['x1']['maxrss_mb']:.0f} MB → {mem['x2']['maxrss_mb']:.0f} MB："
+                            f"{mem['ratio']:.2f} 倍", mem["ratio"] <= mem["limit"], mem["ratio"]))
+    else:
+        out.append(_verdict(name, target, "未运行", None))
+    return out
+
+
+# --------------------------------------------------------------------------
 # report (Chinese)
 
 
@@ -585,10 +861,25 @@ def report(r: dict) -> str:
     out.append("")
 
     b = r["builds"]
+    vs = r.get("verdicts")
+    if vs:
+        out.append("## 目标对照（按本次运行的数值计算）")
+        out.append("")
+        out.append(table(["目标", "要求", "本次测得", "结论"],
+                         [[v["name"], v["target"], v["measured"] + (f"；{v['note']}" if v.get("note") else ""), v["status"]]
+                          for v in vs]))
+        out.append("")
+        counts = {s: sum(1 for v in vs if v["status"] == s) for s in (MET, NOT_MET, NOT_MEASURED)}
+        out.append(f"达到 {counts[MET]} 项，未达到 {counts[NOT_MET]} 项，未测 {counts[NOT_MEASURED]} 项。"
+                   "“(a) 冷构建”指下表中“图片已处理”的那一行，不是完全冷构建。")
+        out.append("")
+
     headers = ["场景", "用时（秒）", "CPU（秒）", "页面（个）", "页/秒", "写入文件（个）", "内容变化（个）", "峰值内存（MB）"]
     rows = []
-    for key in ("check", "a_full", "a_pages", "b_unchanged", "c_candidate", "d_story",
-                "pelican_cold", "pelican_cache_first", "pelican_cache_warm", "hugo_cold", "hugo_warm"):
+    warmup = r.get("warmup_key")
+    fully_cold = [k for k in ("a_full", "a_pages") if k != warmup] + ([warmup] if warmup else [])
+    for key in ("check", *fully_cold, "a_cold", "b_unchanged", "c_candidate", "d_story",
+                "pelican_cold", "pelican_cache_first", "pelican_cache_warm", "hugo_cold", "hugo_warm", "hugo_cold_1cpu"):
         if key not in b:
             continue
         x = b[key]
@@ -601,43 +892,108 @@ def report(r: dict) -> str:
     out.append("")
     out.append(table(headers, rows))
     out.append("")
-    out.append("“写入文件”= 新建 + 改写（修改时间或 inode 变化）/ 输出文件总数；“内容变化”= 内容不同、新增或删除的文件。")
+    out.append("“写入文件”= 新建 + 改写（修改时间或 inode 变化）/ 输出文件总数；“内容变化”= 内容不同、新增或删除的文件。"
+               "“完全冷构建”：项目刚组装好，输出目录和 cache/ 下的全部缓存都为空。")
+    reset = r.get("cold_reset")
+    if reset and "a_cold" in b:
+        x = b["a_cold"]
+        images = "处理全部照片、为所有人绘制分享卡片和二维码" if r.get("warmup_key") == "a_full" else "为所有人绘制分享卡片和二维码"
+        out.append(f"(a) 冷构建（仅页面，图片已处理）：先做“媒体预热”构建（上表“媒体预热”一行，即该项目的完全冷构建，"
+                   f"其中包括{images}），再删除 {'、'.join(reset['removed'])}，"
+                   f"只保留 {reset['kept']}（{reset['media_cache_files']} 个文件），然后构建并计时。"
+                   "图片另在 (h) 中单独测量。(b)–(d) 接着在这次构建的输出上进行。")
+        if x.get("differs_from_warmup"):
+            out.append(f"注意：(a) 的输出与媒体预热构建的输出有 {x['differs_from_warmup']} 个文件不同，例如："
+                       f"{'、'.join(x.get('differs_examples', []))}。")
+        else:
+            out.append("(a) 的输出与媒体预热构建的输出逐个文件内容相同。")
     ph = r.get("photo_step")
     if ph:
-        out.append(f"照片步骤（含照片与不含照片冷构建之差）：{_f(ph['seconds'])} 秒，{ph['photos']} 张，"
-                   f"约 {_f(ph['images_per_second'], 1)} 张/秒。")
+        out.append(f"照片步骤（含照片与不含照片的完全冷构建之差）：{_f(ph['seconds'])} 秒，{ph['photos']} 个照片文件，"
+                   + (f"约 {_f(ph['images_per_second'], 1)} 个/秒。" if ph["seconds"] > 0 else "差值不为正：噪声大于照片步骤，请看 (h)。"))
     if r.get("edited_candidate"):
         out.append(f"(c) 修改的候选人：{r['edited_candidate']}（推荐语）；(d) 修改的故事：{r.get('edited_story', '—')}（追加一段）。")
     out.append("")
+    for key in ("b_unchanged", "c_candidate", "d_story"):
+        diff = (b.get(key) or {}).get("diff")
+        if not diff:
+            continue
+        more = "" if diff["written"] <= len(diff["written_files"]) else f"……（共 {diff['written']} 个）"
+        files = "、".join(diff["written_files"]) + more if diff["written_files"] else "无"
+        out.append(f"- {b[key]['label']}写入的文件：{files}")
+        if diff.get("removed_files"):
+            out.append(f"  删除的文件：{'、'.join(diff['removed_files'])}")
+        if diff.get("written_unchanged"):
+            out.append(f"  内容未变却被改写：{'、'.join(diff['written_unchanged'][:10])}（共 {len(diff['written_unchanged'])} 个）")
+    out.append("")
+
+    cf = r.get("c_files")
+    if cf:
+        g = cf["expected_groups"]
+        out.append(f"## (c) 改一个候选人文件：改写了哪些文件（候选人 {cf['candidate']}，页面 {cf['own'] or '未找到'}）")
+        out.append("")
+        out.append(f"预期可能改写的文件（上限）共 {cf['expected_count']} 个：该候选人文件夹内 {g['own']} 个（个人页、海报、分享卡片、二维码），"
+                   f"提到他的页面与数据 {g['mentioning']} 个（名单、届次、分组、搜索、故事页，开放数据，以及这些页面旁的分享卡片和二维码），"
+                   f"全站索引 {g['site_wide']} 个（{'、'.join(SITE_WIDE)}）。")
+        out.append("")
+        rows = []
+        names = {"own": "该候选人文件夹", "site_wide": "全站索引", "mentioning": "提到他的页面或数据", "outside": "范围外"}
+        groups_of = cf.get("written_groups") or ["?"] * len(cf["written"])
+        for k, grp in list(zip(cf["written"], groups_of))[:10]:
+            rows.append([k, names.get(grp, "—"), "是" if k in cf["written_unchanged"] else "否"])
+        if rows:
+            out.append(table(["写入的文件（前 10 个）", "属于", "内容未变"], rows))
+            out.append("")
+        out.append(f"共写入 {cf['written_count']} 个文件；不在预期范围内的 {cf['outside_count']} 个"
+                   + (f"（{'、'.join(cf['outside_expected'][:10])}）" if cf["outside_expected"] else "")
+                   + f"；内容未变却被改写的 {cf['written_unchanged_count']} 个。"
+                   + f"预期范围内的页面（不含全站索引，前 10 个）：{'、'.join(cf['expected_pages'][:10]) or '无'}。")
+        out.append("")
 
     # ratios against the baselines
     ratio_rows = []
-    ours_cold, ours_re = b.get("a_pages"), b.get("b_unchanged")
-    for ours, ours_label, base_key, base_label in (
-        (ours_cold, "冷构建（不含照片）", "pelican_cold", "Pelican 冷构建"),
-        (ours_re, "无改动重建", "pelican_cache_warm", "Pelican 内容缓存命中"),
-        (ours_cold, "冷构建（不含照片）", "hugo_cold", "Hugo 冷构建"),
-        (ours_re, "无改动重建", "hugo_warm", "Hugo 再次构建"),
+    cores = r.get("cpus") or "?"
+    for ours_key, ours_label, base_key, base_label in (
+        ("a_cold", "(a) 冷构建（仅页面，图片已处理）", "pelican_cold", "Pelican 冷构建"),
+        ("a_cold", "(a) 冷构建（仅页面，图片已处理）", "hugo_cold", f"Hugo 冷构建（全部 {cores} 核）"),
+        ("a_cold", "(a) 冷构建（仅页面，图片已处理）", "hugo_cold_1cpu", "Hugo 冷构建（单核）"),
+        ("a_pages", "完全冷构建（不含照片，缓存为空）", "pelican_cold", "Pelican 冷构建"),
+        ("b_unchanged", "(b) 无改动重建", "pelican_cache_warm", "Pelican 内容缓存命中"),
+        ("b_unchanged", "(b) 无改动重建", "hugo_warm", f"Hugo 再次构建（全部 {cores} 核）"),
     ):
-        base = b.get(base_key)
-        if not ours or not base or not ours.get("pages") or not base.get("pages"):
+        a, c = _per_page(b.get(ours_key)), _per_page(b.get(base_key))
+        if a is None or c is None:
             continue
-        a = ours["wall"] / ours["pages"] * 1000
-        c = base["wall"] / base["pages"] * 1000
-        ratio_rows.append([ours_label, base_label, _f(a), _f(c), _f(a / c, 1)])
+        x, y = b[ours_key], b[base_key]
+        cpu = (x["cpu"] / x["pages"]) / (y["cpu"] / y["pages"]) if x.get("cpu") and y.get("cpu") else None
+        ratio_rows.append([ours_label, base_label, _f(a), _f(c), _f(a / c, 2), _f(c / a, 2), _f(cpu, 2)])
     out.append("## 与 Pelican / Hugo 比较（同样页数，Markdown 页面 + 单模板主题）")
     out.append("")
     if ratio_rows:
-        out.append(table(["本项目", "基线", "本项目（毫秒/页）", "基线（毫秒/页）", "倍数（本项目/基线）"], ratio_rows))
+        out.append(table(["本项目", "基线", "本项目（毫秒/页）", "基线（毫秒/页）", "本项目÷基线（倍）", "基线÷本项目（倍）",
+                                "按 CPU 时间：本项目÷基线（倍）"], ratio_rows))
+        out.append("")
+        out.append("按墙钟用时计算；“本项目÷基线”小于 1 表示本项目每页更快，“基线÷本项目”即本项目快几倍。"
+                   "机器繁忙时墙钟用时噪声大，最后一列按 CPU 时间计算供参考（多核的 Hugo 的 CPU 时间可能大于墙钟用时）。")
     if "pelican_error" in r:
         out.append(f"Pelican 基线失败：{r['pelican_error']}")
     out.append("")
-    out.append(f"Hugo：{r.get('hugo', '未运行')}")
+    hugo = r.get("hugo", "未运行")
+    if "hugo_cold" in b:
+        hc = b["hugo_cold"]
+        out.append(f"Hugo：{hugo}。Hugo 默认使用全部 {cores} 核（GOMAXPROCS）：冷构建 CPU {_f(hc['cpu'])} 秒、"
+                   f"墙钟 {_f(hc['wall'])} 秒；本项目的页面生成与 Pelican 都是单进程，因此另列 Hugo 单核（GOMAXPROCS=1）一行供参考。"
+                   "目标对照用 Hugo 默认设置。")
+    else:
+        out.append(f"Hugo：{hugo}")
+    if r.get("hugo_note"):
+        out.append(f"注意：{r['hugo_note']}")
     out.append("")
 
     eng = r.get("engine")
     if eng:
-        out.append(f"## (g) 评选引擎单独运行（一届，内存中生成全部阶段数据；目标：{eng['target_candidates']} 人 < {eng['target_seconds']:.0f} 秒）")
+        out.append(f"## (g) 评选引擎单独运行（一届，内存中生成全部阶段数据；目标：{ENGINE_TARGET_CANDIDATES:,} 人 < "
+                   f"{eng['target_seconds']:.0f} 秒；本次最大规模 {eng['target_candidates']:,} 人）")
         out.append("")
         stage_names = [("recommendation", "推荐"), ("qualification", "资格审核"), ("competition", "行业比选"),
                        ("public_vote", "公众参与"), ("review", "综合评审"), ("notice", "社会公示"), ("approval", "审定命名")]
@@ -660,7 +1016,10 @@ def report(r: dict) -> str:
         done = [x for x in eng["runs"] if x["candidates"] == eng["target_candidates"] and "engine_seconds" in x]
         if done:
             t = done[0]["engine_seconds"]
-            out.append(f"{eng['target_candidates']} 人：{_f(t)} 秒，{'达到' if t < eng['target_seconds'] else '未达到'}目标。")
+            if eng["target_candidates"] == ENGINE_TARGET_CANDIDATES:
+                out.append(f"{eng['target_candidates']:,} 人：{_f(t)} 秒，{MET if t < eng['target_seconds'] else NOT_MET}目标。")
+            else:
+                out.append(f"{eng['target_candidates']:,} 人：{_f(t)} 秒（规模小于目标的 {ENGINE_TARGET_CANDIDATES:,} 人，不作结论）。")
         else:
             out.append(f"{eng['target_candidates']} 人未实际运行（预计超过时间上限），未达到目标。")
         out.append("")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import datagen  # noqa: E402
-from bench.measure import count_pages, diff_trees, run_child, snapshot  # noqa: E402
+from bench import baselines, datagen  # noqa: E402
+from bench.measure import affected_by_candidate, count_pages, diff_trees, run_child, snapshot  # noqa: E402
+from bench.run import classify_written, reset_for_cold_pages, verdicts  # noqa: E402
 
 from gongjiang_pipeline.cli import main as cli  # noqa: E402
 from gongjiang_pipeline.engine import run as engine_run  # noqa: E402
@@ -156,17 +158,155 @@ def test_quick_run_writes_report_and_json(tmp_path):
         cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"),
     )
     assert proc.returncode == 0, proc.stderr
-    for heading in ("## 构建", "(a) 冷构建，含照片", "(b) 无改动重建", "(c) 改一个候选人文件后重建",
-                    "(d) 改一个故事后重建", "Hugo", "## (h) 图片管线", "用时分布", "读取并校验数据（load_project）"):
+    for heading in ("## 目标对照", "## 构建", "完全冷构建，含照片", "媒体预热：完全冷构建，不含照片",
+                    "(a) 冷构建（仅页面，图片已处理）", "(b) 无改动重建", "(c) 改一个候选人文件后重建",
+                    "(d) 改一个故事后重建", "## (c) 改一个候选人文件：改写了哪些文件", "Hugo", "## (h) 图片管线",
+                    "用时分布", "读取并校验数据（load_project）"):
         assert heading in proc.stdout
     result = json.loads(out.read_text("utf-8"))
     builds = result["builds"]
-    assert builds["a_pages"]["pages"] == builds["b_unchanged"]["pages"] > 0
-    # today every build writes a fresh output folder: everything counts as rewritten
-    assert builds["b_unchanged"]["diff"]["changed"] == 0
+    assert builds["a_pages"]["pages"] == builds["a_cold"]["pages"] == builds["b_unchanged"]["pages"] > 0
+    assert result["warmup_key"] == "a_pages" and builds["a_pages"]["warmup"] and not builds["a_full"]["warmup"]
+    # the measured cold build kept the media cache and nothing else, and built the same site
+    reset = result["cold_reset"]
+    assert reset["kept"] == "cache/media" and "cache/records/" in reset["removed"] and reset["media_cache_files"] > 0
+    assert builds["a_cold"]["differs_from_warmup"] == 0
+    assert builds["b_unchanged"]["diff"]["changed"] == 0 and builds["b_unchanged"]["diff"]["written"] == 0
     assert builds["d_story"]["diff"]["changed"] >= 1
+    # (c): the edited candidate's page was rewritten, and the written files are listed
+    cf = result["c_files"]
+    assert cf["own"] and f"{cf['own']}index.html" in cf["written"]
+    assert builds["c_candidate"]["diff"]["written_files"] == cf["written"][:10]
+    names = [v["name"] for v in result["verdicts"]]
+    assert len(names) == 9 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
+    by_name = {v["name"]: v for v in result["verdicts"]}
+    assert by_name["(a) 冷构建（仅页面）每页用时：比纯 Pelican 快"]["status"] == "未测"  # skipped
+    assert by_name["(g) 评选引擎单独运行 100,000 人"]["status"] == "未测"
+    if shutil.which("hugo"):
+        assert builds["hugo_cold"]["pages"] == builds["hugo_cold_1cpu"]["pages"] == builds["a_pages"]["pages"]
+        assert "Hugo 基线：冷构建，单核（GOMAXPROCS=1）" in proc.stdout
+    else:
+        assert "Hugo 未安装，跳过" in proc.stdout
     assert out.with_suffix(".md").read_text("utf-8").startswith("# 构建性能基准")
     assert set(result["profile"]) == {"pages", "full"} and (out.parent / "build-pages.prof").is_file()
     if result["media"]["available"] is False:
         assert "尚未合并" in proc.stdout
     assert dt.date.fromisoformat(result["data"]["as_of"]) == datagen.Params(editions=2).as_of
+
+
+def test_reset_for_cold_pages_keeps_only_the_media_cache(tmp_path):
+    project, out = tmp_path / "proj", tmp_path / "out"
+    for rel in ("cache/media/ab/abcd.png", "cache/records/records.pickle", "cache/pages/x.html", "cache/stray.txt",
+                "data/candidates/2016/2016-001.yaml"):
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text("x")
+    (out / "craftsmen").mkdir(parents=True)
+    (out / "index.html").write_text("x")
+    removed = reset_for_cold_pages(project, out)
+    assert removed == ["cache/pages/", "cache/records/", "cache/stray.txt"]
+    assert not out.exists()
+    assert sorted(p.name for p in (project / "cache").iterdir()) == ["media"]
+    assert (project / "cache/media/ab/abcd.png").is_file() and (project / "data/candidates/2016/2016-001.yaml").is_file()
+    assert reset_for_cold_pages(tmp_path / "empty", out) == []
+
+
+def _site(root: Path, files: dict[str, str]) -> dict:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, "utf-8")
+    return snapshot(root)
+
+
+def test_files_a_candidate_change_may_affect(tmp_path):
+    out = tmp_path / "out"
+    entry = {"id": "2016-001", "url": "https://x.example/craftsmen/wang-li/"}
+    before = _site(out, {
+        "craftsmen/wang-li/index.html": "王力", "craftsmen/wang-li/share.png": "png", "craftsmen/wang-li/qr.svg": "svg",
+        "craftsmen/zhang-san/index.html": "张三",
+        "editions/2016/craftsmen/index.html": '<a href="/craftsmen/wang-li/">王力</a>',
+        "editions/2016/craftsmen/share.png": "png",
+        "editions/2016/nominees/index.html": "没有他", "editions/2016/nominees/share.png": "png",
+        "opendata/2016/craftsmen.json": json.dumps({"entries": [entry]}),
+        "opendata/index.json": "{}", "sitemap.xml": "<urlset/>", "pagefind/entry.json": "{}",
+    })
+    affected = affected_by_candidate(out, before, "2016-001")
+    assert affected["own"] == "craftsmen/wang-li/"
+    assert set(affected["expected"]) == {
+        "craftsmen/wang-li/index.html", "craftsmen/wang-li/share.png", "craftsmen/wang-li/qr.svg",
+        "editions/2016/craftsmen/index.html", "editions/2016/craftsmen/share.png",
+        "opendata/2016/craftsmen.json", "opendata/index.json", "sitemap.xml", "pagefind/entry.json",
+    }
+    # a rebuild that rewrote the candidate's page, a new search fragment, and (wrongly) an unrelated page
+    ns = (out / "craftsmen/wang-li/index.html").stat().st_mtime_ns + 10**9
+    (out / "craftsmen/wang-li/index.html").write_text("王力（改）", "utf-8")
+    (out / "craftsmen/zhang-san/index.html").write_text("张三", "utf-8")  # same content
+    for rel in ("craftsmen/wang-li/index.html", "craftsmen/zhang-san/index.html"):
+        os.utime(out / rel, ns=(ns, ns))
+    (out / "pagefind/fragment-new.pf").write_text("new")
+    cf = classify_written(before, snapshot(out), affected)
+    assert cf["written"] == ["craftsmen/wang-li/index.html", "craftsmen/zhang-san/index.html", "pagefind/fragment-new.pf"]
+    assert cf["written_groups"] == ["own", "outside", "site_wide"]
+    assert cf["outside_expected"] == ["craftsmen/zhang-san/index.html"]
+    assert cf["written_unchanged"] == ["craftsmen/zhang-san/index.html"]
+    assert cf["expected_groups"] == {"own": 3, "site_wide": 3, "mentioning": 3}
+    assert not cf["only_affected"]
+
+
+def _results(**over) -> dict:
+    """A made-up result set (numbers chosen by the test, nothing measured)."""
+    r = {
+        "cpus": 2,
+        "builds": {
+            "a_cold": {"wall": 10.0, "pages": 1000},
+            "b_unchanged": {"wall": 0.5, "pages": 1000, "diff": {"written": 0}},
+            "c_candidate": {"wall": 1.0, "pages": 1000, "diff": {"written": 12}},
+            "pelican_cold": {"wall": 30.0, "pages": 1000},
+            "hugo_cold": {"wall": 8.0, "pages": 1000},
+            "hugo_cold_1cpu": {"wall": 12.0, "pages": 1000},
+        },
+        "c_files": {"written_count": 12, "expected_count": 80, "outside_count": 0, "written_unchanged_count": 0,
+                    "only_affected": True},
+        "engine": {"target_candidates": 100_000, "target_seconds": 5.0,
+                   "runs": [{"candidates": 100_000, "engine_seconds": 3.0, "engine_cpu_seconds": 3.0}]},
+        "media": {"cold": {"images": 70, "images_per_second": 8.0, "workers": 2}, "warm": {"decoded": 0}},
+        "memory": {"x1": {"maxrss_mb": 100}, "x2": {"maxrss_mb": 150}, "ratio": 1.5, "limit": 2.0},
+    }
+    for path, value in over.items():
+        *keys, last = path.split("__")
+        d = r
+        for k in keys:
+            d = d[k]
+        d[last] = value
+    return r
+
+
+def test_verdicts_follow_the_numbers_of_the_run():
+    status = {v["name"]: v["status"] for v in verdicts(_results())}
+    assert list(status.values()) == ["达到"] * 9
+    worse = _results(builds__pelican_cold={"wall": 15.0, "pages": 1000},  # only 1.5x faster than Pelican
+                     builds__hugo_cold={"wall": 6.0, "pages": 1000},  # 10/6 > 1.5
+                     builds__b_unchanged={"wall": 1.5, "pages": 1000},  # 15% > 10%
+                     builds__c_candidate={"wall": 1.6, "pages": 1000},  # 16% > 15%
+                     c_files__only_affected=False, c_files__outside_count=1,
+                     media__cold={"images": 70, "images_per_second": 6.5, "workers": 2},
+                     media__warm={"decoded": 3}, memory__ratio=2.3,
+                     engine__runs=[{"candidates": 100_000, "engine_seconds": 5.2}])
+    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 9
+    missing = verdicts({"cpus": 2, "builds": {"a_cold": {"wall": 1.0, "pages": 10}}, "hugo": "Hugo 未安装，跳过"})
+    assert [v["status"] for v in missing] == ["未测"] * 9
+    assert "Hugo 未安装" in missing[1]["measured"]
+
+
+@pytest.mark.skipif(shutil.which("hugo") is None, reason="hugo 未安装")
+def test_hugo_and_pelican_baselines_render_the_same_pages(tmp_path):
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    (stories / "a.md").write_text("Title: 甲\n\n## 小标题\n\n正文。", "utf-8")
+    hugo = baselines.hugo_project(tmp_path / "hugo", 7, stories)
+    pel = baselines.pelican_project(tmp_path / "pelican", 7, stories)
+    assert subprocess.run(["hugo", "--quiet", "--destination", "out"], cwd=hugo).returncode == 0
+    assert subprocess.run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "out", "-q"],
+                          cwd=pel).returncode == 0
+    pages = set(snapshot(hugo / "out"))
+    assert pages == set(snapshot(pel / "out")) and len(pages) == 7 and "page-000007/index.html" in pages
+    assert "<h1>基准页面 1</h1>" in (hugo / "out" / "page-000001" / "index.html").read_text("utf-8")
