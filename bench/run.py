@@ -275,9 +275,10 @@ class Bench:
         return run_child(cmd, self.logs / f"{name}.log", cwd=cwd, timeout=timeout or self.cfg.timeout,
                          env=child_env(env) if env else None)
 
-    def build(self, name: str, project: Path, out: Path, *, profile: Path | None = None) -> ChildRun:
+    def build(self, name: str, project: Path, out: Path, *, profile: Path | None = None,
+              extra: tuple[str, ...] = ()) -> ChildRun:
         args = ["-m", "gongjiang_pipeline", "--root", str(project), "build", "--output", str(out),
-                "--as-of", self.cfg.params.as_of.isoformat()]
+                "--as-of", self.cfg.params.as_of.isoformat(), *extra]
         cmd = python_cmd("-m", "cProfile", "-o", str(profile), *args) if profile else python_cmd(*args)
         run = self.child(name, cmd, cwd=project)
         if not run.ok:
@@ -378,16 +379,18 @@ class Bench:
         before = self.trees[variant]
         what = "含照片" if variant == "full" else "不含照片"
 
-        def again(key: str, label: str) -> dict:
+        def again(key: str, label: str, extra: tuple[str, ...] = ()) -> dict:
             nonlocal before
             log(f"{label}……")
-            run = self.build(key, project, out)
+            run = self.build(key, project, out, extra=extra)
             after = snapshot(out)
             self.record(key.replace("-", "_"), f"{label}（{what}）", run, after, diff_trees(before, after))
             prior, before = before, after
             return {"before": prior, "after": after}
 
         again("b-unchanged", "(b) 无改动重建")
+        # the same, without the early stop: every page key computed and compared (the page cache)
+        again("b-forced", "(b′) 无改动重建，--force（不提前结束，逐页比对）", ("--force",))
         cid, path = self._edit_candidate(project)
         self.r["edited_candidate"] = cid
         affected = affected_by_candidate(out, before, cid)  # from the output (a)/(b) left, before the rebuild
@@ -878,7 +881,7 @@ def report(r: dict) -> str:
     rows = []
     warmup = r.get("warmup_key")
     fully_cold = [k for k in ("a_full", "a_pages") if k != warmup] + ([warmup] if warmup else [])
-    for key in ("check", *fully_cold, "a_cold", "b_unchanged", "c_candidate", "d_story",
+    for key in ("check", *fully_cold, "a_cold", "b_unchanged", "b_forced", "c_candidate", "d_story",
                 "pelican_cold", "pelican_cache_first", "pelican_cache_warm", "hugo_cold", "hugo_warm", "hugo_cold_1cpu"):
         if key not in b:
             continue
@@ -914,7 +917,7 @@ def report(r: dict) -> str:
     if r.get("edited_candidate"):
         out.append(f"(c) 修改的候选人：{r['edited_candidate']}（推荐语）；(d) 修改的故事：{r.get('edited_story', '—')}（追加一段）。")
     out.append("")
-    for key in ("b_unchanged", "c_candidate", "d_story"):
+    for key in ("b_unchanged", "b_forced", "c_candidate", "d_story"):
         diff = (b.get(key) or {}).get("diff")
         if not diff:
             continue
