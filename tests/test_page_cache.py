@@ -319,3 +319,34 @@ def test_pelican_reader_cache_is_per_settings_and_code(tmp_path):
     assert content_cache_path(base, tmp_path) == content_cache_path(same, tmp_path)
     assert content_cache_path(base, tmp_path) != content_cache_path(other, tmp_path)
     assert content_cache_path(base, tmp_path).parent == tmp_path.resolve() / "cache" / "pelican"
+
+
+@pytest.mark.slow
+def test_story_images_are_cleaned_once_and_kept(project, tmp_path, media_cache):
+    from PIL import Image
+
+    images = project / "content" / "images"
+    images.mkdir(exist_ok=True)
+
+    def photo(colour) -> None:
+        exif = Image.Exif()
+        exif[0x010F] = "相机厂商"  # Make: metadata the site must not publish
+        Image.new("RGB", (64, 48), colour).save(images / "workshop.jpg", exif=exif, quality=90)
+
+    photo((200, 40, 40))
+    story = sorted((project / "content" / "stories").glob("*.md"))[0]
+    with open(story, "a", encoding="utf-8") as f:
+        f.write("\n![车间]({static}/images/workshop.jpg)\n")
+    out = tmp_path / "out"
+    build(project, out, media_cache)
+    published = out / "images" / "workshop.jpg"
+    assert published.is_file() and b"\xe7\x9b\xb8\xe6\x9c\xba" not in published.read_bytes()  # 相机 gone
+    stamp = published.stat().st_mtime_ns, published.stat().st_ino
+    again = build(project, out, media_cache)
+    assert "images/workshop.jpg" in again.kept
+    assert (published.stat().st_mtime_ns, published.stat().st_ino) == stamp
+    photo((40, 40, 200))
+    again = build(project, out, media_cache)
+    assert "images/workshop.jpg" not in again.kept
+    build_site(project, tmp_path / "clean", AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+    assert files(out) == files(tmp_path / "clean")

@@ -112,12 +112,19 @@ def check_static_files(static_generator) -> None:
 def strip_static_metadata(pelican) -> None:
     """``finalized``: replace each published static image by a copy without metadata
     (EXIF with GPS, XMP, IPTC, comments); Pelican itself copies them byte for byte."""
+    from gongjiang_pipeline.buildcache import bytes_digest, code_version
+
     out = Path(pelican.output_path)
+    writer = pelican.settings.get("GONGJIANG_WRITER")
     for source, save_as in pelican.settings.get(STATIC_KEY, ()):
         target = out / save_as
+        target.unlink()  # Pelican's copy; never write through a link into the content folder
+        # unchanged source, unchanged cleaned copy: keep the one the previous build published
+        key = f"static:{code_version(Path(images.__file__).parent)}:{bytes_digest(Path(source).read_bytes())}"
+        if writer is not None and writer.derived(save_as, key):
+            continue
         try:
             data = images.without_metadata(Path(source))
         except images.ImageError as exc:
             raise SiteDataError(f"{source}：{exc}") from None
-        target.unlink()  # never write through a link into the content folder
         target.write_bytes(data)

@@ -312,6 +312,19 @@ class CachingWriter(Writer):
         self._claim(name)
         if self._keep(name, "bytes:" + buildcache.bytes_digest(data)):
             return
+        self._put(name, data)
+
+    def derived(self, name: str, key: str) -> bool:
+        """For a file made from something else (``key``: a digest of what it is made
+        from): True if the previous build's copy is unchanged and kept, False if the
+        caller must produce it (then :meth:`put` it)."""
+        name = os.path.normpath(name).replace(os.sep, "/")
+        return self._keep(name, key)
+
+    def put(self, name: str, data: bytes) -> None:
+        self._put(os.path.normpath(name).replace(os.sep, "/"), data)
+
+    def _put(self, name: str, data: bytes) -> None:
         path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
