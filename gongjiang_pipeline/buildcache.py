@@ -45,69 +45,110 @@ class Unstable(Exception):
     """A value that cannot be hashed by content (e.g. an object shown by its address)."""
 
 
-def _feed(h, value: Any, depth: int = 0) -> None:  # noqa: C901 - one case per kind of value
-    if depth > 60:
-        raise Unstable("nested too deeply")
-    t = type(value)
-    if value is None or t is bool:
-        h.update(b"N" if value is None else (b"T" if value else b"F"))
-    elif t is str:
-        b = value.encode("utf-8", "surrogatepass")
-        h.update(b"s%d:" % len(b))
-        h.update(b)
-    elif t is int:
-        h.update(b"i%d;" % value)
-    elif t is float:
-        h.update(b"f" + value.hex().encode() + b";")
-    elif t is bytes:
-        h.update(b"b%d:" % len(value))
-        h.update(value)
-    elif isinstance(value, (tuple, list)):
-        h.update(b"(%d" % len(value))
-        for v in value:
-            _feed(h, v, depth + 1)
-        h.update(b")")
-    elif isinstance(value, Mapping):
-        h.update(b"{%d" % len(value))
-        for k, v in value.items():
-            _feed(h, k, depth + 1)
-            _feed(h, v, depth + 1)
-        h.update(b"}")
-    elif isinstance(value, (set, frozenset)):
-        parts = sorted(digest(v) for v in value)
-        h.update(b"<" + ",".join(parts).encode() + b">")
-    elif isinstance(value, (dt.datetime, dt.date, dt.time)):
-        h.update(b"d" + value.isoformat().encode() + repr(getattr(value, "tzinfo", None)).encode() + b";")
-    elif isinstance(value, (Decimal, Fraction)):
-        h.update(b"n" + str(value).encode() + b";")
-    elif isinstance(value, enum.Enum):
-        h.update(b"e" + f"{t.__module__}.{t.__qualname__}.{value.name}".encode() + b";")
-    elif isinstance(value, Path):
-        h.update(b"p" + str(value).encode("utf-8", "surrogatepass") + b";")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(b"D" + f"{t.__module__}.{t.__qualname__}".encode())
-        for f in dataclasses.fields(value):
-            _feed(h, f.name, depth + 1)
-            _feed(h, getattr(value, f.name), depth + 1)
-    elif not isinstance(value, type) and hasattr(t, "model_fields"):  # pydantic model
-        h.update(b"M" + f"{t.__module__}.{t.__qualname__}".encode())
-        for name in type(value).model_fields:
-            _feed(h, name, depth + 1)
-            _feed(h, getattr(value, name), depth + 1)
-    elif callable(value) and hasattr(value, "__qualname__"):
-        h.update(b"c" + f"{getattr(value, '__module__', '')}.{value.__qualname__}".encode() + b";")
-    else:
-        text = repr(value)
-        if " at 0x" in text or " object at " in text:
-            raise Unstable(f"{t.__qualname__} has no content-based description")
-        h.update(b"r" + f"{t.__module__}.{t.__qualname__}".encode() + b":" + text.encode("utf-8", "surrogatepass"))
+_FIELDS: dict[type, tuple[bytes, tuple[str, ...]] | None] = {}
+
+
+def _record_fields(t: type) -> tuple[bytes, tuple[str, ...]] | None:
+    """(type tag, field names) of a dataclass or pydantic model type, else None."""
+    if t not in _FIELDS:
+        tag = f"{t.__module__}.{t.__qualname__}".encode()
+        if dataclasses.is_dataclass(t):
+            _FIELDS[t] = (b"D" + tag, tuple(f.name for f in dataclasses.fields(t)))
+        elif isinstance(getattr(t, "model_fields", None), dict):  # pydantic model
+            _FIELDS[t] = (b"M" + tag, tuple(t.model_fields))
+        else:
+            _FIELDS[t] = None
+    return _FIELDS[t]
+
+
+def _frozen(t: type, value: Any) -> bool:
+    params = getattr(t, "__dataclass_params__", None)
+    if params is not None:
+        return bool(params.frozen)
+    config = getattr(t, "model_config", None)
+    return isinstance(config, dict) and bool(config.get("frozen"))
+
+
+class Digester:
+    """Digests by content. Immutable records (frozen dataclasses and pydantic models)
+    are digested once per digester and then reused by identity: the site model
+    shares the same person records across lists, groups and pages. Keep one
+    digester for the lifetime of the objects it has seen (it holds them)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[Any, bytes]] = {}
+
+    def __call__(self, *values: Any) -> str:
+        """A hex digest of ``values`` by content; raises :class:`Unstable`."""
+        h = hashlib.blake2b(digest_size=16)
+        self._feed(h, values, 0)
+        return h.hexdigest()
+
+    def _feed(self, h, value: Any, depth: int) -> None:  # noqa: C901 - one case per kind of value
+        if depth > 60:
+            raise Unstable("nested too deeply")
+        t = type(value)
+        if value is None or t is bool:
+            h.update(b"N" if value is None else (b"T" if value else b"F"))
+        elif t is str:
+            b = value.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(b))
+            h.update(b)
+        elif t is int:
+            h.update(b"i%d;" % value)
+        elif t is float:
+            h.update(b"f" + value.hex().encode() + b";")
+        elif t is bytes:
+            h.update(b"b%d:" % len(value))
+            h.update(value)
+        elif t is tuple or t is list or (isinstance(value, (tuple, list)) and _record_fields(t) is None):
+            h.update(b"(%d" % len(value))
+            for v in value:
+                self._feed(h, v, depth + 1)
+            h.update(b")")
+        elif isinstance(value, Mapping):
+            h.update(b"{%d" % len(value))
+            for k, v in value.items():
+                self._feed(h, k, depth + 1)
+                self._feed(h, v, depth + 1)
+            h.update(b"}")
+        elif isinstance(value, (set, frozenset)):
+            parts = sorted(self(v) for v in value)
+            h.update(b"<" + ",".join(parts).encode() + b">")
+        elif isinstance(value, (dt.datetime, dt.date, dt.time)):
+            h.update(b"d" + value.isoformat().encode() + repr(getattr(value, "tzinfo", None)).encode() + b";")
+        elif isinstance(value, (Decimal, Fraction)):
+            h.update(b"n" + str(value).encode() + b";")
+        elif isinstance(value, enum.Enum):
+            h.update(b"e" + f"{t.__module__}.{t.__qualname__}.{value.name}".encode() + b";")
+        elif isinstance(value, Path):
+            h.update(b"p" + str(value).encode("utf-8", "surrogatepass") + b";")
+        elif not isinstance(value, type) and (fields := _record_fields(t)) is not None:
+            memo = _frozen(t, value)
+            if memo and (hit := self._memo.get(id(value))) is not None and hit[0] is value:
+                h.update(hit[1])
+                return
+            sub = hashlib.blake2b(digest_size=16)
+            sub.update(fields[0])
+            for name in fields[1]:
+                self._feed(sub, name, depth + 1)
+                self._feed(sub, getattr(value, name), depth + 1)
+            part = b"@" + sub.digest()
+            if memo:
+                self._memo[id(value)] = (value, part)
+            h.update(part)
+        elif callable(value) and hasattr(value, "__qualname__"):
+            h.update(b"c" + f"{getattr(value, '__module__', '')}.{value.__qualname__}".encode() + b";")
+        else:
+            text = repr(value)
+            if " at 0x" in text or " object at " in text:
+                raise Unstable(f"{t.__qualname__} has no content-based description")
+            h.update(b"r" + f"{t.__module__}.{t.__qualname__}".encode() + b":" + text.encode("utf-8", "surrogatepass"))
 
 
 def digest(*values: Any) -> str:
-    """A hex digest of ``values`` by content; raises :class:`Unstable`."""
-    h = hashlib.blake2b(digest_size=16)
-    _feed(h, values)
-    return h.hexdigest()
+    """A hex digest of ``values`` by content (a fresh :class:`Digester`); raises :class:`Unstable`."""
+    return Digester()(*values)
 
 
 def bytes_digest(data: bytes) -> str:

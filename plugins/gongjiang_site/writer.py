@@ -42,7 +42,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from gongjiang_pipeline import buildcache
-from gongjiang_pipeline.buildcache import Manifest, Unstable, digest
+from gongjiang_pipeline.buildcache import Digester, Manifest, Unstable
 from gongjiang_pipeline.errors import GongjiangError
 
 logger = logging.getLogger("gongjiang_site")
@@ -128,6 +128,10 @@ def _plain(value: Any) -> Any:
     return (type(value).__name__, str(value))
 
 
+def digest(*values: Any) -> str:
+    return buildcache.digest(*values)
+
+
 def _theme_digest(theme: Path) -> str:
     """The theme's files other than its templates (static files, translations)."""
     return digest([
@@ -161,6 +165,7 @@ class CachingWriter(Writer):
         self._site_key: str | None = None
         self._everything: str | None = None
         self._templates: dict[str, str] = {}
+        self.digest = Digester()  # one per build: records shared by many pages are digested once
 
     # ---- keys
 
@@ -176,7 +181,7 @@ class CachingWriter(Writer):
                 values = sorted(
                     (k, v) for k, v in settings.items() if k not in _VOLATILE and not k.startswith("_")
                 )
-                self._site_key = digest(
+                self._site_key = self.digest(
                     buildcache.code_version(Path(buildcache.__file__).parent, Path(__file__).parent),
                     # the theme's other files (templates are keyed per page: template_digest)
                     _theme_digest(Path(settings["THEME"])),
@@ -203,7 +208,7 @@ class CachingWriter(Writer):
             site = self.site_key(context)
             try:
                 m = media.media_of(self.settings)
-                self._everything = "" if site is None else digest(
+                self._everything = "" if site is None else self.digest(
                     site, generator.model_of(self.settings), m.portraits, m.cards,
                     [content_digest(a) for a in self._all_content(context)],
                 )
@@ -224,7 +229,7 @@ class CachingWriter(Writer):
                 if deps is None:
                     return None
         try:
-            return digest(site, name, self.template_digest(template), deps)
+            return self.digest(site, name, self.template_digest(template), deps)
         except Unstable:
             return None
 
@@ -254,7 +259,7 @@ class CachingWriter(Writer):
                 for name in env.list_templates():
                     if name not in seen:
                         seen[name] = env.loader.get_source(env, name)[0]
-            cached = self._templates[template.name] = digest(sorted(seen.items()))
+            cached = self._templates[template.name] = self.digest(sorted(seen.items()))
         return cached
 
     def _content_deps(self, content) -> Any:
