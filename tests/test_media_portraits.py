@@ -344,3 +344,25 @@ def test_parallel_and_serial_give_the_same_bytes(tmp_path):
         other = two.portraits[cid]
         assert [pt.path(r).read_bytes() for r in pt.renditions] == [other.path(r).read_bytes() for r in other.renditions]
     shutil.rmtree(tmp_path / "c1")
+
+
+def test_entries_written_before_checksums_are_reused_after_a_check(tmp_path):
+    import json
+
+    root, jobs = _project(tmp_path, {"p.jpg": encode(figure(), "JPEG"), "q.jpg": encode(figure(colour=(9, 9, 9)), "JPEG")})
+    cache_dir = tmp_path / "cache"
+    batch = prepare_portraits(root, jobs, MediaCache(cache_dir))
+    for name in ("index.json", "sources.json"):
+        (cache_dir / "portraits" / name).unlink()
+    for meta in cache_dir.glob("portraits/*/*/meta.json"):  # as the first version of the cache wrote them
+        doc = json.loads(meta.read_text("utf-8"))
+        del doc["sha256"]
+        meta.write_text(json.dumps(doc), "utf-8")
+    damaged = batch.portraits["2099-002"]
+    victim = damaged.path(damaged.of("webp")[-1])
+    victim.write_bytes(victim.read_bytes()[:-100])  # truncated: the RIFF size no longer matches
+    again = prepare_portraits(root, jobs, MediaCache(cache_dir))
+    assert again.processed == 1  # only the damaged one
+    for cid, pt in again.portraits.items():
+        assert [again.read(pt, r) for r in pt.renditions] == [batch.read(batch.portraits[cid], r) for r in pt.renditions]
+    assert again.processed == 1 and not again.cache.repaired
