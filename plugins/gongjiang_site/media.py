@@ -5,10 +5,10 @@
   build with every photo problem listed; draws the share cards of public craftsmen
   and visible lists; finds the CJK font; encodes the QR codes the pages will show.
   Everything is cached (``gongjiang_pipeline.media.cache``): a warm build decodes
-  no image, renders no glyph and encodes no QR code. A missing font is not an error: the build
-  goes on without cards, says so in :class:`MediaStats.warnings` (printed by the
-  CLI in Chinese; Pelican warnings would fail the build) and craftsman pages use
-  the portrait as their Open Graph image.
+  no image, renders no glyph and encodes no QR code. A missing font is not an
+  error: the build goes on without cards, says so in :class:`MediaStats.warnings`
+  (printed by the CLI in Chinese; Pelican warnings would fail the build) and
+  craftsman pages use the portrait as their Open Graph image.
 * :class:`MediaHelpers` (``gj.media`` in templates): portraits as ``<picture>``
   data, Open Graph images, QR codes, poster URLs.
 * :func:`write_person_media`, :func:`write_list_media`, :func:`write_edition_media`
