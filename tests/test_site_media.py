@@ -332,13 +332,25 @@ def _qr_entries(cache: Path) -> list[Path]:
     return sorted(p for p in (cache / "qr").glob("*/*") if p.is_dir())
 
 
-def test_warm_build_encodes_no_qr_code_and_renders_no_glyph(site, tmp_path):
+def test_warm_build_encodes_no_qr_code_and_renders_no_glyph(site, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     cold = build(site, "2099-04-10", tmp_path / "a", GONGJIANG_MEDIA_CACHE=str(cache))  # vote open: a voting QR too
     assert (cold.qr_encoded, cold.qr_reused) == (6, 0) and cold.qr_codes == 6
     assert cold.glyphs_checked > 0
     assert len(_qr_entries(cache)) == 6
+
+    def forbidden(*a, **k):
+        raise AssertionError("a warm build must not do this")
+
+    # not just the counters: encoding a QR code, rendering a glyph or opening an image would fail the build
+    import segno
+    from PIL import Image, ImageFont
+
+    monkeypatch.setattr(segno, "make", forbidden)
+    monkeypatch.setattr(ImageFont.FreeTypeFont, "getmask", forbidden)
+    monkeypatch.setattr(Image, "open", forbidden)
     warm = build(site, "2099-04-10", tmp_path / "b", GONGJIANG_MEDIA_CACHE=str(cache))
+    monkeypatch.undo()
     assert (warm.qr_encoded, warm.qr_reused) == (0, 6) and warm.qr_codes == 6
     assert warm.glyphs_checked == 0
     assert (warm.photos_processed, warm.cards_rendered, warm.decoded, warm.workers, warm.repaired) == (0, 0, 0, 0, 0)
