@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,38 @@ def test_missing_glyphs_are_detected():
     assert fonts.missing(noto, "单立新 工程测量员（示例）“北京大工匠”2099") == []
     assert fonts.missing(dejavu().load(40), "单立新 ABC") == ["单", "立", "新"]
     assert fonts.missing(ImageFont.load_default(40), "北京") == ["北", "京"]
+
+
+def test_coverage_is_remembered_per_font_file(tmp_path):
+    text = "单立新 ABC 北京大工匠"
+    font = tmp_path / "fonts" / "DejaVuSans.ttf"
+    font.parent.mkdir()
+    font.write_bytes(Path(dejavu().path).read_bytes())
+    ref, store = fonts.FontRef(str(font)), tmp_path / "coverage.json"
+    first = fonts.Coverage(store)
+    assert first.missing(ref, text) == fonts.missing(ref.load(40), text) == list("单立新北京大工匠")
+    assert first.glyphs == len(set(text.replace(" ", "")))
+    assert first.missing(ref, text + "A") == list("单立新北京大工匠") and first.glyphs == len(set(text.replace(" ", "")))
+    digest = first.digest(ref)
+    first.save()
+    again = fonts.Coverage(store)  # the next build
+    assert again.missing(ref, text) == list("单立新北京大工匠") and again.glyphs == 0
+    assert again.digest(ref) == digest == ref.digest()
+    assert again.missing(ref, "工匠Z") == ["工", "匠"] and again.glyphs == 1  # only Z is new
+    # another size is another check; a changed font file (modification time) is checked again
+    assert again.missing(ref, "AB", size=32) == [] and again.glyphs == 3
+    again.save()
+    st = font.stat()
+    os.utime(font, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    changed = fonts.Coverage(store)
+    assert changed.missing(ref, text) == list("单立新北京大工匠") and changed.glyphs > 0
+
+
+def test_a_damaged_coverage_file_is_ignored(tmp_path):
+    store = tmp_path / "coverage.json"
+    store.write_bytes(b'{"version": "coverage-1", "faces": [')
+    cov = fonts.Coverage(store)
+    assert cov.missing(fonts.FontRef(*NOTO), "北京") == [] and cov.glyphs == 2
 
 
 def test_configured_font_without_chinese_is_refused_with_a_reason():
@@ -146,6 +179,8 @@ def test_prepare_cards_caches_and_refuses_missing_glyphs(cjk, tmp_path):
     first = prepare_cards([ok, rare], cjk, cache)
     assert set(first.cards) == {"craftsman:2099-001"} and first.rendered == 1
     assert first.warnings == ["候选人 2099-002（王\U000323af）：字体缺少“\U000323af”的字形，未生成分享图片"]
+    assert first.glyphs > 0
     second = prepare_cards([ok], cjk, cache)
     assert second.rendered == 0 and second.decoded == 0 and second.workers == 0
+    assert second.glyphs == 0  # the font checks are in the cache (fonts/coverage.json)
     assert second.cards["craftsman:2099-001"].path.read_bytes() == first.cards["craftsman:2099-001"].path.read_bytes()

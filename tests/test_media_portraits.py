@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -275,13 +276,62 @@ def test_changed_photo_or_parameters_are_processed_again(tmp_path):
     assert prepare_portraits(root, jobs, cache).processed == 1
 
 
-def test_broken_cache_entry_is_rebuilt(tmp_path):
+@pytest.mark.parametrize("damage", ["delete", "truncate", "flip"])
+def test_broken_cache_entry_is_rebuilt_when_read(tmp_path, damage):
+    root, jobs = _project(tmp_path, {"p.jpg": encode(figure(), "JPEG")})
+    cache = MediaCache(tmp_path / "cache")
+    first = prepare_portraits(root, jobs, cache)
+    pt = first.portraits["2099-001"]
+    good = {r.file: pt.path(r).read_bytes() for r in pt.renditions}
+    victim = pt.path(pt.renditions[0])
+    if damage == "delete":
+        victim.unlink()
+    elif damage == "truncate":
+        victim.write_bytes(good[victim.name][: len(good[victim.name]) // 2])
+    else:  # same size, one byte changed
+        data = bytearray(good[victim.name])
+        data[len(data) // 2] ^= 0xFF
+        victim.write_bytes(bytes(data))
+    # a new build (its own cache object) finds the entry in the index without opening it ...
+    again = prepare_portraits(root, jobs, MediaCache(tmp_path / "cache"))
+    assert again.processed == 0
+    # ... and the damage is found when the files are read for publishing: made again, never passed on
+    assert {r.file: again.read(again.portraits["2099-001"], r) for r in pt.renditions} == good
+    assert again.processed == 1 and again.cache.repaired == {"portraits": 1}
+    assert victim.read_bytes() == good[victim.name]
+
+
+def test_cache_entry_missing_from_the_index_is_checked_on_disk(tmp_path):
     root, jobs = _project(tmp_path, {"p.jpg": encode(figure(), "JPEG")})
     cache = MediaCache(tmp_path / "cache")
     pt = prepare_portraits(root, jobs, cache).portraits["2099-001"]
+    (tmp_path / "cache/portraits/index.json").unlink()
     pt.path(pt.renditions[0]).unlink()
-    again = prepare_portraits(root, jobs, cache)
+    again = prepare_portraits(root, jobs, MediaCache(tmp_path / "cache"))
     assert again.processed == 1 and again.portraits["2099-001"].path(pt.renditions[0]).is_file()
+
+
+def test_warm_run_reads_no_photo(tmp_path, monkeypatch):
+    def flat(colour) -> bytes:  # uncompressed: the size depends only on the dimensions
+        return encode(figure(colour=colour), "PNG", compress_level=0)
+
+    root, jobs = _project(tmp_path, {"p.jpg": flat((70, 60, 90))})
+    assert prepare_portraits(root, jobs, MediaCache(tmp_path / "cache")).processed == 1
+    opened = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(self.name) or real(self))
+    again = prepare_portraits(root, jobs, MediaCache(tmp_path / "cache"))
+    assert again.processed == 0 and again.portraits and "p.jpg" not in opened
+    # a rewritten photo (same size, same modification time) is read again: its change time differs
+    monkeypatch.undo()
+    path = root / "data/photos/p.jpg"
+    st = path.stat()
+    other = flat((200, 10, 10))
+    assert len(other) == st.st_size
+    path.write_bytes(other)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    third = prepare_portraits(root, jobs, MediaCache(tmp_path / "cache"))
+    assert third.portraits["2099-001"].key != again.portraits["2099-001"].key
 
 
 def test_parallel_and_serial_give_the_same_bytes(tmp_path):
@@ -294,3 +344,25 @@ def test_parallel_and_serial_give_the_same_bytes(tmp_path):
         other = two.portraits[cid]
         assert [pt.path(r).read_bytes() for r in pt.renditions] == [other.path(r).read_bytes() for r in other.renditions]
     shutil.rmtree(tmp_path / "c1")
+
+
+def test_entries_written_before_checksums_are_reused_after_a_check(tmp_path):
+    import json
+
+    root, jobs = _project(tmp_path, {"p.jpg": encode(figure(), "JPEG"), "q.jpg": encode(figure(colour=(9, 9, 9)), "JPEG")})
+    cache_dir = tmp_path / "cache"
+    batch = prepare_portraits(root, jobs, MediaCache(cache_dir))
+    for name in ("index.json", "sources.json"):
+        (cache_dir / "portraits" / name).unlink()
+    for meta in cache_dir.glob("portraits/*/*/meta.json"):  # as the first version of the cache wrote them
+        doc = json.loads(meta.read_text("utf-8"))
+        del doc["sha256"]
+        meta.write_text(json.dumps(doc), "utf-8")
+    damaged = batch.portraits["2099-002"]
+    victim = damaged.path(damaged.of("webp")[-1])
+    victim.write_bytes(victim.read_bytes()[:-100])  # truncated: the RIFF size no longer matches
+    again = prepare_portraits(root, jobs, MediaCache(cache_dir))
+    assert again.processed == 1  # only the damaged one
+    for cid, pt in again.portraits.items():
+        assert [again.read(pt, r) for r in pt.renditions] == [batch.read(batch.portraits[cid], r) for r in pt.renditions]
+    assert again.processed == 1 and not again.cache.repaired

@@ -47,3 +47,60 @@ def test_chinese_and_long_urls():
     url = "https://gongjiang.example.org/editions/2026/nominees/?from=海报&" + "x" * 300
     code = qr.make(url)
     assert decode(Image.open(io.BytesIO(code.png))) == [url]
+
+
+# --------------------------------------------------------------------------
+# the cache
+
+
+def _requests(*urls):
+    return [(u, f"二维码：{u}") for u in urls]
+
+
+def test_prepared_codes_are_cached_and_byte_identical(tmp_path):
+    from gongjiang_pipeline.media.cache import MediaCache
+
+    urls = [URL, URL.replace("shan-lixin", "li-hua"), URL.replace("shan-lixin", "wang-fang")]
+    first = qr.prepare_qr(_requests(*urls), MediaCache(tmp_path), workers=2)
+    assert (first.encoded, first.reused) == (3, 0)
+    second = qr.prepare_qr(_requests(*urls), MediaCache(tmp_path), workers=2)
+    assert (second.encoded, second.reused, second.workers) == (0, 3, 0)
+    for url, title in _requests(*urls):
+        made = qr.make(url, title)
+        entry = second.codes[(url, title)]
+        assert (entry.modules, entry.svg_size, entry.png_size) == (made.modules, made.svg_size, made.png_size)
+        assert (second.read(entry, "svg"), second.read(entry, "png")) == (made.svg, made.png)
+    assert second.encoded == 0
+    # a URL the build did not prepare is cached too
+    late = URL + "poster/"
+    assert second.get(late, "t").svg_size == qr.make(late, "t").svg_size and second.encoded == 1
+    assert qr.prepare_qr([(late, "t")], MediaCache(tmp_path)).encoded == 0
+
+
+def test_the_key_covers_url_title_options_and_versions(monkeypatch):
+    base = qr.qr_key(URL, "a")
+    assert qr.qr_key(URL, "a") == base
+    assert qr.qr_key(URL + "x", "a") != base and qr.qr_key(URL, "b") != base
+    monkeypatch.setattr(qr, "PNG_SCALE", qr.PNG_SCALE + 1)
+    assert qr.qr_key(URL, "a") != base
+    monkeypatch.undo()
+    monkeypatch.setattr(qr.segno, "__version__", "0.0.1")
+    assert qr.qr_key(URL, "a") != base
+    monkeypatch.undo()
+    monkeypatch.setattr(qr, "VERSION", "qr-test")
+    assert qr.qr_key(URL, "a") != base
+
+
+def test_a_damaged_entry_is_encoded_again(tmp_path):
+    from gongjiang_pipeline.media.cache import MediaCache
+
+    batch = qr.prepare_qr(_requests(URL), MediaCache(tmp_path))
+    entry = batch.codes[_requests(URL)[0]]
+    png = tmp_path / "qr" / entry.key[:2] / entry.key / "qr.png"
+    good = png.read_bytes()
+    png.write_bytes(good[:-20])
+    again = qr.prepare_qr(_requests(URL), MediaCache(tmp_path))
+    assert again.encoded == 0  # found in the index; the damage shows when the bytes are read
+    assert again.read(entry, "png") == good == qr.make(URL, f"二维码：{URL}").png
+    assert again.encoded == 1 and again.cache.repaired == {"qr": 1}
+    assert png.read_bytes() == good

@@ -322,3 +322,87 @@ def test_poster_prints_on_exactly_one_a4_page(site, tmp_path):
     assert re.search(r"^Pages:\s+1$", info, re.M), info
     w, h = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M).groups())
     assert abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5, info  # A4
+
+
+# --------------------------------------------------------------------------
+# the media cache: QR codes and font checks are not redone, damage is never published
+
+
+def _qr_entries(cache: Path) -> list[Path]:
+    return sorted(p for p in (cache / "qr").glob("*/*") if p.is_dir())
+
+
+def test_warm_build_encodes_no_qr_code_and_renders_no_glyph(site, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cold = build(site, "2099-04-10", tmp_path / "a", GONGJIANG_MEDIA_CACHE=str(cache))  # vote open: a voting QR too
+    assert (cold.qr_encoded, cold.qr_reused) == (6, 0) and cold.qr_codes == 6
+    assert cold.glyphs_checked > 0
+    assert len(_qr_entries(cache)) == 6
+
+    def forbidden(*a, **k):
+        raise AssertionError("a warm build must not do this")
+
+    # not just the counters: encoding a QR code, rendering a glyph or opening an image would fail the build
+    import segno
+    from PIL import Image, ImageFont
+
+    monkeypatch.setattr(segno, "make", forbidden)
+    monkeypatch.setattr(ImageFont.FreeTypeFont, "getmask", forbidden)
+    monkeypatch.setattr(Image, "open", forbidden)
+    warm = build(site, "2099-04-10", tmp_path / "b", GONGJIANG_MEDIA_CACHE=str(cache))
+    monkeypatch.undo()
+    assert (warm.qr_encoded, warm.qr_reused) == (0, 6) and warm.qr_codes == 6
+    assert warm.glyphs_checked == 0
+    assert (warm.photos_processed, warm.cards_rendered, warm.decoded, warm.workers, warm.repaired) == (0, 0, 0, 0, 0)
+    assert "二维码 6 个（本次生成 0 个，其余来自缓存）" in warm.summary()
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    # the same output as a build without any cache
+    fresh = build(site, "2099-04-10", tmp_path / "c", GONGJIANG_MEDIA_CACHE=str(tmp_path / "empty"))
+    assert fresh.qr_encoded == 6
+    assert files(tmp_path / "c") == files(tmp_path / "a")
+
+
+def test_a_changed_url_makes_a_new_qr_code(site, tmp_path):
+    cache = str(tmp_path / "cache")
+    build(site, "2099-07-01", tmp_path / "a", GONGJIANG_MEDIA_CACHE=cache)
+    other = "https://gongjiang.example.net"
+    moved = build(site, "2099-07-01", tmp_path / "b", GONGJIANG_MEDIA_CACHE=cache, GONGJIANG_CANONICAL_BASE=other)
+    assert (moved.qr_encoded, moved.qr_reused) == (5, 0)
+    assert decode_qr(tmp_path / "b/craftsmen/zhang-jianguo/qr.png") == [f"{other}/craftsmen/zhang-jianguo/"]
+    # a new slug: only that person's code is encoded again
+    p = site.path("data/candidates/2099/2099-001.yaml")
+    p.write_text(p.read_text("utf-8").replace("name: 张建国\n", "name: 张建国\nname_pinyin: zhangjian guo\n"), "utf-8")
+    renamed = build(site, "2099-07-01", tmp_path / "c", GONGJIANG_MEDIA_CACHE=cache)
+    slug = "zhangjian-guo"
+    assert not (tmp_path / "c/craftsmen/zhang-jianguo").exists()
+    assert (renamed.qr_encoded, renamed.qr_reused) == (1, 4)
+    assert decode_qr(tmp_path / f"c/craftsmen/{slug}/qr.png") == [f"{BASE}/craftsmen/{slug}/"]
+    assert f'src="/craftsmen/{slug}/qr.svg"' in (tmp_path / f"c/craftsmen/{slug}/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete"])
+def test_a_damaged_cache_entry_is_made_again_never_published(site, tmp_path, damage):
+    cache = tmp_path / "cache"
+    build(site, "2099-07-01", tmp_path / "a", GONGJIANG_MEDIA_CACHE=str(cache))
+    good = files(tmp_path / "a")
+    url = f"{BASE}/craftsmen/zhang-jianguo/"
+    victims = [
+        next(e for e in _qr_entries(cache) if url.encode() in (e / "qr.svg").read_bytes()) / "qr.png",
+        next((cache / "cards").glob("*/*/card.png")),
+        next(p for p in (cache / "portraits").glob("*/*/240.jpg") if p.read_bytes() == good["photos/zhang-jianguo-240.jpg"]),
+    ]
+    for v in victims:
+        data = v.read_bytes()
+        if damage == "truncate":
+            v.write_bytes(data[: len(data) // 2])
+        elif damage == "flip":
+            v.write_bytes(data[:200] + bytes([data[200] ^ 0xFF]) + data[201:])
+        else:
+            v.unlink()
+    again = build(site, "2099-07-01", tmp_path / "b", GONGJIANG_MEDIA_CACHE=str(cache))
+    assert files(tmp_path / "b") == good  # byte for byte what a healthy cache gives
+    assert again.repaired == 3
+    assert (again.qr_encoded, again.cards_rendered, again.photos_processed) == (1, 1, 1)
+    assert "缓存中有 3 项已损坏，已重新生成" in again.summary()
+    third = build(site, "2099-07-01", tmp_path / "c", GONGJIANG_MEDIA_CACHE=str(cache))  # the cache is whole again
+    assert (third.repaired, third.qr_encoded, third.cards_rendered, third.photos_processed) == (0, 0, 0, 0)

@@ -6,10 +6,12 @@ One module per concern:
   several widths, WebP and JPEG; problems become Chinese messages naming the
   candidate file and the photo.
 * :mod:`.cards`: 1200x630 share cards (Open Graph images) for craftsmen and lists.
-* :mod:`.fonts`: finding a font that really has the CJK glyphs a card needs.
-* :mod:`.qr`: QR codes (SVG and PNG) for page URLs.
+* :mod:`.fonts`: finding a font that really has the CJK glyphs a card needs (the
+  checks are remembered per font file, ``cache/media/fonts/coverage.json``).
+* :mod:`.qr`: QR codes (SVG and PNG) for page URLs, cached like the images.
 * :mod:`.cache`: a content-addressed cache (``cache/media/``) so that a rebuild
-  with unchanged inputs decodes no image.
+  with unchanged inputs decodes no image, renders no glyph and encodes no QR code;
+  one index file per kind, every file checked against its SHA-256 when published.
 * :mod:`.parallel`: running the work on every core.
 * :mod:`.stats`: what a build did (counts, warnings), for the CLI and tests.
 

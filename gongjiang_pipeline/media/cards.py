@@ -13,20 +13,22 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from PIL import Image, ImageDraw
 
 from . import MediaError
-from .cache import MediaCache, content_key
-from .fonts import FontChoice, FontRef, missing
+from .cache import CorruptEntry, MediaCache, content_key
+from .fonts import Coverage, FontChoice, FontRef
 from .parallel import run_all
-from .portraits import Portrait
+from .portraits import KIND as PORTRAIT_KIND
+from .portraits import Portrait, Rendition
 
 VERSION = "card-2"
 KIND = "cards"
 SIZE = (1200, 630)
 FORMAT = "png"  # flat colours and text stay crisp; the portrait is small enough
+COVERAGE_FILE = "fonts/coverage.json"  # in the media cache: the font checks (fonts.Coverage)
 
 # colours of the site (theme/static/css/site.css)
 RED = (179, 38, 30)
@@ -210,6 +212,14 @@ class Card:
     format: str = FORMAT
 
 
+PortraitReader = Callable[[Portrait, Rendition], bytes]
+
+
+def _card_portrait(portrait: Portrait) -> Rendition:
+    """The rendition of a portrait drawn on a card."""
+    return portrait.best("jpeg", PORTRAIT_BOX[2] - PORTRAIT_BOX[0])
+
+
 @dataclass
 class CardBatch:
     cards: dict[str, Card] = field(default_factory=dict)  # by page
@@ -217,63 +227,112 @@ class CardBatch:
     rendered: int = 0
     decoded: int = 0  # portraits decoded to draw cards
     workers: int = 0
+    glyphs: int = 0  # characters rendered to check the font's coverage (0 when all were checked before)
+    cache: MediaCache | None = None
+    fonts: FontChoice | None = None
+    read_portrait: PortraitReader | None = None
+    sources: dict[str, tuple[CardText, Portrait | None]] = field(default_factory=dict)  # by key, to draw again
+
+    def read(self, card: Card) -> bytes:
+        """The card's PNG bytes, checked; a damaged cache entry is drawn again."""
+        def remake() -> tuple[dict[str, bytes], dict]:
+            text, portrait = self.sources[card.key]
+            files, meta, decoded = _render_files(_Work(text, self.fonts, _portrait_bytes(portrait, self.read_portrait,
+                                                                                           self.cache), card.key, ""))
+            self.rendered += 1
+            self.decoded += decoded
+            return files, meta
+
+        return self.cache.fetch(KIND, card.key, f"card.{FORMAT}", remake)
 
 
 @dataclass(frozen=True)
 class _Work:
     card: CardText
     fonts: FontChoice
-    portrait: str | None  # path of a portrait rendition
+    portrait: bytes | None  # the JPEG of a portrait rendition
     key: str
     cache_root: str
 
 
-def _work(job: _Work) -> dict:
+def _render_files(job: _Work) -> tuple[dict[str, bytes], dict, int]:
     portrait = None
-    if job.portrait:
-        with Image.open(job.portrait) as src:
+    if job.portrait is not None:
+        with Image.open(io.BytesIO(job.portrait)) as src:
             src.load()
             portrait = src.copy()
     data = render_card(job.card, job.fonts, portrait)
-    meta = MediaCache(Path(job.cache_root)).store(
-        KIND, job.key, {f"card.{FORMAT}": data}, {"version": VERSION, "size": list(SIZE)}
-    )
-    return dict(meta, decoded=1 if portrait is not None else 0)
+    return {f"card.{FORMAT}": data}, {"version": VERSION, "size": list(SIZE)}, 1 if portrait is not None else 0
 
 
-def card_key(card: CardText, fonts: FontChoice, portrait: Portrait | None) -> str:
+def _work(job: _Work) -> dict:
+    files, meta, decoded = _render_files(job)
+    meta = MediaCache(Path(job.cache_root)).store(KIND, job.key, files, meta)
+    return dict(meta, decoded=decoded)
+
+
+def _portrait_bytes(portrait: Portrait | None, reader: PortraitReader | None, cache: MediaCache) -> bytes | None:
+    if portrait is None:
+        return None
+    r = _card_portrait(portrait)
+    if reader is not None:
+        return reader(portrait, r)
+    try:
+        return cache.read(PORTRAIT_KIND, portrait.key, r.file)
+    except CorruptEntry as exc:
+        raise MediaError(f"{exc}；请删除媒体缓存文件夹后重新构建") from None
+
+
+def card_key(card: CardText, font_digest: str, portrait: Portrait | None) -> str:
+    """``font_digest``: :meth:`FontChoice.digest` (or :meth:`Coverage.choice_digest`, the same value)."""
     params = {"size": SIZE, "format": FORMAT}
     return content_key(KIND, VERSION, params, json.dumps(asdict(card), ensure_ascii=False, sort_keys=True),
-                       fonts.digest(), portrait.key if portrait else "")
+                       font_digest, portrait.key if portrait else "")
 
 
 def prepare_cards(requests: Iterable[CardRequest], fonts: FontChoice, cache: MediaCache,
-                  workers: int | None = None) -> CardBatch:
-    batch = CardBatch()
-    todo: dict[str, tuple[_Work, list[str]]] = {}
+                  workers: int | None = None, coverage: Coverage | None = None,
+                  read_portrait: PortraitReader | None = None) -> CardBatch:
+    """Find every card in the cache or draw it (in worker processes).
+
+    ``coverage`` remembers the font checks (default: ``fonts/coverage.json`` in the
+    cache); ``read_portrait`` gives a portrait rendition's bytes, checked (default:
+    read from the cache, a damaged file is an error).
+    """
+    if coverage is None:
+        coverage = Coverage(cache.root / COVERAGE_FILE)
+    glyphs = coverage.glyphs
+    batch = CardBatch(cache=cache, fonts=fonts, read_portrait=read_portrait)
+    font_digest = coverage.choice_digest(fonts)
+    todo: dict[str, tuple[CardRequest, list[str]]] = {}
     for req in requests:
-        lacking = missing(fonts.regular.load(40), req.card.text()) or missing(fonts.bold.load(40), req.card.text())
+        text = req.card.text()
+        lacking = coverage.missing(fonts.regular, text, 40) or coverage.missing(fonts.bold, text, 40)
         if lacking:
             batch.warnings.append(
                 f"{req.what}：字体缺少“{''.join(lacking)}”的字形，未生成分享图片"
                 + ("，改用照片" if req.portrait else "")
             )
             continue
-        key = card_key(req.card, fonts, req.portrait)
+        key = card_key(req.card, font_digest, req.portrait)
+        batch.sources.setdefault(key, (req.card, req.portrait))
         if cache.lookup(KIND, key) is not None:
             batch.cards[req.page] = Card(key, cache.entry(KIND, key) / f"card.{FORMAT}", *SIZE)
             continue
-        pic = None
-        if req.portrait is not None:
-            pic = str(req.portrait.path(req.portrait.best("jpeg", PORTRAIT_BOX[2] - PORTRAIT_BOX[0])))
-        todo.setdefault(key, (_Work(req.card, fonts, pic, key, str(cache.root)), []))[1].append(req.page)
+        todo.setdefault(key, (req, []))[1].append(req.page)
     keys = list(todo)
-    results, batch.workers = run_all(_work, [todo[k][0] for k in keys], workers)
+    jobs = [_Work(todo[k][0].card, fonts, _portrait_bytes(todo[k][0].portrait, read_portrait, cache), k, str(cache.root))
+            for k in keys]
+    results, batch.workers = run_all(_work, jobs, workers)
     for key, res in zip(keys, results):
         if isinstance(res, BaseException):
             raise MediaError(f"分享图片生成失败（{todo[key][1][0]}）：{type(res).__name__}: {res}") from res
         batch.rendered += 1
-        batch.decoded += res.get("decoded", 0)
+        batch.decoded += res.pop("decoded", 0)
+        cache.note(KIND, key, res)
         for page in todo[key][1]:
             batch.cards[page] = Card(key, cache.entry(KIND, key) / f"card.{FORMAT}", *SIZE)
+    batch.glyphs = coverage.glyphs - glyphs
+    cache.save()
+    coverage.save()
     return batch

@@ -21,14 +21,20 @@ For each photo (``candidate.photo``, under ``data/``):
 
 Work runs in worker processes (:mod:`.parallel`) and is cached by content
 (:mod:`.cache`): a photo whose bytes, parameters and code are unchanged is not
-decoded again. Every problem, for every photo, is reported at once as a
+decoded again. A warm build does not even read the photos: ``portraits/sources.json``
+in the cache remembers each photo file's key by its identity (path, size,
+modification and change times, inode); any change to the file changes that
+identity, and the file is then read and hashed again. Every problem, for every photo, is reported at once as a
 :class:`~gongjiang_pipeline.errors.Problem` at the candidate file's ``photo`` field.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
+import os
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,11 +43,13 @@ from typing import Iterable
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ..errors import Problem
-from .cache import MediaCache, content_key
+from . import MediaError
+from .cache import MediaCache, _write_atomic, content_key
 from .parallel import run_all
 
 VERSION = "portrait-1"  # bump when the output of the same input changes
 KIND = "portraits"
+SOURCES = "sources.json"  # in <cache>/portraits/: photo file identity -> key
 ASPECT = (3, 4)  # width : height
 
 # Pillow format name -> name shown to editors; only these are accepted
@@ -122,8 +130,27 @@ class PhotoJob:
 class PortraitBatch:
     portraits: dict[str, Portrait] = field(default_factory=dict)  # by candidate id
     problems: list[Problem] = field(default_factory=list)
-    processed: int = 0  # photos decoded and encoded in this build (cache misses)
+    processed: int = 0  # photos decoded and encoded in this build (cache misses, damaged entries)
     workers: int = 0
+    cache: MediaCache | None = None
+    spec: PortraitSpec | None = None
+    sources: dict[str, Path] = field(default_factory=dict)  # key -> the photo file, to process it again
+
+    def read(self, pt: Portrait, r: Rendition) -> bytes:
+        """A rendition's bytes, checked; a damaged cache entry is processed again from the photo."""
+        def remake() -> tuple[dict[str, bytes], dict]:
+            path = self.sources[pt.key]
+            data = path.read_bytes()
+            if photo_key(data, self.spec) != pt.key:
+                raise MediaError(f"照片 {path} 在构建过程中被修改，请重新构建")
+            try:
+                files, meta = render(data, self.spec)
+            except _Refused as exc:
+                raise MediaError(f"照片 {path} 无法处理：{exc.reason}") from None
+            self.processed += 1
+            return files, meta
+
+        return self.cache.fetch(KIND, pt.key, r.file, remake)
 
 
 # --------------------------------------------------------------------------
@@ -368,25 +395,34 @@ def prepare_portraits(
 ) -> PortraitBatch:
     """Process (or find in the cache) every job's photo; collect every problem."""
     root = Path(root)
-    batch = PortraitBatch()
+    batch = PortraitBatch(cache=cache, spec=spec)
     todo: dict[str, tuple[bytes, list[PhotoJob]]] = {}  # key -> (bytes, jobs)
+    known = _Sources(cache, spec)
+    ident_of: dict[str, str | None] = {}  # candidate id -> its photo's identity, taken before reading it
 
     def refuse(job: PhotoJob, reason: str, **detail) -> None:
         line, col = _position(root, job.record_path)
         batch.problems.append(Problem(job.record_path, line, col, "photo", message(job, reason, spec, **detail)))
 
     for job in jobs:
-        try:
-            data = (root / "data" / job.photo).read_bytes()
-        except OSError as exc:
-            refuse(job, "unreadable", error=exc.strerror or str(exc))
-            continue
-        key = photo_key(data, spec)
-        meta = cache.lookup(KIND, key)
+        path = root / "data" / job.photo
+        ident, key = known.get(path)
+        ident_of[job.candidate_id] = ident
+        meta = cache.lookup(KIND, key) if key else None
+        if meta is None:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                refuse(job, "unreadable", error=exc.strerror or str(exc))
+                continue
+            key = photo_key(data, spec)
+            meta = cache.lookup(KIND, key)
+            if meta is None:
+                todo.setdefault(key, (data, []))[1].append(job)
+        batch.sources.setdefault(key, path)
         if meta is not None:
+            known.put(ident, key)
             batch.portraits[job.candidate_id] = Portrait.from_meta(key, cache.entry(KIND, key), meta)
-        else:
-            todo.setdefault(key, (data, []))[1].append(job)
 
     keys = list(todo)
     results, batch.workers = run_all(_work, [_Work(todo[k][0], k, str(cache.root), spec) for k in keys], workers)
@@ -399,6 +435,53 @@ def prepare_portraits(
                 refuse(job, res["refused"], **detail)
             else:
                 batch.portraits[job.candidate_id] = Portrait.from_meta(key, cache.entry(KIND, key), res)
+                known.put(ident_of.get(job.candidate_id), key)
         if not isinstance(res, BaseException) and "refused" not in res:
-            batch.processed += res.get("decoded", 0)
+            batch.processed += res.pop("decoded", 0)
+            cache.note(KIND, key, res)
+    cache.save()
+    known.save()
     return batch
+
+
+class _Sources:
+    """Photo file identity -> cache key, so that a warm build need not read every photo.
+
+    The identity includes the change time (ctime), which no program can set back:
+    a photo rewritten with the same size and modification time still gets a new one.
+    """
+
+    def __init__(self, cache: MediaCache, spec: PortraitSpec):
+        self.path = cache.root / KIND / SOURCES
+        self.salt = json.dumps([VERSION, spec.params()], sort_keys=True)
+        try:
+            doc = json.loads(self.path.read_bytes())
+            self.old = {k: v for k, v in doc.items() if isinstance(v, str)} if isinstance(doc, dict) else {}
+        except (OSError, ValueError):
+            self.old = {}
+        self.seen: dict[str, str] = {}
+
+    def identity(self, path: Path) -> str | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        blob = json.dumps([self.salt, os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev])
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def get(self, path: Path) -> tuple[str | None, str | None]:
+        ident = self.identity(path)
+        return ident, (self.old.get(ident) if ident else None)
+
+    def put(self, ident: str | None, key: str) -> None:
+        if ident:
+            self.seen[ident] = key
+
+    def save(self) -> None:
+        """Keep the photos of this run (entries of photos no longer used are dropped)."""
+        if self.seen == self.old:
+            return
+        try:
+            _write_atomic(self.path, json.dumps(self.seen, sort_keys=True, separators=(",", ":")).encode())
+        except OSError:
+            pass

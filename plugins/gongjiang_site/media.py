@@ -3,21 +3,25 @@
 * :func:`prepare_media` (called once the site model exists, before anything is
   written): processes every candidate photo (or finds it in the cache), failing the
   build with every photo problem listed; draws the share cards of public craftsmen
-  and visible lists; finds the CJK font. A missing font is not an error: the build
-  goes on without cards, says so in :class:`MediaStats.warnings` (printed by the
-  CLI in Chinese; Pelican warnings would fail the build) and craftsman pages use
-  the portrait as their Open Graph image.
+  and visible lists; finds the CJK font; encodes the QR codes the pages will show.
+  Everything is cached (``gongjiang_pipeline.media.cache``): a warm build decodes
+  no image, renders no glyph and encodes no QR code. A missing font is not an
+  error: the build goes on without cards, says so in :class:`MediaStats.warnings`
+  (printed by the CLI in Chinese; Pelican warnings would fail the build) and
+  craftsman pages use the portrait as their Open Graph image.
 * :class:`MediaHelpers` (``gj.media`` in templates): portraits as ``<picture>``
   data, Open Graph images, QR codes, poster URLs.
 * :func:`write_person_media`, :func:`write_list_media`, :func:`write_edition_media`
-  (called by the generator): copy the files into the site.
+  (called by the generator): copy the files into the site, each checked against
+  the checksum recorded in the cache (a damaged cache file is made again, never
+  published).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,9 +29,10 @@ from gongjiang_pipeline.errors import DataError
 from gongjiang_pipeline.media import cards as cardlib
 from gongjiang_pipeline.media import qr as qrlib
 from gongjiang_pipeline.media.cache import MediaCache
-from gongjiang_pipeline.media.cards import Card, CardRequest, prepare_cards
-from gongjiang_pipeline.media.fonts import find_cjk_font
-from gongjiang_pipeline.media.portraits import PhotoJob, Portrait, PortraitSpec, prepare_portraits
+from gongjiang_pipeline.media.cards import COVERAGE_FILE, Card, CardBatch, CardRequest, prepare_cards
+from gongjiang_pipeline.media.fonts import Coverage, find_cjk_font
+from gongjiang_pipeline.media.portraits import (PhotoJob, Portrait, PortraitBatch, PortraitSpec, Rendition,
+                                                prepare_portraits)
 from gongjiang_pipeline.media.stats import MediaStats
 from gongjiang_pipeline.publication import voting_open
 
@@ -60,17 +65,52 @@ MEDIA_DEFAULTS: dict[str, Any] = {
 NO_FONT_ADVICE = "请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk），或在 pelican.conf.py 中设置 GONGJIANG_CJK_FONT = (\"字体文件路径\", 序号)"
 
 
+def qr_title(url: str) -> str:
+    return f"二维码：{url}"
+
+
 @dataclass
 class MediaSet:
     portraits: dict[str, Portrait]  # by candidate id
     cards: dict[str, Card]  # by page key: craftsman:<id>, list:<edition>/<list>
     stats: MediaStats
-    _qr: dict[str, qrlib.QrCode] = field(default_factory=dict)
+    portrait_batch: PortraitBatch | None = None
+    card_batch: CardBatch | None = None
+    qr_batch: qrlib.QrBatch | None = None
 
-    def qr(self, url: str) -> qrlib.QrCode:
-        if url not in self._qr:
-            self._qr[url] = qrlib.make(url, title=f"二维码：{url}")
-        return self._qr[url]
+    def qr(self, url: str) -> qrlib.QrEntry:
+        """The QR code of ``url`` (prepared, else from the cache, else encoded now)."""
+        code = self.qr_batch.get(url, qr_title(url))
+        self._sync()
+        return code
+
+    def qr_bytes(self, code: qrlib.QrEntry, fmt: str) -> bytes:
+        data = self.qr_batch.read(code, fmt)
+        self._sync()
+        return data
+
+    def portrait_bytes(self, pt: Portrait, r: Rendition) -> bytes:
+        data = self.portrait_batch.read(pt, r)
+        self._sync()
+        return data
+
+    def card_bytes(self, card: Card) -> bytes:
+        data = self.card_batch.read(card)
+        self._sync()
+        return data
+
+    def _sync(self) -> None:
+        """Work done after prepare_media (a damaged cache entry made again) counts too."""
+        st = self.stats
+        if self.portrait_batch is not None:
+            st.photos_processed = self.portrait_batch.processed
+        cards = self.card_batch
+        st.cards_rendered = cards.rendered if cards else 0
+        st.decoded = st.photos_processed + (cards.decoded if cards else 0)
+        if self.qr_batch is not None:
+            st.qr_encoded, st.qr_reused = self.qr_batch.encoded, self.qr_batch.reused
+        cache = (self.portrait_batch or self.card_batch or self.qr_batch).cache
+        st.repaired = sum(cache.repaired.values())
 
 
 def _cache(settings: dict, root: Path) -> MediaCache:
@@ -78,8 +118,18 @@ def _cache(settings: dict, root: Path) -> MediaCache:
     return MediaCache(Path(configured) if configured else root / "cache" / "media")
 
 
+def _qr_targets(settings: dict, model) -> list[str]:
+    """The URLs whose QR codes the pages show (what MediaHelpers.person_qr and voting_qr encode)."""
+    from .generator import Helpers  # here: generator imports this module
+
+    mh = MediaHelpers(Helpers(settings))
+    targets = [mh.person_qr_target(p) for p in model.people]
+    targets += [t for t in (mh.voting_qr_target(ev) for ev in model.editions) if t is not None]
+    return targets
+
+
 def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
-    """Process photos, draw cards; raise DataError listing every photo problem."""
+    """Process photos, draw cards, encode QR codes; raise DataError listing every photo problem."""
     started = time.perf_counter()
     stats = MediaStats()
     cache = _cache(settings, root)
@@ -97,13 +147,12 @@ def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
     if batch.problems:
         raise DataError(batch.problems)
     stats.photos = len(jobs)
-    stats.photos_processed = batch.processed
-    stats.decoded = batch.processed
     stats.workers = batch.workers
 
     site_name = settings.get("GONGJIANG_SITE_NAME", "北京大工匠")
-    fonts, why = find_cjk_font(settings.get("GONGJIANG_CJK_FONT"))
-    found_cards: dict[str, Card] = {}
+    coverage = Coverage(cache.root / COVERAGE_FILE)
+    fonts, why = find_cjk_font(settings.get("GONGJIANG_CJK_FONT"), coverage)
+    cb = None
     if fonts is None:
         stats.warnings.append(f"{why}，未生成分享图片，工匠页面改用照片作为分享图片。{NO_FONT_ADVICE}")
     else:
@@ -118,16 +167,20 @@ def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
             for ev in model.editions
             for lv in ev.lists
         ]
-        cb = prepare_cards(requests, fonts, cache, workers)
-        found_cards = cb.cards
+        cb = prepare_cards(requests, fonts, cache, workers, coverage, batch.read)
         stats.warnings.extend(cb.warnings)
-        stats.cards_rendered = cb.rendered
-        stats.decoded += cb.decoded
         stats.workers = max(stats.workers, cb.workers)
+    coverage.save()
+    stats.glyphs_checked = coverage.glyphs
+
+    qb = qrlib.prepare_qr([(url, qr_title(url)) for url in _qr_targets(settings, model)], cache, workers)
+    stats.workers = max(stats.workers, qb.workers)
+    media = MediaSet(batch.portraits, cb.cards if cb else {}, stats, batch, cb, qb)
+    media._sync()
     stats.seconds = time.perf_counter() - started
     for w in stats.warnings:
         logger.info("警告：%s", w)  # INFO, not WARNING: any Pelican warning fails the build
-    return MediaSet(batch.portraits, found_cards, stats)
+    return media
 
 
 def media_of(settings: dict) -> MediaSet:
@@ -217,21 +270,32 @@ class MediaHelpers:
         return OgImage(self.h.absolute(url), card.width, card.height, "image/png",
                        f"{ev.name}{cardlib.list_title(lv.title)}", True)
 
+    def person_qr_target(self, person) -> str:
+        return self.h.absolute(self.h.person_url(person))
+
     def person_qr(self, person) -> QrView:
-        target = self.h.absolute(self.h.person_url(person))
+        target = self.person_qr_target(person)
         return QrView(target, self._url("CRAFTSMAN_QR", slug=person.slug, ext="svg"),
                       self._url("CRAFTSMAN_QR", slug=person.slug, ext="png"), self.media.qr(target).svg_size)
 
-    def voting_qr(self, ev) -> QrView | None:
-        """While the public vote runs: the QR code of the nominees list (or of the edition page)."""
+    def voting_qr_target(self, ev) -> str | None:
+        """While the public vote runs: the URL of the nominees list (or of the edition page)."""
         if not voting_open(ev.edition, self.h.model.as_of):
             return None
         lv = ev.list("nominees")
         if lv is not None:
-            target = self.h.absolute(self.h.list_url(lv))
+            return self.h.absolute(self.h.list_url(lv))
+        return self.h.absolute(self._url("EDITION", edition=ev.id))
+
+    def voting_qr(self, ev) -> QrView | None:
+        """While the public vote runs: the QR code of the nominees list (or of the edition page)."""
+        target = self.voting_qr_target(ev)
+        if target is None:
+            return None
+        lv = ev.list("nominees")
+        if lv is not None:
             svg, png = (self._url("LIST_QR", edition=ev.id, list=lv.key, ext=e) for e in ("svg", "png"))
         else:
-            target = self.h.absolute(self._url("EDITION", edition=ev.id))
             svg, png = (self._url("EDITION_QR", edition=ev.id, ext=e) for e in ("svg", "png"))
         return QrView(target, svg, png, self.media.qr(target).svg_size)
 
@@ -254,10 +318,11 @@ def _s(settings: dict, name: str, **kw: Any) -> str:
     return settings.get(f"GONGJIANG_{name}", MEDIA_DEFAULTS.get(f"GONGJIANG_{name}")).format(**kw)
 
 
-def _write_qr(settings: dict, write: WriteBytes, code: qrlib.QrCode, name: str, **kw: Any) -> None:
-    write(_s(settings, f"{name}_SAVE_AS", ext="svg", **kw), code.svg)
-    write(_s(settings, f"{name}_SAVE_AS", ext="png", **kw), code.png)
-    media_of(settings).stats.qr_codes += 1
+def _write_qr(settings: dict, write: WriteBytes, code: qrlib.QrEntry, name: str, **kw: Any) -> None:
+    media = media_of(settings)
+    for fmt in ("svg", "png"):
+        write(_s(settings, f"{name}_SAVE_AS", ext=fmt, **kw), media.qr_bytes(code, fmt))
+    media.stats.qr_codes += 1
 
 
 def write_person_media(settings: dict, helpers, write: WriteBytes, person) -> None:
@@ -265,10 +330,10 @@ def write_person_media(settings: dict, helpers, write: WriteBytes, person) -> No
     pt = media.portraits.get(person.id)
     if pt is not None:
         for r in pt.renditions:
-            write(_s(settings, "PORTRAIT_SAVE_AS", slug=person.slug, width=r.width, ext=r.ext), pt.path(r).read_bytes())
+            write(_s(settings, "PORTRAIT_SAVE_AS", slug=person.slug, width=r.width, ext=r.ext), media.portrait_bytes(pt, r))
     card = media.cards.get(f"craftsman:{person.id}")
     if card is not None:
-        write(_s(settings, "CRAFTSMAN_CARD_SAVE_AS", slug=person.slug), card.path.read_bytes())
+        write(_s(settings, "CRAFTSMAN_CARD_SAVE_AS", slug=person.slug), media.card_bytes(card))
         media.stats.cards += 1
     qv = MediaHelpers(helpers).person_qr(person)
     _write_qr(settings, write, media.qr(qv.target), "CRAFTSMAN_QR", slug=person.slug)
@@ -278,7 +343,7 @@ def write_list_media(settings: dict, helpers, write: WriteBytes, ev, lv) -> None
     media = media_of(settings)
     card = media.cards.get(f"list:{ev.id}/{lv.key}")
     if card is not None:
-        write(_s(settings, "LIST_CARD_SAVE_AS", edition=ev.id, list=lv.key), card.path.read_bytes())
+        write(_s(settings, "LIST_CARD_SAVE_AS", edition=ev.id, list=lv.key), media.card_bytes(card))
         media.stats.cards += 1
     if lv.key == "nominees":
         qv = MediaHelpers(helpers).voting_qr(ev)
