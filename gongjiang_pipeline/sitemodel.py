@@ -152,9 +152,19 @@ def _refs(items) -> dict[str, Ref]:
     return {n.id: Ref(n.id, n.name) for n in items}
 
 
-def _person(e: Edition, c: Candidate, slug: str, since: dt.date, honours: tuple[Honour, ...]) -> Person:
-    """``e`` is the cleaned edition record; ``c`` the candidate as loaded."""
-    occ, dis, sec = _refs(e.occupations), _refs(e.districts), _refs(e.sectors)
+_EditionRefs = tuple[dict[str, Ref], dict[str, Ref], dict[str, Ref]]
+
+
+def _edition_refs(e: Edition) -> _EditionRefs:
+    return _refs(e.occupations), _refs(e.districts), _refs(e.sectors)
+
+
+def _person(
+    e: Edition, c: Candidate, slug: str, since: dt.date, honours: tuple[Honour, ...], refs: _EditionRefs | None = None
+) -> Person:
+    """``e`` is the cleaned edition record; ``c`` the candidate as loaded; ``refs``:
+    ``_edition_refs(e)``, when the caller has it already."""
+    occ, dis, sec = refs or _edition_refs(e)
     for what, table, key in (("工种", occ, c.occupation), ("区", dis, c.district), ("行业领域", sec, c.sector)):
         if key not in table:
             raise SiteDataError(f"候选人 {c.id}（{c.name}）的{what}编号“{key}”不在届次 {e.id} 中")
@@ -210,6 +220,7 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
     slugs = assign_slugs((cid, plain_text(c.name), c.name_pinyin) for _, cid, _, c in entries)
 
     people: dict[str, Person] = {}
+    refs: dict[str, _EditionRefs] = {}
     for since, cid, ed, c in entries:
         pub = pubs[ed.edition.id]
         honours = tuple(
@@ -217,7 +228,10 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
             for sl in pub.lists
             if cid in sl.entries
         )
-        people[cid] = _person(editions[ed.edition.id], c, slugs[cid], since, honours)
+        eid = ed.edition.id
+        if eid not in refs:
+            refs[eid] = _edition_refs(editions[eid])
+        people[cid] = _person(editions[eid], c, slugs[cid], since, honours, refs[eid])
 
     views: list[EditionView] = []
     for eid, pub in pubs.items():

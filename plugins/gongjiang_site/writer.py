@@ -166,6 +166,7 @@ class CachingWriter(Writer):
         self._everything: str | None = None
         self._templates: dict[str, str] = {}
         self.digest = Digester()  # one per build: records shared by many pages are digested once
+        self._deps: dict[int, tuple[Any, str]] = {}
 
     # ---- keys
 
@@ -229,9 +230,17 @@ class CachingWriter(Writer):
                 if deps is None:
                     return None
         try:
-            return self.digest(site, name, self.template_digest(template), deps)
+            return self.digest(site, name, self.template_digest(template), self._deps_digest(deps))
         except Unstable:
             return None
+
+    def _deps_digest(self, deps: Any) -> str:
+        """A page's dependencies; the same object declared for two pages (a craftsman
+        page and their poster) is digested once."""
+        hit = self._deps.get(id(deps))
+        if hit is None or hit[0] is not deps:
+            hit = self._deps[id(deps)] = (deps, self.digest(deps))
+        return hit[1]
 
     def template_digest(self, template) -> str:
         """The template's source and the sources of every template it extends,
