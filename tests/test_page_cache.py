@@ -203,7 +203,10 @@ def test_one_candidate_rerenders_their_pages_and_the_wide_pages_only(project, tm
              if f"Candidate: {PUBLIC}" in p.read_text("utf-8")}
     assert about  # a story shows the person it is about: it follows them
     assert {rel for rel in rendered if rel.startswith("stories/") and rel != "stories/index.html"} == about
-    assert "editions/2016/craftsmen/index.html" in rendered  # a list page shows everything
+    assert "editions/2016/craftsmen/index.html" in rendered  # his edition's lists show him
+    assert not any(rel.startswith("editions/2026/") for rel in rendered)  # another edition's do not
+    assert "occupations/surveyor/index.html" in rendered  # his occupation's browse page
+    assert "occupations/welder/index.html" not in rendered
     assert again.rendered == len(rendered)
     assert {"sitemap.xml", "feeds/stories.atom.xml"} <= rendered
 
@@ -221,8 +224,13 @@ def test_a_setting_change_invalidates_every_page(project, tmp_path, media_cache)
 @pytest.mark.slow
 def test_a_later_date_publishes_what_became_public(project, tmp_path, media_cache):
     out = tmp_path / "out"
-    build(project, out, media_cache, as_of=dt.date(2026, 11, 20))
-    build(project, out, media_cache, as_of=AS_OF)
+    first = build(project, out, media_cache, as_of=dt.date(2026, 10, 1))
+    page = out / "craftsmen" / "shan-lixin" / "index.html"
+    before = page.read_text("utf-8")
+    again = build(project, out, media_cache, as_of=AS_OF)
+    assert again.people > first.people  # the 2026 nominees became public
+    assert page.read_text("utf-8") != before  # a 2016 page: only its footer's date changed
+    assert "craftsmen/shan-lixin/index.html" not in again.kept
     build_site(project, tmp_path / "clean", AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
     assert files(out) == files(tmp_path / "clean")
 

@@ -263,6 +263,21 @@ class GongjiangGenerator(Generator):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
+    def edition_deps(self, ev) -> tuple:
+        """What an edition page and its list pages show: the edition (rules, timeline,
+        publication, lists, people), the people's portraits, the lists' share cards,
+        the voting QR code and the build date (投票已结束)."""
+        m = media.media_of(self.settings)
+        return (
+            "edition", ev, self.model.as_of, [m.portraits.get(p.id) for p in ev.people],
+            [m.cards.get(f"list:{ev.id}/{lv.key}") for lv in ev.lists], self.helpers.media.voting_qr(ev),
+        )
+
+    def group_deps(self, kind: str, group) -> tuple:
+        """What a browse page (one occupation, district or sector) shows: its people and their portraits."""
+        m = media.media_of(self.settings)
+        return ("group", kind, group, [m.portraits.get(p.id) for p in group.people])
+
     def person_deps(self, person, ev, stories_about) -> tuple:
         """What a craftsman page and its poster show: the person, their portrait and share
         card, their edition's name, search entry, corrections and the stories about them.
@@ -293,13 +308,16 @@ class GongjiangGenerator(Generator):
 
         self._write(self._s("INDEX_SAVE_AS"), "home", "/", stories=stories[:5])
         for ev in m.editions:
+            ev_deps = self.edition_deps(ev)
             self._write(
-                self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id), ev=ev
+                self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id),
+                deps=ev_deps, ev=ev,
             )
             media.write_edition_media(self.settings, h, self._write_bytes, ev)
             for lv in ev.lists:
                 self._write(
-                    self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv), ev=ev, lv=lv
+                    self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv),
+                    deps=ev_deps, ev=ev, lv=lv,
                 )
                 media.write_list_media(self.settings, h, self._write_bytes, ev, lv)
         editions = {ev.id: ev for ev in m.editions}
@@ -324,7 +342,7 @@ class GongjiangGenerator(Generator):
                         kind=kind, groups=groups)
             for g in groups:
                 self._write(self._s("GROUP_SAVE_AS", kind=kind, id=g.id), "group", h.group_url(kind, g.id),
-                            kind=kind, group=g)
+                            deps=self.group_deps(kind, g), kind=kind, group=g)
         self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), charts=self._charts())
         self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"), stories=stories)
         self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"))

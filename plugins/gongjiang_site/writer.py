@@ -187,7 +187,10 @@ class CachingWriter(Writer):
                     # the theme's other files (templates are keyed per page: template_digest)
                     _theme_digest(Path(settings["THEME"])),
                     values,
-                    [(p.url, p.title, p.slug) for p in context.get("pages", ())],
+                    # every page's footer and menu: the policy pages (title, URL, menu entry) and the
+                    # date the lists were last updated (base.html)
+                    [content_digest(p) for p in context.get("pages", ())],
+                    generator.model_of(settings).updated,
                     sorted((c.relative_source_path, c.url) for c in self._all_content(context)),
                     str(root),
                 )
