@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from browserkit import open_page, result_message, search_results
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -121,8 +122,11 @@ def _check_filter(page, group: str, value_prefix: str) -> None:
 def test_filters_edition_occupation_award(tab, site_server):
     page = tab.page
     search(tab, site_server, "焊工")
-    filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-    assert sorted(filters) == sorted(["届次", "工种", "奖项"])
+    names = page.locator(".pagefind-ui__filter-name")
+    # Pagefind's UI draws the filters once their data has loaded, which can be after the
+    # first results on a busy machine: wait (up to the default timeout) for all three
+    expect(names).to_have_count(3)
+    assert sorted(names.all_inner_texts()) == sorted(["届次", "工种", "奖项"])
     _check_filter(page, "届次", "2016年“北京大工匠”选树（示例）")
     results = search_results(page)
     assert set(people(results)) == {"赵丽丹", "史磊华", "何兴勇"}
