@@ -52,13 +52,43 @@ def round_half_up(x: Fraction, decimals: int) -> Decimal:
     return -rounded if sign < 0 and rounded != 0 else rounded
 
 
-@functools.lru_cache(maxsize=65536)
-def _round_fraction(numerator: int, denominator: int, decimals: int) -> Decimal:
-    # The same steps as above on the integers of the Fraction (denominator > 0):
-    # floor(|n/d| * 10**(k+1)) == |n| * 10**(k+1) // d exactly. Cached: judges' scores repeat.
+def round_ratio(numerator: int, denominator: int, decimals: int) -> Decimal:
+    """``round_half_up(Fraction(numerator, denominator), decimals)`` without building the Fraction.
+
+    ``denominator`` > 0; the ratio need not be in lowest terms (the steps below
+    depend only on its value): the same steps as :func:`round_half_up` on the
+    integers, as floor(|n/d| * 10**(k+1)) == |n| * 10**(k+1) // d exactly.
+    """
     truncated = Decimal(abs(numerator) * 10 ** (decimals + 1) // denominator).scaleb(-(decimals + 1))
     rounded = truncated.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return -rounded if numerator < 0 and rounded != 0 else rounded
+
+
+# Cached: judges' scores repeat.
+_round_fraction = functools.lru_cache(maxsize=65536)(round_ratio)
+
+
+def fixed_point(values: Iterable[float | int]) -> tuple[int, dict[float | int, int]] | None:
+    """One common denominator for exact data values, and each value as an integer over it.
+
+    Returns ``(scale, ints)`` with ``exact(v) == Fraction(ints[v], scale)`` for every
+    ``v`` of ``values``: sums, comparisons and sorting of the integers are then exact
+    and agree with the Fractions. ``scale`` is the least common multiple of the values'
+    denominators (a divisor of 10**places for decimals written with ``places`` places).
+    None unless every value is a finite float or an int (the caller then uses Fractions).
+    """
+    fracs = {}
+    for v in set(values):
+        if type(v) is int or (type(v) is float and math.isfinite(v)):
+            fracs[v] = exact(v)
+        else:
+            return None
+    scale = 1
+    for f in fracs.values():
+        d = f.denominator
+        if scale % d:
+            scale = scale * d // math.gcd(scale, d)
+    return scale, {v: f.numerator * (scale // f.denominator) for v, f in fracs.items()}
 
 
 def fsum(values: Iterable[Fraction]) -> Fraction:
