@@ -88,3 +88,24 @@ def test_row_order_matches_full_sort(rows):
     objs = [SimpleNamespace(candidate=c, judge=j, scores=s) for c, j, s in rows]
     full = sorted(objs, key=lambda r: (r.candidate, r.judge, sorted(r.scores.items())))
     assert [id(r) for r in _ordered_rows(SimpleNamespace(rows=objs))] == [id(r) for r in full]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.text("abcdef", min_size=1, max_size=3),
+        st.one_of(st.integers(-3, 3), st.decimals(-3, 3, places=2).map(lambda d: d.normalize()), decimals_),
+        max_size=10,
+    ),
+    st.booleans(),
+)
+def test_key_split_matches_sort_by_signed_value_then_id(values, descending):
+    from itertools import groupby
+
+    from gongjiang_pipeline.stages.ranking import Key
+
+    ids = list(values)
+    sign = -1 if descending else 1
+    ordered = sorted(ids, key=lambda cid: (sign * values[cid], cid))
+    want = [list(g) for _, g in groupby(ordered, key=values.__getitem__)]
+    assert Key("k", values, descending).split(ids) == want

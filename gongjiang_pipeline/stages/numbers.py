@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 
 def exact(x: float | int | Decimal | Fraction) -> Fraction:
@@ -29,6 +29,41 @@ def _exact_float(x: float) -> Fraction:
     # scores repeat a few hundred distinct values; Fraction is immutable, so sharing is safe.
     # Keyed by float only (-0.0 and 0.0 share an entry: both are exactly 0).
     return Fraction(Decimal(repr(x)))
+
+
+class ExactValues(Mapping):
+    """A read-only mapping of data values, each read as its exact Fraction (:func:`exact`).
+
+    Converted on access, so values never looked at (tie-break metrics of
+    candidates who are not tied) are never converted.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Mapping[str, float | int]):
+        self._raw = raw
+
+    def __getitem__(self, key: str) -> Fraction:
+        return exact(self._raw[key])
+
+    def get(self, key: str, default=None):
+        raw = self._raw.get(key, _MISSING)
+        return default if raw is _MISSING else exact(raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"ExactValues({dict(self.items())!r})"
+
+
+_MISSING = object()
 
 
 def as_written(x: float | int) -> Decimal:

@@ -28,9 +28,12 @@ class Key:
 
     def split(self, ids: Sequence[str]) -> list[list[str]]:
         """``ids`` in this key's order, grouped where the values are equal."""
-        sign = -1 if self.descending else 1
-        ordered = sorted(ids, key=lambda cid: (sign * self.values[cid], cid))
-        return [list(g) for _, g in groupby(ordered, key=lambda cid: self.values[cid])]
+        # by (value, id), value descending if so: sorted by id, then a stable sort by value
+        # (``reverse`` keeps equal values in id order) -- no key tuples, no negated values
+        value = self.values.__getitem__
+        ordered = sorted(ids)
+        ordered.sort(key=value, reverse=self.descending)
+        return [list(g) for _, g in groupby(ordered, key=value)]
 
 
 @dataclass(frozen=True)
