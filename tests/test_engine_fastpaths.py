@@ -109,3 +109,44 @@ def test_key_split_matches_sort_by_signed_value_then_id(values, descending):
     ordered = sorted(ids, key=lambda cid: (sign * values[cid], cid))
     want = [list(g) for _, g in groupby(ordered, key=values.__getitem__)]
     assert Key("k", values, descending).split(ids) == want
+
+
+def test_every_step_lists_its_figures_in_key_order():
+    # stages build some steps' figures already sorted (base.sorted_step) instead of sorting a copy
+    import builders as b
+
+    from gongjiang_pipeline.engine import run
+
+    ed = b.edition(scoring={"components": [{"id": "practice", "name": "实操", "weight": 0.6},
+                                           {"id": "interview", "name": "面试", "weight": 0.4}],
+                            "tie_break": [{"key": "component:practice"}, {"key": "metric:minutes", "order": "asc"}]})
+    scores = {f"c{i}": {"practice": [80 + i, 81, 82, 83, 90], "interview": [70, 71 + i, 72, 60, 99]} for i in range(6)}
+    data = b.pipeline(scores, ed=ed, vote={"c1": 10, "c2": 20}, review_scores={"c0": 90, "c1": 80, "c2": 70},
+                      metrics={"c1": {"minutes": 30}}, recusals=[("j1", "c2")])
+    result = run(data)
+    steps = [s for trace in result.traces.values() for s in trace]
+    assert any(s.stage == "competition" and "judge_scores" in s.figures for s in steps)
+    for s in steps:
+        assert list(s.figures) == sorted(s.figures), (s.stage, list(s.figures))
+
+
+EXACT_VALUES = [
+    # raw value -> what a tie-break reads
+    (91.3, Fraction(913, 10)),
+    (30, Fraction(30)),
+    (2.675, Fraction(2675, 1000)),
+    (-0.0, Fraction(0)),
+]
+
+
+def test_exact_values_converts_on_access():
+    from gongjiang_pipeline.stages.numbers import ExactValues
+
+    raw = {f"c{i}": v for i, (v, _) in enumerate(EXACT_VALUES)}
+    ev = ExactValues(raw)
+    assert len(ev) == len(raw) and list(ev) == list(raw) and "c0" in ev and "x" not in ev
+    for i, (_, want) in enumerate(EXACT_VALUES):
+        got = ev[f"c{i}"]
+        assert type(got) is Fraction and got == want and ev.get(f"c{i}") == want
+    assert ev.get("x") is None and ev.get("x", 5) == 5
+    assert dict(ev) == {f"c{i}": w for i, (_, w) in enumerate(EXACT_VALUES)}

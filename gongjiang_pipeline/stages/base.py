@@ -58,6 +58,11 @@ def step(stage: str, outcome: str, reason: str, **figures: Any) -> Step:
     return Step(stage=stage, outcome=outcome, reason=reason, figures=freeze(figures))
 
 
+def sorted_step(stage: str, outcome: str, reason: str, figures: dict[str, Any]) -> Step:
+    """``step(stage, outcome, reason, **figures)`` for ``figures`` already in key order (not copied)."""
+    return Step(stage, outcome, reason, MappingProxyType(figures))
+
+
 def who(data: EditionData, cid: str) -> str:
     """``张三（2016-001）``"""
     return f"{data.candidate(cid).name}（{cid}）"

@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import Listing, StageOutput, freeze, missing, names, occupation_name, step, waiting
+from .base import Listing, StageOutput, freeze, missing, names, occupation_name, sorted_step, step, waiting
 from .numbers import ExactValues, exact
 from .ranking import Key, Ranking, chain_keys, rank, select
 from .scores import CandidateScore, sheet_scores
@@ -213,24 +213,48 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
     return final
 
 
+def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
+    """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order."""
+    means, judges, high, low = {}, {}, {}, {}
+    for k, c in s.components.items():
+        means[k] = c.mean
+        judges[k] = dict(c.judges)
+        high[k] = c.dropped_high
+        low[k] = c.dropped_low
+    return {
+        "components": means,
+        "dropped_high": high,
+        "dropped_low": low,
+        "judge_scores": judges,
+        "places": places,
+        "rank": r,
+        "rank_scope": scope,
+        "recused": s.recused,
+        "total": s.total,
+    }
+
+
 def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, places, figures) -> dict:
     steps = {}
     chosen = set(chosen)
-    for cid in ranking.order():
-        s = scores[cid]
-        r = ranking.rank_of(cid)
-        figures[cid].update(competition_rank=r, competition_rank_scope=scope)
-        head = f"{label}第 {r} 名，加权总分 {s.total}"
-        settled = ranking.settled.get(cid)
-        tail = f"（{settled}）" if settled else ""
-        fig = dict(_score_figures(s), rank=r, rank_scope=scope, places=places)
-        if cid in chosen:
-            steps[cid] = step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", **fig)
-        elif tie is not None and cid in tie.ids:
-            others = names(data, [o for o in tie.ids if o != cid])
-            steps[cid] = step(
-                STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定", **fig
-            )
-        else:
-            steps[cid] = step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", **fig)
+    tied = set(tie.ids) if tie is not None else set()
+    settled_of = ranking.settled.get
+    for tier in ranking.tiers:  # rank() names each candidate once
+        r = tier.rank
+        for cid in tier.ids:
+            s = scores[cid]
+            figures[cid].update(competition_rank=r, competition_rank_scope=scope)
+            head = f"{label}第 {r} 名，加权总分 {s.total}"
+            settled = settled_of(cid)
+            tail = f"（{settled}）" if settled else ""
+            fig = _ranked_figures(s, r, scope, places)
+            if cid in chosen:
+                steps[cid] = sorted_step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
+            elif cid in tied:
+                others = names(data, [o for o in tie.ids if o != cid])
+                steps[cid] = sorted_step(
+                    STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定", fig
+                )
+            else:
+                steps[cid] = sorted_step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", fig)
     return steps

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Mapping
 
 from ..dataset import EditionData
@@ -26,6 +27,12 @@ from .competition import CompetitionOutput
 from .ranking import Key, rank, select
 
 STAGE = "public_vote"
+
+_candidate_channel = attrgetter("candidate", "channel")
+
+
+def _tally_order(t) -> tuple:
+    return (t.candidate, t.channel, t.votes, t.cancelled)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,9 +50,12 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     raw, cancelled, valid = defaultdict(int), defaultdict(int), defaultdict(int)
     channels: dict[str, dict[str, dict]] = defaultdict(dict)
     nominee_set = set(nominees)
-    for t in sorted(data.votes.tallies, key=lambda t: (t.candidate, t.channel, t.votes, t.cancelled)):
-        if t.candidate not in nominee_set:
-            continue
+    # nominees' tallies by (candidate, channel, votes, cancelled); sorting by (candidate,
+    # channel) gives that order unless a pair repeats (the sorts are stable either way)
+    tallies = sorted((t for t in data.votes.tallies if t.candidate in nominee_set), key=_candidate_channel)
+    if any(_candidate_channel(a) == _candidate_channel(b) for a, b in zip(tallies, tallies[1:])):
+        tallies.sort(key=_tally_order)
+    for t in tallies:
         raw[t.candidate] += t.votes
         cancelled[t.candidate] += t.cancelled
         valid[t.candidate] += max(0, t.votes - t.cancelled)

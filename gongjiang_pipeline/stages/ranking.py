@@ -111,6 +111,10 @@ def rank(ids: Iterable[str], primary: Key, chain: Sequence[Key] = (), decisions:
     tiers: list[Tier] = []
     count = 0
     for group in primary.split(sorted(set(ids))):
+        if len(group) == 1:  # no tie: what refine() would return for it
+            tiers.append(Tier((group[0],), count + 1))
+            count += 1
+            continue
         for part, used in refine(group, chain, ()):
             if len(group) > 1 and len(part) == 1 and used:
                 settled[part[0]] = f"同分，依次比较{'、'.join(used)}后排定"
