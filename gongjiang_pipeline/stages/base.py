@@ -55,7 +55,7 @@ class StageOutput:
 
 
 def step(stage: str, outcome: str, reason: str, **figures: Any) -> Step:
-    return Step(stage=stage, outcome=outcome, reason=reason, figures=freeze(figures))
+    return Step(stage, outcome, reason, freeze(figures))
 
 
 def sorted_step(stage: str, outcome: str, reason: str, figures: dict[str, Any]) -> Step:

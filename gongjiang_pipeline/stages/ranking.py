@@ -36,7 +36,7 @@ class Key:
         return [list(g) for _, g in groupby(ordered, key=value)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per candidate in most rankings, built faster
 class Tier:
     ids: tuple[str, ...]  # sorted by id when unsettled
     rank: int  # 1-based; shared by every member

@@ -23,7 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from operator import attrgetter, itemgetter
+from itertools import chain, groupby
+from operator import attrgetter, itemgetter, methodcaller
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
@@ -34,7 +35,7 @@ from .numbers import exact, fixed_point, mean, round_half_up, round_ratio, sqrt,
 Cell = tuple[str, str]  # (candidate, component)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per candidate and component, built faster
 class ComponentScore:
     component: str
     mean: Decimal  # rounded to scoring.decimals
@@ -44,7 +45,7 @@ class ComponentScore:
     exact_mean: Fraction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CandidateScore:
     candidate: str
     occupation: str
@@ -177,6 +178,9 @@ def _exact_scores(
 
 
 _judge = attrgetter("judge")
+_candidate = attrgetter("candidate")
+_scores_of = attrgetter("scores")
+_values = methodcaller("values")
 
 
 def _fixed_point_scores(
@@ -192,22 +196,17 @@ def _fixed_point_scores(
     (candidate, judge) pair scored twice, or a value that is not a finite number.
     """
     recused = _recused_by_candidate(sheet)
-    rows_of: dict[str, list] = defaultdict(list)
-    for row in sheet.rows:
-        if row.candidate in competitors:
-            rows_of[row.candidate].append(row)
-    distinct: set = set()
-    for cid, rows in rows_of.items():
-        skip = recused.get(cid)
-        if skip:
-            rows[:] = [r for r in rows if r.judge not in skip]
-        if len(rows) > 1:
-            rows.sort(key=_judge)
-            if len({r.judge for r in rows}) < len(rows):
-                return None  # a pair scored twice: which score counts is the exact path's rule
-        for r in rows:
-            distinct.update(r.scores.values())
-    fixed = fixed_point(distinct)
+    # the competitors' rows, by candidate (runs of one candidate's rows taken whole)
+    rows_of: dict[str, list] = {}
+    for cid, run in groupby(sheet.rows, key=_candidate):
+        if cid in competitors:
+            found = rows_of.get(cid)
+            if found is None:
+                rows_of[cid] = list(run)
+            else:
+                found.extend(run)
+    # every score of the sheet (some perhaps never used: harmless, they only join the scale)
+    fixed = fixed_point(chain.from_iterable(map(_values, map(_scores_of, sheet.rows))))
     if fixed is None:
         return None
     scale, ints = fixed
@@ -227,69 +226,73 @@ def _fixed_point_scores(
     # the components mapping is built sorted by id, as freeze() would sort it; with an id
     # repeated the later cell wins, as in a dict (the cells are the same anyway)
     comp_order = sorted(range(len(comp_ids)), key=comp_ids.__getitem__)
+    sorted_ids = [comp_ids[i] for i in comp_order]
+    in_id_order = itemgetter(*comp_order) if len(comp_order) > 1 else (lambda made: made)
     kept_slice = slice(drop_low, -drop_high if drop_high else None)
     shown = {v: round_half_up(exact(v), places) for v in ints}
     shown_of, int_of = shown.__getitem__, ints.__getitem__
     shown_int = {i: shown[v] for v, i in ints.items()}
-    # dropped scores as shown, one tuple per integer when one score is dropped (the usual rule)
+    # a dropped score as shown, one tuple per integer, for when one score is dropped (the usual rule)
     single = {i: (d,) for i, d in shown_int.items()}
     means: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
 
     scores, unscored = {}, []
     for cid in sorted(competitors):
         rows = rows_of.get(cid)
+        skip = recused.get(cid)
+        if skip and rows:
+            rows = [r for r in rows if r.judge not in skip]
         if not rows:
             unscored.append(cid)
             continue
-        judge_ids = [r.judge for r in rows]
+        if len(rows) > 1:
+            rows.sort(key=_judge)
+        judge_ids = list(map(_judge, rows))
+        if len(set(judge_ids)) < len(judge_ids):
+            return None  # a pair scored twice: which score counts is the exact path's rule
         try:
-            columns = list(zip(*[row_values(r.scores) for r in rows]))  # per component: the judges' scores
+            columns = list(zip(*map(row_values, map(_scores_of, rows))))  # per component: the judges' scores
         except KeyError:  # some judge left a component out
             columns = None
         if columns is not None:
-            cells = [(dict(zip(judge_ids, map(shown_of, col))), sorted(map(int_of, col))) for col in columns]
+            cells = [(col, sorted(map(int_of, col))) for col in columns]
         else:
             cells = []
             for comp in comp_ids:
                 pairs = [(r.judge, r.scores[comp]) for r in rows if comp in r.scores]
                 if not pairs:
                     break
-                cells.append(({j: shown[v] for j, v in pairs}, sorted([ints[v] for _, v in pairs])))
+                cells.append((dict(pairs), sorted([ints[v] for _, v in pairs])))
             if len(cells) < len(comp_ids):  # a component nobody scored
                 unscored.append(cid)
                 continue
         # weighted total num / (den x scale x w_den): den a common multiple of the counts
         num, den = 0, 1
-        done = []
-        for i, (judged, xs) in enumerate(cells):
+        made = []
+        for (col, xs), comp, w in zip(cells, comp_ids, w_num):
             n = len(xs)
             if n >= min_judges and n > drop_high + drop_low:
                 kept = xs[kept_slice]
-                high, low = xs[n - drop_high :], xs[:drop_low]
+                high = single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])])
+                low = single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]])
             else:
                 kept, high, low = xs, (), ()
             total, count = sum(kept), len(kept)
             m = means.get((total, count))
             if m is None:
                 m = means[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
-            done.append((judged, high, low, m))
+            # the judges' scores as shown: a column of all judges, or (some left it out) judge -> score
+            judged = dict(zip(judge_ids, map(shown_of, col))) if columns is not None else {j: shown[v] for j, v in col.items()}
+            made.append(ComponentScore(comp, m[0], MappingProxyType(judged), high, low, m[1]))
             if den % count:
                 g = count // math.gcd(den, count)
                 num, den = num * g, den * g
-            num += w_num[i] * total * (den // count)
-        comps = {}
-        for i in comp_order:
-            judged, high, low, m = done[i]
-            comp = comp_ids[i]
-            comps[comp] = ComponentScore(
-                comp,
-                m[0],
-                MappingProxyType(judged),
-                single[high[0]] if len(high) == 1 else tuple([shown_int[x] for x in reversed(high)]),
-                single[low[0]] if len(low) == 1 else tuple([shown_int[x] for x in low]),
-                m[1],
-            )
+            num += w * total * (den // count)
         scores[cid] = CandidateScore(
-            cid, sheet.occupation, MappingProxyType(comps), round_ratio(num, den * scale * w_den, places), recused.get(cid, ())
+            cid,
+            sheet.occupation,
+            MappingProxyType(dict(zip(sorted_ids, in_id_order(made)))),
+            round_ratio(num, den * scale * w_den, places),
+            recused.get(cid, ()),
         )
     return scores, tuple(unscored)
