@@ -150,3 +150,12 @@ def test_exact_values_converts_on_access():
         assert type(got) is Fraction and got == want and ev.get(f"c{i}") == want
     assert ev.get("x") is None and ev.get("x", 5) == 5
     assert dict(ev) == {f"c{i}": w for i, (_, w) in enumerate(EXACT_VALUES)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text("abcxyz", max_size=4), st.integers(), max_size=30))
+def test_freeze_sorts_like_the_items(d):
+    from gongjiang_pipeline.stages.base import freeze
+
+    frozen = freeze(d)
+    assert list(frozen.items()) == sorted(d.items())

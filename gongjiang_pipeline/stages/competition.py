@@ -89,7 +89,7 @@ def _score_figures(s: CandidateScore) -> dict[str, Any]:
     means, judges, high, low = {}, {}, {}, {}
     for k, c in s.components.items():
         means[k] = c.mean
-        judges[k] = dict(c.judges)
+        judges[k] = c.judges.copy()  # a dict (the proxy's own copy)
         high[k] = c.dropped_high
         low[k] = c.dropped_low
     return {
@@ -113,7 +113,7 @@ def _metrics(data: EditionData, scored: Mapping[str, CandidateScore]) -> dict[st
         # by (candidate, values): sorting by candidate alone gives that order unless a
         # candidate has two metric rows; only then are the values compared too
         rows = sorted((m for m in sheet.metrics if m.candidate in scored), key=_candidate_of)
-        if any(a.candidate == b.candidate for a, b in zip(rows, rows[1:])):
+        if len(set(map(_candidate_of, rows))) < len(rows):
             rows.sort(key=_metric_order)
         for m in rows:
             cid = m.candidate
@@ -218,7 +218,7 @@ def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[
     means, judges, high, low = {}, {}, {}, {}
     for k, c in s.components.items():
         means[k] = c.mean
-        judges[k] = dict(c.judges)
+        judges[k] = c.judges.copy()  # a dict (the proxy's own copy)
         high[k] = c.dropped_high
         low[k] = c.dropped_low
     return {

@@ -36,7 +36,7 @@ def run(data: EditionData, upstream: StageOutput) -> StageOutput:
     # the last of a candidate's decisions in (candidate, result, reason, veto) order; sorting
     # by candidate alone gives that order unless a candidate has two decisions
     decisions = sorted(data.qualification.decisions, key=_candidate_of)
-    if any(a.candidate == b.candidate for a, b in zip(decisions, decisions[1:])):
+    if len(set(map(_candidate_of, decisions))) < len(decisions):
         decisions.sort(key=_decision_order)
     by_candidate = {d.candidate: d for d in decisions}
 

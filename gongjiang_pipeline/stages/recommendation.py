@@ -26,7 +26,7 @@ from collections import defaultdict
 from ..dataset import EditionData
 from ..models import Body, Candidate, Quotas
 from ..outcome import Block
-from .base import StageOutput, freeze, names, occupation_name, step
+from .base import StageOutput, freeze, names, occupation_name, sorted_step
 
 STAGE = "recommendation"
 
@@ -105,10 +105,11 @@ def run(data: EditionData) -> StageOutput:
     for c in data.candidates:
         rec = c.recommendation
         f = figures.get(c.id)
-        fig = {"channel": rec.channel, **f} if f else {"channel": rec.channel}
+        # {"channel": ..., **f} with its keys in order (f: body, count, limit)
+        fig = {"body": f["body"], "channel": rec.channel, "count": f["count"], "limit": f["limit"]} if f else {"channel": rec.channel}
         found = issues.get(c.id)
         if found:
-            steps[c.id] = step(STAGE, "待定", "；".join(found), **fig)
+            steps[c.id] = sorted_step(STAGE, "待定", "；".join(found), fig)
             continue
         body = _counted_body(c, bodies)
         if body is None:
@@ -116,7 +117,7 @@ def run(data: EditionData) -> StageOutput:
         else:
             scope = occupation_names.get(c.occupation, c.occupation) if body.kind == "区总工会" else "共"
             reason = f"由{body.name}{rec.channel}，未超过推荐名额（{scope} {f['count']} 人，限 {f['limit']} 人）"
-        steps[c.id] = step(STAGE, "通过", reason, **fig)
+        steps[c.id] = sorted_step(STAGE, "通过", reason, fig)
         passed.append(c.id)
 
     return StageOutput(stage=STAGE, steps=freeze(steps), blocks=tuple(blocks), passed=tuple(sorted(passed)))
