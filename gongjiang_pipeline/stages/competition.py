@@ -243,7 +243,9 @@ def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, pla
         r = tier.rank
         for cid in tier.ids:
             s = scores[cid]
-            figures[cid].update(competition_rank=r, competition_rank_scope=scope)
+            public = figures[cid]
+            public["competition_rank"] = r
+            public["competition_rank_scope"] = scope
             head = f"{label}第 {r} 名，加权总分 {s.total}"
             settled = settled_of(cid)
             tail = f"（{settled}）" if settled else ""
