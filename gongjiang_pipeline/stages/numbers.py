@@ -5,6 +5,10 @@ turns them back into that decimal (via ``repr``, the shortest round-tripping
 text) as a :class:`~fractions.Fraction`. All sums, means and weights are then
 exact Fractions, so nothing depends on evaluation order, and rounding happens
 once, at the end, half up (``decimal.ROUND_HALF_UP``).
+
+Score sheets without normalisation are scored in integers instead
+(:func:`fixed_point`: every score over one common denominator; :func:`round_ratio`
+rounds a ratio of integers): the same exact values, without Fraction arithmetic.
 """
 
 from __future__ import annotations
