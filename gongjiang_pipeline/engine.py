@@ -59,15 +59,17 @@ def _run(data: EditionData) -> EditionResult:
     # each candidate's steps and public figures, stage by stage: one pass over each
     # stage's mappings (most candidates appear in a few stages only)
     steps_of: dict[str, list] = {c.id: [] for c in data.candidates}
-    merged_of: dict[str, dict] = {cid: {} for cid in steps_of}
+    merged_of: dict[str, dict] = {}  # only for candidates with figures (frozen sorted below)
     for o in outputs:
         for cid, st in o.steps.items():
             found = steps_of.get(cid)
             if found is not None:
                 found.append(st)
         for cid, fig in o.figures.items():
-            merged = merged_of.get(cid)
-            if merged is not None:
+            if cid in steps_of:
+                merged = merged_of.get(cid)
+                if merged is None:
+                    merged = merged_of[cid] = {}
                 merged.update(fig)
     traces = {cid: tuple(found) for cid, found in steps_of.items()}
     figures = {cid: freeze(merged) for cid, merged in merged_of.items() if merged}

@@ -245,9 +245,10 @@ def _fixed_point_scores(
         if not rows:
             unscored.append(cid)
             continue
-        if len(rows) > 1:
-            rows.sort(key=_judge)
         judge_ids = list(map(_judge, rows))
+        if len(judge_ids) > 1 and judge_ids != sorted(judge_ids):
+            rows = sorted(rows, key=_judge)
+            judge_ids = list(map(_judge, rows))
         if len(set(judge_ids)) < len(judge_ids):
             return None  # a pair scored twice: which score counts is the exact path's rule
         try:
