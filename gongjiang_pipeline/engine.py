@@ -56,14 +56,23 @@ def _run(data: EditionData) -> EditionResult:
         _list("craftsmen", appr, appr.craftsmen, tl.honor_roll_published),
         _list("nomination_award", appr, appr.nomination_award, tl.honor_roll_published),
     )
-    traces = {c.id: tuple(o.steps[c.id] for o in outputs if c.id in o.steps) for c in data.candidates}
-    figures = {}
-    for c in data.candidates:
-        merged: dict = {}
-        for o in outputs:
-            merged.update(o.figures.get(c.id, {}))
-        if merged:
-            figures[c.id] = freeze(merged)
+    # each candidate's steps and public figures, stage by stage: one pass over each
+    # stage's mappings (most candidates appear in a few stages only)
+    steps_of: dict[str, list] = {c.id: [] for c in data.candidates}
+    merged_of: dict[str, dict] = {}  # only for candidates with figures (frozen sorted below)
+    for o in outputs:
+        for cid, st in o.steps.items():
+            found = steps_of.get(cid)
+            if found is not None:
+                found.append(st)
+        for cid, fig in o.figures.items():
+            if cid in steps_of:
+                merged = merged_of.get(cid)
+                if merged is None:
+                    merged = merged_of[cid] = {}
+                merged.update(fig)
+    traces = {cid: tuple(found) for cid, found in steps_of.items()}
+    figures = {cid: freeze(merged) for cid, merged in merged_of.items() if merged}
     return EditionResult(
         edition_id=data.edition.id,
         lists=MappingProxyType({sl.key: sl for sl in lists}),  # in the program's order

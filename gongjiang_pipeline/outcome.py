@@ -36,7 +36,7 @@ LIST_TITLES = dict(LISTS)
 ListStatus = Literal["final", "needs_decision", "pending"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: hundreds of thousands per run, built faster
 class Step:
     """One line of a candidate's trace: what happened at one stage, and why."""
 

@@ -88,3 +88,74 @@ def test_row_order_matches_full_sort(rows):
     objs = [SimpleNamespace(candidate=c, judge=j, scores=s) for c, j, s in rows]
     full = sorted(objs, key=lambda r: (r.candidate, r.judge, sorted(r.scores.items())))
     assert [id(r) for r in _ordered_rows(SimpleNamespace(rows=objs))] == [id(r) for r in full]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.text("abcdef", min_size=1, max_size=3),
+        st.one_of(st.integers(-3, 3), st.decimals(-3, 3, places=2).map(lambda d: d.normalize()), decimals_),
+        max_size=10,
+    ),
+    st.booleans(),
+)
+def test_key_split_matches_sort_by_signed_value_then_id(values, descending):
+    from itertools import groupby
+
+    from gongjiang_pipeline.stages.ranking import Key
+
+    ids = list(values)
+    sign = -1 if descending else 1
+    ordered = sorted(ids, key=lambda cid: (sign * values[cid], cid))
+    want = [list(g) for _, g in groupby(ordered, key=values.__getitem__)]
+    assert Key("k", values, descending).split(ids) == want
+
+
+def test_every_step_lists_its_figures_in_key_order():
+    # stages build some steps' figures already sorted (base.sorted_step) instead of sorting a copy
+    import builders as b
+
+    from gongjiang_pipeline.engine import run
+
+    ed = b.edition(scoring={"components": [{"id": "practice", "name": "实操", "weight": 0.6},
+                                           {"id": "interview", "name": "面试", "weight": 0.4}],
+                            "tie_break": [{"key": "component:practice"}, {"key": "metric:minutes", "order": "asc"}]})
+    scores = {f"c{i}": {"practice": [80 + i, 81, 82, 83, 90], "interview": [70, 71 + i, 72, 60, 99]} for i in range(6)}
+    data = b.pipeline(scores, ed=ed, vote={"c1": 10, "c2": 20}, review_scores={"c0": 90, "c1": 80, "c2": 70},
+                      metrics={"c1": {"minutes": 30}}, recusals=[("j1", "c2")])
+    result = run(data)
+    steps = [s for trace in result.traces.values() for s in trace]
+    assert any(s.stage == "competition" and "judge_scores" in s.figures for s in steps)
+    for s in steps:
+        assert list(s.figures) == sorted(s.figures), (s.stage, list(s.figures))
+
+
+EXACT_VALUES = [
+    # raw value -> what a tie-break reads
+    (91.3, Fraction(913, 10)),
+    (30, Fraction(30)),
+    (2.675, Fraction(2675, 1000)),
+    (-0.0, Fraction(0)),
+]
+
+
+def test_exact_values_converts_on_access():
+    from gongjiang_pipeline.stages.numbers import ExactValues
+
+    raw = {f"c{i}": v for i, (v, _) in enumerate(EXACT_VALUES)}
+    ev = ExactValues(raw)
+    assert len(ev) == len(raw) and list(ev) == list(raw) and "c0" in ev and "x" not in ev
+    for i, (_, want) in enumerate(EXACT_VALUES):
+        got = ev[f"c{i}"]
+        assert type(got) is Fraction and got == want and ev.get(f"c{i}") == want
+    assert ev.get("x") is None and ev.get("x", 5) == 5
+    assert dict(ev) == {f"c{i}": w for i, (_, w) in enumerate(EXACT_VALUES)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text("abcxyz", max_size=4), st.integers(), max_size=30))
+def test_freeze_sorts_like_the_items(d):
+    from gongjiang_pipeline.stages.base import freeze
+
+    frozen = freeze(d)
+    assert list(frozen.items()) == sorted(d.items())

@@ -20,18 +20,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from math import isfinite
 from fractions import Fraction
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import Listing, StageOutput, freeze, missing, names, occupation_name, step, waiting
-from .numbers import exact
+from .base import Listing, StageOutput, freeze, missing, names, occupation_name, sorted_step, step, waiting
+from .numbers import ExactValues, exact
 from .ranking import Key, Ranking, chain_keys, rank, select
 from .scores import CandidateScore, sheet_scores
 
 STAGE = "competition"
+
+_candidate_of = attrgetter("candidate")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,19 +45,27 @@ class CompetitionOutput(StageOutput):
     metrics: Mapping[str, Mapping[str, Fraction]] = field(default_factory=dict)  # metric -> candidate -> value
 
     def __post_init__(self):
-        # built once: later stages read totals per candidate in their loops
-        object.__setattr__(self, "_totals", MappingProxyType({cid: s.total for cid, s in self.scores.items()}))
-        object.__setattr__(self, "_component_means", {})  # component id -> candidate -> mean, filled on use
+        # per candidate values read by later stages' loops, each built on first use, then
+        # kept: "totals" -> candidate -> total; (component id,) -> candidate -> mean
+        object.__setattr__(self, "_derived", {})
+
+    def _share_derived(self, other: "CompetitionOutput") -> None:
+        """Use ``other``'s built values (same scores: they are the same values)."""
+        if other.scores is self.scores:
+            object.__setattr__(self, "_derived", other._derived)
 
     @property
     def totals(self) -> Mapping[str, Decimal]:
-        return self._totals
+        cached = self._derived.get("totals")
+        if cached is None:
+            cached = self._derived["totals"] = MappingProxyType({cid: s.total for cid, s in self.scores.items()})
+        return cached
 
     def _means(self, component: str) -> Mapping[str, Decimal]:
         """Each candidate's (rounded) mean of ``component``; built once, then shared by every stage."""
-        cached = self._component_means.get(component)
+        cached = self._derived.get((component,))
         if cached is None:
-            cached = self._component_means[component] = MappingProxyType(
+            cached = self._derived[(component,)] = MappingProxyType(
                 {cid: s.components[component].mean for cid, s in self.scores.items()}
             )
         return cached
@@ -61,10 +73,12 @@ class CompetitionOutput(StageOutput):
     def tie_keys(self, data: EditionData, votes: Mapping[str, Any] | None = None) -> list[Key]:
         """The edition's tie-break chain over these scores (and ``votes`` once known)."""
         scoring = data.edition.scoring
+        # only the components the chain names (chain_keys looks up no others)
+        named = {tb.key.partition(":")[2] for tb in scoring.tie_break if tb.key.partition(":")[0] == "component"}
         return chain_keys(
             scoring.tie_break,
             totals=self.totals,
-            components={c.id: self._means(c.id) for c in scoring.components},
+            components={c.id: self._means(c.id) for c in scoring.components if c.id in named},
             component_names={c.id: c.name for c in scoring.components},
             metrics=self.metrics,
             votes=votes,
@@ -72,24 +86,42 @@ class CompetitionOutput(StageOutput):
 
 
 def _score_figures(s: CandidateScore) -> dict[str, Any]:
+    means, judges, high, low = {}, {}, {}, {}
+    for k, c in s.components.items():
+        means[k] = c.mean
+        judges[k] = c.judges.copy()  # a dict (the proxy's own copy)
+        high[k] = c.dropped_high
+        low[k] = c.dropped_low
     return {
-        "components": {k: c.mean for k, c in s.components.items()},
-        "judge_scores": {k: dict(c.judges) for k, c in s.components.items()},
-        "dropped_high": {k: c.dropped_high for k, c in s.components.items()},
-        "dropped_low": {k: c.dropped_low for k, c in s.components.items()},
+        "components": means,
+        "judge_scores": judges,
+        "dropped_high": high,
+        "dropped_low": low,
         "recused": s.recused,
         "total": s.total,
     }
 
 
-def _metrics(data: EditionData, scored: Mapping[str, CandidateScore]) -> dict[str, dict[str, Fraction]]:
-    out: dict[str, dict[str, Fraction]] = defaultdict(dict)
+def _metric_order(m) -> tuple:
+    return (m.candidate, sorted(m.values.items()))
+
+
+def _metrics(data: EditionData, scored: Mapping[str, CandidateScore]) -> dict[str, Mapping[str, Fraction]]:
+    """metric -> candidate -> exact value (converted when a tie-break reads it)."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
     for sheet in data.score_sheets.values():
-        for m in sorted(sheet.metrics, key=lambda m: (m.candidate, sorted(m.values.items()))):
-            if m.candidate in scored:
-                for name, value in m.values.items():
-                    out[name][m.candidate] = exact(value)
-    return {k: freeze(v) for k, v in sorted(out.items())}
+        # by (candidate, values): sorting by candidate alone gives that order unless a
+        # candidate has two metric rows; only then are the values compared too
+        rows = sorted((m for m in sheet.metrics if m.candidate in scored), key=_candidate_of)
+        if len(set(map(_candidate_of, rows))) < len(rows):
+            rows.sort(key=_metric_order)
+        for m in rows:
+            cid = m.candidate
+            for name, value in m.values.items():
+                if not isfinite(value):
+                    exact(value)  # not a number: fails here, as converting every value at once did
+                out[name][cid] = value
+    return {k: ExactValues(freeze(v)) for k, v in sorted(out.items())}
 
 
 def _scopes(data: EditionData, scores: Mapping[str, CandidateScore]) -> list[tuple[str, str, list[str], int]]:
@@ -165,7 +197,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         steps.update(_steps(data, ranking, scores, chosen, tie, label, scope, quota, places, figures))
     status = "needs_decision" if blocks else "final"
     note = "提名人选存在无法区分的同分，需要裁定" if blocks else ""
-    return CompetitionOutput(
+    final = CompetitionOutput(
         stage=STAGE,
         status=status,
         note=note,
@@ -177,26 +209,54 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         nominees=Listing(status, tuple(entries), note),
         **out,
     )
+    final._share_derived(proto)
+    return final
+
+
+def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
+    """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order."""
+    means, judges, high, low = {}, {}, {}, {}
+    for k, c in s.components.items():
+        means[k] = c.mean
+        judges[k] = c.judges.copy()  # a dict (the proxy's own copy)
+        high[k] = c.dropped_high
+        low[k] = c.dropped_low
+    return {
+        "components": means,
+        "dropped_high": high,
+        "dropped_low": low,
+        "judge_scores": judges,
+        "places": places,
+        "rank": r,
+        "rank_scope": scope,
+        "recused": s.recused,
+        "total": s.total,
+    }
 
 
 def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, places, figures) -> dict:
     steps = {}
     chosen = set(chosen)
-    for cid in ranking.order():
-        s = scores[cid]
-        r = ranking.rank_of(cid)
-        figures[cid].update(competition_rank=r, competition_rank_scope=scope)
-        head = f"{label}第 {r} 名，加权总分 {s.total}"
-        settled = ranking.settled.get(cid)
-        tail = f"（{settled}）" if settled else ""
-        fig = dict(_score_figures(s), rank=r, rank_scope=scope, places=places)
-        if cid in chosen:
-            steps[cid] = step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", **fig)
-        elif tie is not None and cid in tie.ids:
-            others = names(data, [o for o in tie.ids if o != cid])
-            steps[cid] = step(
-                STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定", **fig
-            )
-        else:
-            steps[cid] = step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", **fig)
+    tied = set(tie.ids) if tie is not None else set()
+    settled_of = ranking.settled.get
+    for tier in ranking.tiers:  # rank() names each candidate once
+        r = tier.rank
+        for cid in tier.ids:
+            s = scores[cid]
+            public = figures[cid]
+            public["competition_rank"] = r
+            public["competition_rank_scope"] = scope
+            head = f"{label}第 {r} 名，加权总分 {s.total}"
+            settled = settled_of(cid)
+            tail = f"（{settled}）" if settled else ""
+            fig = _ranked_figures(s, r, scope, places)
+            if cid in chosen:
+                steps[cid] = sorted_step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
+            elif cid in tied:
+                others = names(data, [o for o in tie.ids if o != cid])
+                steps[cid] = sorted_step(
+                    STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定", fig
+                )
+            else:
+                steps[cid] = sorted_step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", fig)
     return steps

@@ -70,8 +70,8 @@ def run(data: EditionData, rev: ReviewOutput) -> NoticeOutput:
     if data.edition.notice.replacement == "next_ranked" and withdrawn:
         craftsmen, nomination, ties = split_roll(rev.ranking.without(withdrawn), awards.craftsmen, awards.nomination_award)
     else:
-        craftsmen = tuple(c for c in rev.craftsmen if c not in withdrawn)
-        nomination = tuple(c for c in rev.nomination if c not in withdrawn)
+        craftsmen = tuple(c for c in rev.craftsmen if c not in withdrawn_set)
+        nomination = tuple(c for c in rev.nomination if c not in withdrawn_set)
 
     steps, figures = {}, {}
     gone = names(data, withdrawn)

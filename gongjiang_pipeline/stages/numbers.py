@@ -5,6 +5,10 @@ turns them back into that decimal (via ``repr``, the shortest round-tripping
 text) as a :class:`~fractions.Fraction`. All sums, means and weights are then
 exact Fractions, so nothing depends on evaluation order, and rounding happens
 once, at the end, half up (``decimal.ROUND_HALF_UP``).
+
+Score sheets without normalisation are scored in integers instead
+(:func:`fixed_point`: every score over one common denominator; :func:`round_ratio`
+rounds a ratio of integers): the same exact values, without Fraction arithmetic.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 
 def exact(x: float | int | Decimal | Fraction) -> Fraction:
@@ -29,6 +33,41 @@ def _exact_float(x: float) -> Fraction:
     # scores repeat a few hundred distinct values; Fraction is immutable, so sharing is safe.
     # Keyed by float only (-0.0 and 0.0 share an entry: both are exactly 0).
     return Fraction(Decimal(repr(x)))
+
+
+class ExactValues(Mapping):
+    """A read-only mapping of data values, each read as its exact Fraction (:func:`exact`).
+
+    Converted on access, so values never looked at (tie-break metrics of
+    candidates who are not tied) are never converted.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Mapping[str, float | int]):
+        self._raw = raw
+
+    def __getitem__(self, key: str) -> Fraction:
+        return exact(self._raw[key])
+
+    def get(self, key: str, default=None):
+        raw = self._raw.get(key, _MISSING)
+        return default if raw is _MISSING else exact(raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"ExactValues({dict(self.items())!r})"
+
+
+_MISSING = object()
 
 
 def as_written(x: float | int) -> Decimal:
@@ -52,13 +91,43 @@ def round_half_up(x: Fraction, decimals: int) -> Decimal:
     return -rounded if sign < 0 and rounded != 0 else rounded
 
 
-@functools.lru_cache(maxsize=65536)
-def _round_fraction(numerator: int, denominator: int, decimals: int) -> Decimal:
-    # The same steps as above on the integers of the Fraction (denominator > 0):
-    # floor(|n/d| * 10**(k+1)) == |n| * 10**(k+1) // d exactly. Cached: judges' scores repeat.
+def round_ratio(numerator: int, denominator: int, decimals: int) -> Decimal:
+    """``round_half_up(Fraction(numerator, denominator), decimals)`` without building the Fraction.
+
+    ``denominator`` > 0; the ratio need not be in lowest terms (the steps below
+    depend only on its value): the same steps as :func:`round_half_up` on the
+    integers, as floor(|n/d| * 10**(k+1)) == |n| * 10**(k+1) // d exactly.
+    """
     truncated = Decimal(abs(numerator) * 10 ** (decimals + 1) // denominator).scaleb(-(decimals + 1))
     rounded = truncated.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return -rounded if numerator < 0 and rounded != 0 else rounded
+
+
+# Cached: judges' scores repeat.
+_round_fraction = functools.lru_cache(maxsize=65536)(round_ratio)
+
+
+def fixed_point(values: Iterable[float | int]) -> tuple[int, dict[float | int, int]] | None:
+    """One common denominator for exact data values, and each value as an integer over it.
+
+    Returns ``(scale, ints)`` with ``exact(v) == Fraction(ints[v], scale)`` for every
+    ``v`` of ``values``: sums, comparisons and sorting of the integers are then exact
+    and agree with the Fractions. ``scale`` is the least common multiple of the values'
+    denominators (a divisor of 10**places for decimals written with ``places`` places).
+    None unless every value is a finite float or an int (the caller then uses Fractions).
+    """
+    fracs = {}
+    for v in set(values):
+        if type(v) is int or (type(v) is float and math.isfinite(v)):
+            fracs[v] = exact(v)
+        else:
+            return None
+    scale = 1
+    for f in fracs.values():
+        d = f.denominator
+        if scale % d:
+            scale = scale * d // math.gcd(scale, d)
+    return scale, {v: f.numerator * (scale // f.denominator) for v, f in fracs.items()}
 
 
 def fsum(values: Iterable[Fraction]) -> Fraction:

@@ -17,15 +17,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import Listing, StageOutput, freeze, missing, names, step, waiting
+from .base import Listing, StageOutput, freeze, missing, names, sorted_step, waiting
 from .competition import CompetitionOutput
 from .ranking import Key, rank, select
 
 STAGE = "public_vote"
+
+_candidate_channel = attrgetter("candidate", "channel")
+
+
+def _tally_order(t) -> tuple:
+    return (t.candidate, t.channel, t.votes, t.cancelled)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,9 +50,12 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     raw, cancelled, valid = defaultdict(int), defaultdict(int), defaultdict(int)
     channels: dict[str, dict[str, dict]] = defaultdict(dict)
     nominee_set = set(nominees)
-    for t in sorted(data.votes.tallies, key=lambda t: (t.candidate, t.channel, t.votes, t.cancelled)):
-        if t.candidate not in nominee_set:
-            continue
+    # nominees' tallies by (candidate, channel, votes, cancelled); sorting by (candidate,
+    # channel) gives that order unless a pair repeats (the sorts are stable either way)
+    tallies = sorted((t for t in data.votes.tallies if t.candidate in nominee_set), key=_candidate_channel)
+    if len(set(map(_candidate_channel, tallies))) < len(tallies):
+        tallies.sort(key=_tally_order)
+    for t in tallies:
         raw[t.candidate] += t.votes
         cancelled[t.candidate] += t.cancelled
         valid[t.candidate] += max(0, t.votes - t.cancelled)
@@ -65,14 +75,16 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
         head = f"有效票 {valid[cid]} 票（原始 {raw[cid]}，作废 {cancelled[cid]}），第 {r} 名"
         settled = ranking.settled.get(cid)
         tail = f"（{settled}）" if settled else ""
-        fig = dict(valid=valid[cid], raw=raw[cid], cancelled=cancelled[cid], channels=channels.get(cid, {}), rank=r, places=places)
+        fig = {  # keys in order
+            "cancelled": cancelled[cid], "channels": channels.get(cid, {}), "places": places, "rank": r, "raw": raw[cid], "valid": valid[cid]
+        }
         if cid in chosen_set:
-            steps[cid] = step(STAGE, "获奖", f"{head}，获最佳人气奖（名额 {places}）{tail}", **fig)
+            steps[cid] = sorted_step(STAGE, "获奖", f"{head}，获最佳人气奖（名额 {places}）{tail}", fig)
         elif tie is not None and cid in tie.ids:
             others = names(data, [o for o in tie.ids if o != cid])
-            steps[cid] = step(STAGE, "待定", f"{head}，与 {others} 票数相同且无法区分，最佳人气奖需要裁定", **fig)
+            steps[cid] = sorted_step(STAGE, "待定", f"{head}，与 {others} 票数相同且无法区分，最佳人气奖需要裁定", fig)
         else:
-            steps[cid] = step(STAGE, "未获奖", f"{head}，未获最佳人气奖（名额 {places}）{tail}", **fig)
+            steps[cid] = sorted_step(STAGE, "未获奖", f"{head}，未获最佳人气奖（名额 {places}）{tail}", fig)
     if tie is not None:
         blocks.append(
             Block(

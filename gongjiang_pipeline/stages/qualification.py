@@ -13,10 +13,18 @@ recommended waits ("尚无资格审核数据").
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from ..dataset import EditionData
 from .base import StageOutput, freeze, missing, step, waiting
 
 STAGE = "qualification"
+
+_candidate_of = attrgetter("candidate")
+
+
+def _decision_order(d) -> tuple:
+    return (d.candidate, d.result, d.reason or "", d.veto)
 
 
 def run(data: EditionData, upstream: StageOutput) -> StageOutput:
@@ -25,9 +33,12 @@ def run(data: EditionData, upstream: StageOutput) -> StageOutput:
     if data.qualification is None:
         return missing(STAGE, "尚无资格审核数据", upstream.passed)
     decided = data.qualification.decided.isoformat()
-    by_candidate = {}
-    for d in sorted(data.qualification.decisions, key=lambda d: (d.candidate, d.result, d.reason or "", d.veto)):
-        by_candidate[d.candidate] = d
+    # the last of a candidate's decisions in (candidate, result, reason, veto) order; sorting
+    # by candidate alone gives that order unless a candidate has two decisions
+    decisions = sorted(data.qualification.decisions, key=_candidate_of)
+    if len(set(map(_candidate_of, decisions))) < len(decisions):
+        decisions.sort(key=_decision_order)
+    by_candidate = {d.candidate: d for d in decisions}
 
     steps, passed = {}, []
     for cid in upstream.passed:

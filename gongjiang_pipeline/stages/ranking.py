@@ -28,12 +28,15 @@ class Key:
 
     def split(self, ids: Sequence[str]) -> list[list[str]]:
         """``ids`` in this key's order, grouped where the values are equal."""
-        sign = -1 if self.descending else 1
-        ordered = sorted(ids, key=lambda cid: (sign * self.values[cid], cid))
-        return [list(g) for _, g in groupby(ordered, key=lambda cid: self.values[cid])]
+        # by (value, id), value descending if so: sorted by id, then a stable sort by value
+        # (``reverse`` keeps equal values in id order) -- no key tuples, no negated values
+        value = self.values.__getitem__
+        ordered = sorted(ids)
+        ordered.sort(key=value, reverse=self.descending)
+        return [list(g) for _, g in groupby(ordered, key=value)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per candidate in most rankings, built faster
 class Tier:
     ids: tuple[str, ...]  # sorted by id when unsettled
     rank: int  # 1-based; shared by every member
@@ -108,6 +111,10 @@ def rank(ids: Iterable[str], primary: Key, chain: Sequence[Key] = (), decisions:
     tiers: list[Tier] = []
     count = 0
     for group in primary.split(sorted(set(ids))):
+        if len(group) == 1:  # no tie: what refine() would return for it
+            tiers.append(Tier((group[0],), count + 1))
+            count += 1
+            continue
         for part, used in refine(group, chain, ()):
             if len(group) > 1 and len(part) == 1 and used:
                 settled[part[0]] = f"同分，依次比较{'、'.join(used)}后排定"

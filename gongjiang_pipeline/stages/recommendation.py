@@ -26,7 +26,7 @@ from collections import defaultdict
 from ..dataset import EditionData
 from ..models import Body, Candidate, Quotas
 from ..outcome import Block
-from .base import StageOutput, freeze, names, occupation_name, step
+from .base import StageOutput, freeze, names, occupation_name, sorted_step
 
 STAGE = "recommendation"
 
@@ -49,22 +49,21 @@ def _counted_body(c: Candidate, bodies: dict[str, Body]) -> Body | None:
 def run(data: EditionData) -> StageOutput:
     ed = data.edition
     bodies = {b.id: b for b in ed.bodies}
+    occupation_names = {o.id: o.name for o in reversed(ed.occupations)}  # the first of a repeated id, as occupation_name()
     issues: dict[str, list[str]] = defaultdict(list)
     blocks: list[Block] = []
     figures: dict[str, dict] = {}
 
-    # recommendations by a body that is not (properly) named
+    # one pass: recommendations by a body that is not (properly) named; quota groups:
+    # (body, occupation) for district unions, (body, "") otherwise
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for c in data.candidates:
         rec = c.recommendation
-        if rec.channel != "个人自荐" and (rec.body is None or rec.body not in bodies):
+        body = _counted_body(c, bodies)
+        if rec.channel != "个人自荐" and body is None:
             what = "未写明推荐单位" if rec.body is None else f"推荐单位「{rec.body}」不在本届推荐单位名单中"
             issues[c.id].append(f"{rec.channel}{what}")
             blocks.append(Block(STAGE, "missing", f"{names(data, [c.id])}：{rec.channel}{what}，须补正推荐信息。", (c.id,)))
-
-    # quota groups: (body, occupation) for district unions, (body, "") otherwise
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for c in data.candidates:
-        body = _counted_body(c, bodies)
         if body is not None:
             groups[(body.id, c.occupation if body.kind == "区总工会" else "")].append(c.id)
 
@@ -96,26 +95,29 @@ def run(data: EditionData) -> StageOutput:
             for cid in ids:
                 issues[cid].append(f"{body.name}{scope}推荐 {len(ids)} 人，超过限额 {limit} 人，待推荐单位调整")
 
+    membership_required = ed.quotas.membership_required
     for c in data.candidates:
         rec = c.recommendation
-        if rec.channel in ed.quotas.membership_required and not rec.union_member:
+        if rec.channel in membership_required and not rec.union_member:
             issues[c.id].append(f"须先加入工会：{rec.channel}的人选应为北京市工会会员")
 
     steps, passed = {}, []
     for c in data.candidates:
         rec = c.recommendation
-        fig = {"channel": rec.channel, **figures.get(c.id, {})}
-        if issues[c.id]:
-            steps[c.id] = step(STAGE, "待定", "；".join(issues[c.id]), **fig)
+        f = figures.get(c.id)
+        # {"channel": ..., **f} with its keys in order (f: body, count, limit)
+        fig = {"body": f["body"], "channel": rec.channel, "count": f["count"], "limit": f["limit"]} if f else {"channel": rec.channel}
+        found = issues.get(c.id)
+        if found:
+            steps[c.id] = sorted_step(STAGE, "待定", "；".join(found), fig)
             continue
         body = _counted_body(c, bodies)
         if body is None:
             reason = "个人自荐" + ("，已是工会会员" if rec.union_member else "")
         else:
-            f = figures[c.id]
-            scope = f"{occupation_name(data, c.occupation)}" if body.kind == "区总工会" else "共"
+            scope = occupation_names.get(c.occupation, c.occupation) if body.kind == "区总工会" else "共"
             reason = f"由{body.name}{rec.channel}，未超过推荐名额（{scope} {f['count']} 人，限 {f['limit']} 人）"
-        steps[c.id] = step(STAGE, "通过", reason, **fig)
+        steps[c.id] = sorted_step(STAGE, "通过", reason, fig)
         passed.append(c.id)
 
     return StageOutput(stage=STAGE, steps=freeze(steps), blocks=tuple(blocks), passed=tuple(sorted(passed)))

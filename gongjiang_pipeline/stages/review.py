@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from operator import attrgetter
 from typing import Mapping
 
 from ..dataset import EditionData
@@ -30,6 +31,12 @@ from .ranking import Key, Ranking, Tier, rank, select
 
 STAGE = "review"
 
+_candidate_of = attrgetter("candidate")
+
+
+def _result_order(r) -> tuple:
+    return (r.candidate, r.score)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewOutput(StageOutput):
@@ -41,9 +48,12 @@ class ReviewOutput(StageOutput):
 def _scores(data: EditionData, nominees: tuple[str, ...]) -> dict[str, Decimal]:
     rows = {}
     wanted = set(nominees)
-    for r in sorted(data.review.results, key=lambda r: (r.candidate, r.score)):
-        if r.candidate in wanted:
-            rows[r.candidate] = as_written(r.score)
+    # the nominees' results by (candidate, score): by candidate alone unless one repeats
+    results = sorted((r for r in data.review.results if r.candidate in wanted), key=_candidate_of)
+    if len(set(map(_candidate_of, results))) < len(results):
+        results.sort(key=_result_order)
+    for r in results:
+        rows[r.candidate] = as_written(r.score)
     return rows
 
 

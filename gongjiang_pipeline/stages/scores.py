@@ -23,16 +23,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import chain, groupby
+from operator import attrgetter, itemgetter, methodcaller
+from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from ..models import ScoreSheet, Scoring
 from .base import freeze
-from .numbers import exact, mean, round_half_up, sqrt, trimmed_mean, variance
+from .numbers import exact, fixed_point, mean, round_half_up, round_ratio, sqrt, trimmed_mean, variance
 
 Cell = tuple[str, str]  # (candidate, component)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per candidate and component, built faster
 class ComponentScore:
     component: str
     mean: Decimal  # rounded to scoring.decimals
@@ -42,7 +45,7 @@ class ComponentScore:
     exact_mean: Fraction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CandidateScore:
     candidate: str
     occupation: str
@@ -100,11 +103,28 @@ def sheet_scores(
 ) -> tuple[dict[str, CandidateScore], tuple[str, ...]]:
     """Scores of ``competitors`` (all of one occupation) and those lacking any component score."""
     competitors = set(competitors)
+    if scoring.normalise != "zscore":
+        fixed = _fixed_point_scores(sheet, scoring, competitors)
+        if fixed is not None:
+            return fixed
+    return _exact_scores(sheet, scoring, competitors)
+
+
+def _recused_by_candidate(sheet: ScoreSheet) -> dict[str, tuple[str, ...]]:
+    """candidate -> the judges who stood aside for them, sorted, once each."""
+    recusals: dict[str, set[str]] = defaultdict(set)
+    for r in sheet.recusals:
+        recusals[r.candidate].add(r.judge)
+    return {cid: tuple(sorted(judges)) for cid, judges in recusals.items()}
+
+
+def _exact_scores(
+    sheet: ScoreSheet, scoring: Scoring, competitors: set[str]
+) -> tuple[dict[str, CandidateScore], tuple[str, ...]]:
+    """The definition, in Fractions: needed for zscore (square roots), and the reference."""
     cells = _raw_cells(sheet, scoring, competitors)
     used = _zscore(cells) if scoring.normalise == "zscore" else cells
-    recusals: dict[str, list[str]] = defaultdict(list)
-    for r in sheet.recusals:
-        recusals[r.candidate].append(r.judge)
+    recusals = _recused_by_candidate(sheet)
     places = scoring.decimals
     trim = scoring.trim
     min_judges, drop_high, drop_low = trim.min_judges, trim.drop_highest, trim.drop_lowest
@@ -152,6 +172,128 @@ def sheet_scores(
             occupation=sheet.occupation,
             components=freeze(comps),
             total=rnd(total, places),
-            recused=tuple(sorted(set(recusals.get(cid, ())))),
+            recused=recusals.get(cid, ()),
+        )
+    return scores, tuple(unscored)
+
+
+_judge = attrgetter("judge")
+_candidate = attrgetter("candidate")
+_scores_of = attrgetter("scores")
+_values = methodcaller("values")
+
+
+def _fixed_point_scores(
+    sheet: ScoreSheet, scoring: Scoring, competitors: set[str]
+) -> tuple[dict[str, CandidateScore], tuple[str, ...]] | None:
+    """:func:`_exact_scores` without normalisation, in integers (the same results, faster).
+
+    Every score of the sheet is an integer over one common denominator ``scale``
+    (:func:`numbers.fixed_point`): a trimmed mean is (sum of the kept integers) /
+    (scale x count), the weighted total one ratio of integers, sorting integers orders
+    the scores; only what is shown (rounded, :func:`numbers.round_ratio`) and the exact
+    means become Decimals and Fractions. None when the exact path must decide: a
+    (candidate, judge) pair scored twice, or a value that is not a finite number.
+    """
+    recused = _recused_by_candidate(sheet)
+    # the competitors' rows, by candidate (runs of one candidate's rows taken whole)
+    rows_of: dict[str, list] = {}
+    for cid, run in groupby(sheet.rows, key=_candidate):
+        if cid in competitors:
+            found = rows_of.get(cid)
+            if found is None:
+                rows_of[cid] = list(run)
+            else:
+                found.extend(run)
+    # every score of the sheet (some perhaps never used: harmless, they only join the scale)
+    fixed = fixed_point(chain.from_iterable(map(_values, map(_scores_of, sheet.rows))))
+    if fixed is None:
+        return None
+    scale, ints = fixed
+
+    places = scoring.decimals
+    trim = scoring.trim
+    min_judges, drop_high, drop_low = trim.min_judges, trim.drop_highest, trim.drop_lowest
+    # weights over one common denominator w_den: weight_i = w_num[i] / w_den
+    weights = [(c.id, exact(c.weight)) for c in scoring.components]
+    w_den = 1
+    for _, w in weights:
+        w_den = w_den * w.denominator // math.gcd(w_den, w.denominator)
+    w_num = [w.numerator * (w_den // w.denominator) for _, w in weights]
+    comp_ids = [comp for comp, _ in weights]
+    # a row's scores in component order as a tuple (KeyError: the row lacks one)
+    row_values = itemgetter(*comp_ids) if len(comp_ids) > 1 else (lambda m, _c=comp_ids[0]: (m[_c],))
+    # the components mapping is built sorted by id, as freeze() would sort it; with an id
+    # repeated the later cell wins, as in a dict (the cells are the same anyway)
+    comp_order = sorted(range(len(comp_ids)), key=comp_ids.__getitem__)
+    sorted_ids = [comp_ids[i] for i in comp_order]
+    in_id_order = itemgetter(*comp_order) if len(comp_order) > 1 else (lambda made: made)
+    kept_slice = slice(drop_low, -drop_high if drop_high else None)
+    shown = {v: round_half_up(exact(v), places) for v in ints}
+    shown_of, int_of = shown.__getitem__, ints.__getitem__
+    shown_int = {i: shown[v] for v, i in ints.items()}
+    # a dropped score as shown, one tuple per integer, for when one score is dropped (the usual rule)
+    single = {i: (d,) for i, d in shown_int.items()}
+    means: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
+
+    scores, unscored = {}, []
+    for cid in sorted(competitors):
+        rows = rows_of.get(cid)
+        skip = recused.get(cid)
+        if skip and rows:
+            rows = [r for r in rows if r.judge not in skip]
+        if not rows:
+            unscored.append(cid)
+            continue
+        judge_ids = list(map(_judge, rows))
+        if len(judge_ids) > 1 and judge_ids != sorted(judge_ids):
+            rows = sorted(rows, key=_judge)
+            judge_ids = list(map(_judge, rows))
+        if len(set(judge_ids)) < len(judge_ids):
+            return None  # a pair scored twice: which score counts is the exact path's rule
+        try:
+            columns = list(zip(*map(row_values, map(_scores_of, rows))))  # per component: the judges' scores
+        except KeyError:  # some judge left a component out
+            columns = None
+        if columns is not None:
+            cells = [(col, sorted(map(int_of, col))) for col in columns]
+        else:
+            cells = []
+            for comp in comp_ids:
+                pairs = [(r.judge, r.scores[comp]) for r in rows if comp in r.scores]
+                if not pairs:
+                    break
+                cells.append((dict(pairs), sorted([ints[v] for _, v in pairs])))
+            if len(cells) < len(comp_ids):  # a component nobody scored
+                unscored.append(cid)
+                continue
+        # weighted total num / (den x scale x w_den): den a common multiple of the counts
+        num, den = 0, 1
+        made = []
+        for (col, xs), comp, w in zip(cells, comp_ids, w_num):
+            n = len(xs)
+            if n >= min_judges and n > drop_high + drop_low:
+                kept = xs[kept_slice]
+                high = single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])])
+                low = single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]])
+            else:
+                kept, high, low = xs, (), ()
+            total, count = sum(kept), len(kept)
+            m = means.get((total, count))
+            if m is None:
+                m = means[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
+            # the judges' scores as shown: a column of all judges, or (some left it out) judge -> score
+            judged = dict(zip(judge_ids, map(shown_of, col))) if columns is not None else {j: shown[v] for j, v in col.items()}
+            made.append(ComponentScore(comp, m[0], MappingProxyType(judged), high, low, m[1]))
+            if den % count:
+                g = count // math.gcd(den, count)
+                num, den = num * g, den * g
+            num += w * total * (den // count)
+        scores[cid] = CandidateScore(
+            cid,
+            sheet.occupation,
+            MappingProxyType(dict(zip(sorted_ids, in_id_order(made)))),
+            round_ratio(num, den * scale * w_den, places),
+            recused.get(cid, ()),
         )
     return scores, tuple(unscored)
