@@ -159,7 +159,7 @@ class PortraitBatch:
 
 @dataclass(frozen=True)
 class _Work:
-    data: bytes
+    path: str  # read by the worker: the build process never holds every photo at once
     key: str
     cache_root: str
     spec: PortraitSpec
@@ -338,7 +338,13 @@ def _render(data: bytes, spec: PortraitSpec) -> tuple[dict[str, bytes], dict]:
 def _work(job: _Work) -> dict:
     """Worker entry point: render and store one photo, or say why not."""
     try:
-        files, meta = render(job.data, job.spec)
+        data = Path(job.path).read_bytes()
+    except OSError as exc:
+        return {"refused": "unreadable", "error": exc.strerror or str(exc)}
+    if photo_key(data, job.spec) != job.key:  # replaced while the build ran: never store it under the old key
+        return {"refused": "unreadable", "error": "照片在生成过程中被改动，请重新生成"}
+    try:
+        files, meta = render(data, job.spec)
     except _Refused as r:
         return {"refused": r.reason, **r.detail}
     meta = MediaCache(Path(job.cache_root)).store(KIND, job.key, files, meta)
@@ -396,7 +402,7 @@ def prepare_portraits(
     """Process (or find in the cache) every job's photo; collect every problem."""
     root = Path(root)
     batch = PortraitBatch(cache=cache, spec=spec)
-    todo: dict[str, tuple[bytes, list[PhotoJob]]] = {}  # key -> (bytes, jobs)
+    todo: dict[str, tuple[Path, list[PhotoJob]]] = {}  # key -> (a file with those bytes, jobs)
     known = _Sources(cache, spec)
     ident_of: dict[str, str | None] = {}  # candidate id -> its photo's identity, taken before reading it
 
@@ -418,14 +424,15 @@ def prepare_portraits(
             key = photo_key(data, spec)
             meta = cache.lookup(KIND, key)
             if meta is None:
-                todo.setdefault(key, (data, []))[1].append(job)
+                todo.setdefault(key, (path, []))[1].append(job)
+            del data  # hashed; the worker reads it again (memory stays bounded with thousands of photos)
         batch.sources.setdefault(key, path)
         if meta is not None:
             known.put(ident, key)
             batch.portraits[job.candidate_id] = Portrait.from_meta(key, cache.entry(KIND, key), meta)
 
     keys = list(todo)
-    results, batch.workers = run_all(_work, [_Work(todo[k][0], k, str(cache.root), spec) for k in keys], workers)
+    results, batch.workers = run_all(_work, [_Work(str(todo[k][0]), k, str(cache.root), spec) for k in keys], workers)
     for key, res in zip(keys, results):
         for job in todo[key][1]:
             if isinstance(res, BaseException):
