@@ -358,3 +358,17 @@ def test_story_images_are_cleaned_once_and_kept(project, tmp_path, media_cache):
     assert "images/workshop.jpg" not in again.kept
     build_site(project, tmp_path / "clean", AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
     assert files(out) == files(tmp_path / "clean")
+
+
+@pytest.mark.slow
+def test_a_new_day_with_nothing_published_renders_only_date_pages(project, tmp_path, media_cache):
+    out = tmp_path / "out"
+    build(project, out, media_cache, as_of=dt.date(2026, 11, 28))
+    again = build(project, out, media_cache, as_of=dt.date(2026, 11, 29))
+    # the footer's update date is unchanged: craftsman pages and stories are kept; pages that
+    # show the build date itself (lists with 投票已结束, the feed, the home page) may render
+    assert not any(rel.startswith(("craftsmen/", "stories/")) and rel.endswith(".html") and rel != "craftsmen/index.html"
+                   and rel != "stories/index.html" and rel not in again.kept
+                   for rel in again.keys)
+    build_site(project, tmp_path / "clean", dt.date(2026, 11, 29), override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+    assert files(out) == files(tmp_path / "clean")

@@ -54,6 +54,10 @@ _VOLATILE = frozenset({
     "GONGJIANG_ALL_IDS", WRITER_KEY, "GONGJIANG_PREVIOUS_OUTPUT", "GONGJIANG_RENDER_WORKERS",
     "GONGJIANG_PAGE_CACHE", "GONGJIANG_RECORD_CACHE", "GONGJIANG_MEDIA_CACHE", "GONGJIANG_MEDIA_WORKERS",
     "GONGJIANG_PAGEFIND",
+    # the build date reaches pages only through the site model (model.as_of, the footer's
+    # update date, the visible lists), which the keys of the pages that show it include:
+    # a daily rebuild on a day when nothing is published re-renders nothing
+    "GONGJIANG_AS_OF",
 })
 MIN_PARALLEL = 64  # fewer pages than this: render in this process (forking costs more)
 
