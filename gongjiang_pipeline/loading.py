@@ -22,6 +22,7 @@ from pathlib import Path
 from . import crosscheck
 from .dataset import EditionData, Project
 from .errors import DataError, Problem
+from .media.parallel import cpu_count
 from .messages import validate
 from .models import FILE_KINDS, Record
 from .recordcache import LazyDocument, RecordCache, entry_key
@@ -158,15 +159,8 @@ def _parse_packed(job):
     return record, (None if doc is None else LazyDocument.pack(doc)), problems, clean
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _parse_all(jobs: list[tuple[str, bytes, str, str]]) -> list[tuple]:
-    workers = _cores()
+    workers = cpu_count()
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_parse_one(job) for job in jobs]
     with multiprocessing.get_context("fork").Pool(workers) as pool:

@@ -42,8 +42,9 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from gongjiang_pipeline import buildcache
-from gongjiang_pipeline.buildcache import Digester, Manifest, Unstable
+from gongjiang_pipeline.buildcache import Digester, Manifest, Unstable, digest
 from gongjiang_pipeline.errors import GongjiangError
+from gongjiang_pipeline.media.parallel import cpu_count
 
 logger = logging.getLogger("gongjiang_site")
 
@@ -77,14 +78,6 @@ class _Job:
 # the queue a forked worker renders from (inherited, never pickled)
 _JOBS: list[_Job] = []
 _OUTPUT = ""
-
-
-def _cores() -> int:
-    """Cores this process may run on (a container may allow fewer than the machine has)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _render_to_file(job: _Job, output_path: str) -> None:
@@ -130,10 +123,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return (type(value).__name__, str(value))
-
-
-def digest(*values: Any) -> str:
-    return buildcache.digest(*values)
 
 
 def _theme_digest(theme: Path) -> str:
@@ -358,7 +347,7 @@ class CachingWriter(Writer):
         jobs, self.jobs = self.jobs, []
         if not jobs:
             return
-        workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or _cores()
+        workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or cpu_count()
         workers = max(1, min(int(workers), len(jobs) // (MIN_PARALLEL // 2) or 1))
         failed: list[int] = []
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
