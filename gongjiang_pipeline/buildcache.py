@@ -255,10 +255,6 @@ class Manifest:
                 return False
         return True
 
-    def key(self, rel: str) -> str | None:
-        entry = self.entries.get(rel)
-        return entry[0] if entry else None
-
     def save(self, cache_dir: Path, keys: Mapping[str, str], extra: Mapping[str, Any] | None = None) -> Path:
         """Record ``keys`` (relative path -> key) with the files' current stamps;
         paths missing from the output are left out. Written atomically."""

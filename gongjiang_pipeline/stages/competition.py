@@ -85,13 +85,19 @@ class CompetitionOutput(StageOutput):
         )
 
 
-def _score_figures(s: CandidateScore) -> dict[str, Any]:
+def _component_figures(s: CandidateScore) -> tuple[dict, dict, dict, dict]:
+    """Per component: the mean, the judges' scores, the dropped high and low scores."""
     means, judges, high, low = {}, {}, {}, {}
     for k, c in s.components.items():
         means[k] = c.mean
         judges[k] = c.judges.copy()  # a dict (the proxy's own copy)
         high[k] = c.dropped_high
         low[k] = c.dropped_low
+    return means, judges, high, low
+
+
+def _score_figures(s: CandidateScore) -> dict[str, Any]:
+    means, judges, high, low = _component_figures(s)
     return {
         "components": means,
         "judge_scores": judges,
@@ -215,12 +221,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
 def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
     """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order."""
-    means, judges, high, low = {}, {}, {}, {}
-    for k, c in s.components.items():
-        means[k] = c.mean
-        judges[k] = c.judges.copy()  # a dict (the proxy's own copy)
-        high[k] = c.dropped_high
-        low[k] = c.dropped_low
+    means, judges, high, low = _component_figures(s)
     return {
         "components": means,
         "dropped_high": high,

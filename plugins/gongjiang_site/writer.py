@@ -72,7 +72,6 @@ class _Job:
     name: str  # relative output path
     template: Any
     context: dict
-    key: str | None
 
 
 # the queue a forked worker renders from (inherited, never pickled)
@@ -152,7 +151,6 @@ class CachingWriter(Writer):
         self.kept: set[str] = set()
         self.rendered = 0
         self.uncached = 0  # pages rendered without a key (never kept; the search index is rebuilt)
-        self.written_bytes = 0
         self.jobs: list[_Job] = []
         self._names: set[str] = set()
         self._site_key: str | None = None
@@ -314,7 +312,7 @@ class CachingWriter(Writer):
         local["localsiteurl"] = local.get("localsiteurl", None)
         local["output_file"] = name
         local.update(kwargs)
-        self.jobs.append(_Job(name, template, local, key))
+        self.jobs.append(_Job(name, template, local))
 
     def write_bytes(self, name: str, data: bytes) -> None:
         """A file that is not a page (image, QR code, open data): kept if its bytes are unchanged."""
@@ -322,24 +320,17 @@ class CachingWriter(Writer):
         self._claim(name)
         if self._keep(name, "bytes:" + buildcache.bytes_digest(data)):
             return
-        self._put(name, data)
-
-    def derived(self, name: str, key: str) -> bool:
-        """For a file made from something else (``key``: a digest of what it is made
-        from): True if the previous build's copy is unchanged and kept, False if the
-        caller must produce it (then :meth:`put` it)."""
-        name = os.path.normpath(name).replace(os.sep, "/")
-        return self._keep(name, key)
-
-    def put(self, name: str, data: bytes) -> None:
-        self._put(os.path.normpath(name).replace(os.sep, "/"), data)
-
-    def _put(self, name: str, data: bytes) -> None:
         path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
-        self.written_bytes += 1
+
+    def derived(self, name: str, key: str) -> bool:
+        """For a file made from something else (``key``: a digest of what it is made
+        from): True if the previous build's copy is unchanged and kept, False if the
+        caller must produce it."""
+        name = os.path.normpath(name).replace(os.sep, "/")
+        return self._keep(name, key)
 
     def flush(self) -> None:
         """Render every queued page (on all cores when there are many)."""
