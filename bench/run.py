@@ -53,11 +53,12 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import baselines, datagen
 from .measure import (
     SITE_WIDE,
+    Trash,
     ChildRun,
     affected_by_candidate,
     child_env,
@@ -192,11 +193,13 @@ def _count_files(folder: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(folder)) if folder.is_dir() else 0
 
 
-def reset_for_cold_pages(project: Path, out: Path) -> list[str]:
+def reset_for_cold_pages(project: Path, out: Path, discard: Callable[[Path], Any] | None = None) -> list[str]:
     """Delete the output folder and every cache under ``<project>/cache/`` except
-    ``cache/media`` (processed photos, share cards, QR codes). Returns what was removed."""
+    ``cache/media`` (processed photos, share cards, QR codes). Returns what was removed.
+    ``discard``: how to delete (default: at once; the bench moves them to its :class:`Trash`)."""
+    discard = discard or _delete
     if out.exists():
-        shutil.rmtree(out)
+        discard(out)
     removed = []
     cache = project / "cache"
     if cache.is_dir():
@@ -204,12 +207,16 @@ def reset_for_cold_pages(project: Path, out: Path) -> list[str]:
             if entry.name == "media":
                 continue
             folder = entry.is_dir() and not entry.is_symlink()
-            if folder:
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
+            discard(entry)
             removed.append(f"cache/{entry.name}" + ("/" if folder else ""))
     return removed
+
+
+def _delete(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def classify_written(before: dict, after: dict, affected: dict, keep: int = 50) -> dict:
@@ -256,6 +263,7 @@ class Bench:
         self.cache = cfg.cache
         self.work = cfg.cache / "work"
         self.logs = self.work / "logs"
+        self.trash = Trash(cfg.cache / "trash")  # emptied after the last measurement
         self.r: dict[str, Any] = {
             "started": dt.datetime.now().isoformat(timespec="seconds"),
             "commit": _git_commit(),
@@ -300,8 +308,7 @@ class Bench:
 
     def prepare(self) -> None:
         p = self.cfg.params
-        if self.work.exists():
-            shutil.rmtree(self.work)
+        self.trash.discard(self.work)  # the previous run's; deleted at the end
         self.logs.mkdir(parents=True)
         src, meta = datagen.cached_project(p, self.cache, log)
         self.r["data"] = meta
@@ -360,7 +367,7 @@ class Bench:
         project = self.full if variant == "full" else self.pages
         out = self.work / f"out-{variant}"
         warm_tree = self.trees[variant]
-        removed = reset_for_cold_pages(project, out)
+        removed = reset_for_cold_pages(project, out, self.trash.discard)
         self.r["cold_reset"] = {"removed": ["output/"] + removed, "kept": "cache/media",
                                 "media_cache_files": _count_files(project / "cache" / "media")}
         what = "含照片" if variant == "full" else "不含照片"
@@ -469,8 +476,8 @@ class Bench:
             ("cold_1cpu", "冷构建，单核（GOMAXPROCS=1）", {"GOMAXPROCS": "1"}),
         ):
             if key.startswith("cold"):
-                shutil.rmtree(proj / "out", ignore_errors=True)
-                shutil.rmtree(cache_dir, ignore_errors=True)
+                self.trash.discard(proj / "out")
+                self.trash.discard(cache_dir)
             log(f"(f) Hugo：{label}（{n} 个 Markdown 页面）……")
             run = self.child(f"hugo-{key}", cmd, cwd=proj, env=env)
             if not run.ok:
@@ -563,7 +570,7 @@ class Bench:
             prof = self.cfg.output.parent / f"build-{variant}.prof"
             prof.parent.mkdir(parents=True, exist_ok=True)
             log(f"cProfile 分析：完全冷构建（{'含照片' if variant == 'full' else '不含照片'}）……")
-            shutil.rmtree(project / "cache", ignore_errors=True)
+            self.trash.discard(project / "cache")
             run = self.build(f"profile-{variant}", project, self.work / f"out-profile-{variant}", profile=prof)
             self.r["profile"][variant] = dict(profile_summary(prof, top), file=str(prof), wall=run.wall)
 
@@ -572,24 +579,27 @@ class Bench:
     def run(self) -> dict:
         skip = self.cfg.skip
         t0 = time.perf_counter()
-        self.prepare()
-        if "check" not in skip:
-            self.run_check()
-        self.run_cold()
-        if "rebuild" not in skip:
-            self.run_rebuilds()
-        if "pelican" not in skip:
-            self.run_pelican()
-        if "hugo" not in skip:
-            self.run_hugo()
-        if "engine" not in skip:
-            self.run_engine()
-        if "media" not in skip:
-            self.run_media()
-        if "memory" not in skip:
-            self.run_memory()
-        if self.cfg.profile:
-            self.run_profile()
+        try:
+            self.prepare()
+            if "check" not in skip:
+                self.run_check()
+            self.run_cold()
+            if "rebuild" not in skip:
+                self.run_rebuilds()
+            if "pelican" not in skip:
+                self.run_pelican()
+            if "hugo" not in skip:
+                self.run_hugo()
+            if "engine" not in skip:
+                self.run_engine()
+            if "media" not in skip:
+                self.run_media()
+            if "memory" not in skip:
+                self.run_memory()
+            if self.cfg.profile:
+                self.run_profile()
+        finally:
+            self.trash.empty()
         self.r["verdicts"] = verdicts(self.r)
         self.r["load_after"] = os.getloadavg()
         self.r["seconds"] = time.perf_counter() - t0

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import baselines, datagen  # noqa: E402
-from bench.measure import affected_by_candidate, count_pages, diff_trees, run_child, snapshot  # noqa: E402
+from bench.measure import Trash, affected_by_candidate, count_pages, diff_trees, run_child, snapshot  # noqa: E402
 from bench.run import classify_written, reset_for_cold_pages, verdicts  # noqa: E402
 
 from gongjiang_pipeline.cli import main as cli  # noqa: E402
@@ -310,3 +310,22 @@ def test_hugo_and_pelican_baselines_render_the_same_pages(tmp_path):
     pages = set(snapshot(hugo / "out"))
     assert pages == set(snapshot(pel / "out")) and len(pages) == 7 and "page-000007/index.html" in pages
     assert "<h1>基准页面 1</h1>" in (hugo / "out" / "page-000001" / "index.html").read_text("utf-8")
+
+
+def test_reset_for_cold_pages_can_defer_deletion_to_a_trash(tmp_path):
+    project, out = tmp_path / "proj", tmp_path / "out"
+    for rel in ("cache/media/ab/abcd.png", "cache/records/records.pickle", "cache/stray.txt"):
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(rel)
+    (out / "craftsmen").mkdir(parents=True)
+    (out / "index.html").write_text("page")
+    trash = Trash(tmp_path / "trash")
+    assert reset_for_cold_pages(project, out, trash.discard) == ["cache/records/", "cache/stray.txt"]
+    assert not out.exists() and sorted(p.name for p in (project / "cache").iterdir()) == ["media"]
+    # moved aside, not yet deleted: the disk frees them only when the trash is emptied
+    moved = sorted(p.name for p in (tmp_path / "trash").iterdir())
+    assert moved == ["0001-out", "0002-records", "0003-stray.txt"]
+    assert (tmp_path / "trash/0001-out/index.html").read_text() == "page"
+    assert trash.discard(tmp_path / "missing") is False
+    trash.empty()
+    assert not (tmp_path / "trash").exists()
