@@ -995,7 +995,7 @@ def report(r: dict) -> str:
     if "hugo_cold" in b:
         hc = b["hugo_cold"]
         out.append(f"Hugo：{hugo}。Hugo 默认使用全部 {cores} 核（GOMAXPROCS）：冷构建 CPU {_f(hc['cpu'])} 秒、"
-                   f"墙钟 {_f(hc['wall'])} 秒；本项目的页面生成与 Pelican 都是单进程，因此另列 Hugo 单核（GOMAXPROCS=1）一行供参考。"
+                   f"墙钟 {_f(hc['wall'])} 秒；本项目读取数据和渲染页面也用全部核，Pelican 是单进程；另列 Hugo 单核（GOMAXPROCS=1）一行供参考。"
                    "目标对照用 Hugo 默认设置。")
     else:
         out.append(f"Hugo：{hugo}")
