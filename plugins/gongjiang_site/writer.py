@@ -16,8 +16,12 @@ Pelican hands every page to a ``Writer``; ``register()`` swaps in this one
 * **Keeping.** When the previous build's manifest (``gongjiang_pipeline.buildcache``)
   says the output file was made from the same key and is untouched since, the page
   is *kept*: not rendered, not written; the output sync leaves the old file alone.
-  The same holds for files written as bytes (cards, QR codes, portraits, open
-  data), keyed by the digest of their bytes.
+  The same holds for files written as bytes (open data), keyed by the digest of
+  their bytes, and for files of the media cache (cards, QR codes, portraits),
+  keyed by the SHA-256 the cache recorded for them (so a kept one is not even read).
+* **Hard links.** A file of the media cache that must be written is a hard link
+  to its cache file, checked first (``write_cached``; ``media.cache.place``);
+  a copy where linking fails. See ``place`` for why sharing the inode is safe.
 * **Parallel rendering.** Pages to render are queued and rendered at the end
   (``finalized``) by ``GONGJIANG_RENDER_WORKERS`` forked processes (None: one per
   core). Each page is rendered on its own, so the output does not depend on the
@@ -44,6 +48,7 @@ from pelican.writers import Writer
 from gongjiang_pipeline import buildcache
 from gongjiang_pipeline.buildcache import Digester, Manifest, Unstable, digest
 from gongjiang_pipeline.errors import GongjiangError
+from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.media.parallel import cpu_count
 
 logger = logging.getLogger("gongjiang_site")
@@ -324,6 +329,22 @@ class CachingWriter(Writer):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
+
+    def write_cached(self, name: str, source: CacheSource) -> None:
+        """A file of the media cache (card, QR code, portrait): kept if the previous
+        build published the same bytes (by the SHA-256 the cache recorded: nothing is
+        read), else read and checked, and published as a hard link to the cache file
+        (a copy where linking fails: the site is the same either way)."""
+        name = os.path.normpath(name).replace(os.sep, "/")
+        self._claim(name)
+        if source.recorded is not None and self._keep(name, "bytes:" + source.recorded):
+            return
+        found = source.fetch()  # checked against the recorded SHA-256; a damaged entry is made again
+        if found.sha256 != source.recorded and self._keep(name, "bytes:" + found.sha256):
+            return
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        place(found, path)
 
     def derived(self, name: str, key: str) -> bool:
         """For a file made from something else (``key``: a digest of what it is made
