@@ -163,6 +163,7 @@ class CachingWriter(Writer):
         self._templates: dict[str, str] = {}
         self.digest = Digester()  # one per build: records shared by many pages are digested once
         self._deps: dict[int, tuple[Any, str]] = {}
+        self._static: frozenset[str] | None = None
 
     # ---- keys
 
@@ -288,6 +289,25 @@ class CachingWriter(Writer):
             raise OutputError(f"输出文件重复：{name}（两个页面或文件要写到同一个位置，请检查网址设置）")
         self._names.add(name)
 
+    def _static_names(self) -> frozenset[str]:
+        """What Pelican's static generator copies into the site after our pages and media
+        (the content images published, the theme's static files). It copies into a file
+        already there in place, which would write through a hard link into the media
+        cache: a media file there is refused, like two pages on one file."""
+        if self._static is None:
+            from .authored import STATIC_KEY
+
+            names = {os.path.normpath(save_as).replace(os.sep, "/") for _, save_as in self.settings.get(STATIC_KEY, ())}
+            theme, into = Path(self.settings["THEME"]), self.settings.get("THEME_STATIC_DIR", "")
+            for sub in self.settings.get("THEME_STATIC_PATHS", ()):
+                src = theme / sub
+                found = [src] if src.is_file() else [p for p in src.rglob("*") if p.is_file()]
+                for p in found:
+                    rel = p.name if p == src else p.relative_to(src).as_posix()
+                    names.add(os.path.normpath(os.path.join(into, rel)).replace(os.sep, "/"))
+            self._static = frozenset(names)
+        return self._static
+
     def _keep(self, name: str, key: str | None) -> bool:
         if key is not None:
             self.keys[name] = key
@@ -336,6 +356,8 @@ class CachingWriter(Writer):
         read), else read and checked, and published as a hard link to the cache file
         (a copy where linking fails: the site is the same either way)."""
         name = os.path.normpath(name).replace(os.sep, "/")
+        if name in self._static_names():
+            raise OutputError(f"输出文件重复：{name}（图片或二维码与静态文件的位置相同，请检查网址设置）")
         self._claim(name)
         if source.recorded is not None and self._keep(name, "bytes:" + source.recorded):
             return
