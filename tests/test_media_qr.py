@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import zxingcpp
 from mediakit import metadata_problems
@@ -120,7 +121,7 @@ def test_place_links_the_checked_cache_file_else_writes_a_new_copy(tmp_path, mon
     out.mkdir()
 
     checked = batch.read_file(entry, "png")
-    assert checked.path == png and checked.sha256 == batch.source(entry, "png").recorded
+    assert Path(checked.path) == png and checked.sha256 == batch.source(entry, "png").recorded
     assert place(checked, out / "linked.png")
     assert os.stat(out / "linked.png").st_ino == png.stat().st_ino and png.stat().st_nlink == 2
 

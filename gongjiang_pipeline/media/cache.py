@@ -92,7 +92,7 @@ class CachedFile:
 
     data: bytes
     sha256: str
-    path: Path | None = None  # the cache file they were read from; None: made again just now
+    path: str | None = None  # the cache file they were read from; None: made again just now
     identity: tuple[int, int, int] | None = None  # (st_dev, st_ino, st_mode) of that file as it was read
 
 
@@ -277,7 +277,7 @@ class MediaCache:
         meta = self.lookup(kind, key)
         if meta is None:
             raise CorruptEntry(f"缓存条目不存在：{kind}/{key}")
-        path = self.entry(kind, key) / name
+        path = os.path.join(self.root, kind, key[:2], key, name)  # self.entry(kind, key) / name, without pathlib
         try:
             with open(path, "rb") as f:
                 st = os.fstat(f.fileno())

@@ -164,6 +164,7 @@ class CachingWriter(Writer):
         self.digest = Digester()  # one per build: records shared by many pages are digested once
         self._deps: dict[int, tuple[Any, str]] = {}
         self._static: frozenset[str] | None = None
+        self._folders: set[str] = set()  # made by write_bytes/write_cached
 
     # ---- keys
 
@@ -345,8 +346,7 @@ class CachingWriter(Writer):
         self._claim(name)
         if self._keep(name, "bytes:" + buildcache.bytes_digest(data)):
             return
-        path = sanitised_join(self.output_path, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        path = self._path(name)
         with open(path, "wb") as f:
             f.write(data)
 
@@ -364,9 +364,16 @@ class CachingWriter(Writer):
         found = source.fetch()  # checked against the recorded SHA-256; a damaged entry is made again
         if found.sha256 != source.recorded and self._keep(name, "bytes:" + found.sha256):
             return
+        place(found, self._path(name))
+
+    def _path(self, name: str) -> str:
+        """Where a file goes, its folder made (once: a craftsman's folder holds several)."""
         path = sanitised_join(self.output_path, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        place(found, path)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        return path
 
     def derived(self, name: str, key: str) -> bool:
         """For a file made from something else (``key``: a digest of what it is made
