@@ -10,6 +10,13 @@ deploy that compares times or a file watcher sees nothing), changed and new
 files are moved in one by one with ``os.replace`` (atomic per file: a reader
 sees the old or the new bytes, never a half-written file), files the build no
 longer produces are deleted and folders left empty by that are removed.
+
+Nothing here ever writes into an existing file: files are compared (read),
+renamed and unlinked only. That is what makes it safe for the build to publish
+files of the media cache as hard links to them (``media.cache.place``): the
+output and the cache may share an inode, and neither is changed through the
+other (an updated file is a new inode renamed over the old name; deleting the
+output or a cache entry drops one name, the other keeps its bytes).
 """
 
 from __future__ import annotations

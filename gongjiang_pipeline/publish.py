@@ -155,6 +155,8 @@ def _guard(source: Path, dest: Path, project: Path | None) -> None:
 
 
 def _copy(src: Path, dest: Path) -> None:
+    # a new file renamed into place: never a write into ``dest`` (nor into ``src``, which
+    # may be a hard link to a media cache file, media/cache.place)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".publish-", dir=dest.parent)
     try:

@@ -352,7 +352,10 @@ def build_into(
 def _search_index(output: Path, writer, executable) -> tuple[int, dict]:
     """Index the site with Pagefind, or keep the previous index when no indexed page
     changed. Pagefind reads every page, so pages kept from the previous build are
-    linked into ``output`` first (the sync sees the same file and leaves it alone)."""
+    linked into ``output`` first (the sync sees the same file and leaves it alone).
+    Pagefind only reads the site and writes new files under ``pagefind/``; no step of
+    the build writes into a file already in ``output`` (media files there may be hard
+    links to the media cache: ``media.cache.place``)."""
     previous = getattr(writer, "previous", None)
     html = sorted((rel, key) for rel, key in (writer.keys if writer else {}).items() if rel.endswith(".html"))
     # the pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned package, whose

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import zxingcpp
 from mediakit import metadata_problems
@@ -104,3 +105,75 @@ def test_a_damaged_entry_is_encoded_again(tmp_path):
     assert again.read(entry, "png") == good == qr.make(URL, f"二维码：{URL}").png
     assert again.encoded == 1 and again.cache.repaired == {"qr": 1}
     assert png.read_bytes() == good
+
+
+def test_place_links_the_checked_cache_file_else_writes_a_new_copy(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from gongjiang_pipeline.media.cache import MediaCache, place
+
+    cache = MediaCache(tmp_path / "cache")
+    batch = qr.prepare_qr(_requests(URL), cache)
+    entry = batch.codes[_requests(URL)[0]]
+    png = cache.entry("qr", entry.key) / "qr.png"
+    out = tmp_path / "out"
+    out.mkdir()
+
+    checked = batch.read_file(entry, "png")
+    assert Path(checked.path) == png and checked.sha256 == batch.source(entry, "png").recorded
+    assert place(checked, out / "linked.png")
+    assert os.stat(out / "linked.png").st_ino == png.stat().st_ino and png.stat().st_nlink == 2
+
+    # linking fails (another file system): a new file, the same bytes and permissions
+    def cross_device(src, dst, *args, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", str(src))
+
+    monkeypatch.setattr(os, "link", cross_device)
+    assert not place(checked, out / "copied.png")
+    monkeypatch.undo()
+    copied = (out / "copied.png").stat()
+    assert (out / "copied.png").read_bytes() == png.read_bytes() and copied.st_nlink == 1
+    assert copied.st_mode == (out / "linked.png").stat().st_mode
+
+    # never written into a file already there: it may be a link to a cache file
+    monkeypatch.setattr(os, "link", cross_device)
+    assert not place(checked, out / "linked.png")
+    monkeypatch.undo()
+    assert (out / "linked.png").stat().st_ino != png.stat().st_ino and png.stat().st_nlink == 1
+    assert png.read_bytes() == checked.data
+
+    # the cache file was made again after it was checked: what was checked is copied, not the new file linked
+    cache.forget("qr", entry.key)
+    cache.store("qr", entry.key, {"qr.png": b"other bytes", "qr.svg": b"<svg/>"}, {})
+    assert not place(checked, out / "raced.png")
+    assert (out / "raced.png").read_bytes() == checked.data and (out / "raced.png").stat().st_nlink == 1
+
+
+def test_a_cache_file_with_other_permissions_is_copied(tmp_path):
+    import os
+
+    from gongjiang_pipeline.media.cache import MediaCache, place
+
+    cache = MediaCache(tmp_path / "cache")
+    batch = qr.prepare_qr(_requests(URL), cache)
+    entry = batch.codes[_requests(URL)[0]]
+    png = cache.entry("qr", entry.key) / "qr.png"
+    os.chmod(png, 0o600)  # e.g. made by a build with another umask
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "new.txt").write_bytes(b"")
+    assert not place(batch.read_file(entry, "png"), out / "qr.png")
+    assert (out / "qr.png").stat().st_mode == (out / "new.txt").stat().st_mode  # as a new file gets it
+    assert (out / "qr.png").read_bytes() == png.read_bytes()
+
+
+def test_a_repaired_entry_is_published_as_a_copy(tmp_path):
+    from gongjiang_pipeline.media.cache import MediaCache
+
+    batch = qr.prepare_qr(_requests(URL), MediaCache(tmp_path))
+    entry = batch.codes[_requests(URL)[0]]
+    png = tmp_path / "qr" / entry.key[:2] / entry.key / "qr.png"
+    png.write_bytes(png.read_bytes()[:-20])
+    found = qr.prepare_qr(_requests(URL), MediaCache(tmp_path)).read_file(entry, "png")
+    assert found.path is None and found.data == qr.make(URL, f"二维码：{URL}").png

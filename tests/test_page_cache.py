@@ -144,6 +144,43 @@ def test_nothing_changed_renders_nothing_and_rewrites_nothing(project, tmp_path,
     assert len(again.kept) == len(first.keys)  # every page, image and search file kept
 
 
+def media_identities(out: Path) -> dict[str, tuple[int, int, int]]:
+    """Cards, QR codes and portraits of the site: (inode, mtime, links)."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_nlink)
+            for p in out.rglob("*")
+            if p.is_file() and (p.name in ("share.png", "qr.png", "qr.svg") or p.parent == out / "photos")}
+
+
+@pytest.mark.slow
+def test_media_files_are_cache_links_kept_by_every_kind_of_rebuild(project, tmp_path, media_cache, monkeypatch):
+    out = tmp_path / "out"
+    build(project, out, media_cache)
+    cached = {p.stat().st_ino for p in media_cache.rglob("*") if p.is_file()}
+    before = media_identities(out)
+    assert len(before) > 300 and all(ino in cached and links >= 2 for ino, _, links in before.values())
+    # incremental: unchanged media are kept (not even read), same inode and mtime
+    from gongjiang_pipeline.media.cache import MediaCache
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a kept media file must not be read")
+
+    change_citation(project)
+    monkeypatch.setattr(MediaCache, "read_file", forbidden)
+    again = build(project, out, media_cache)
+    monkeypatch.undo()
+    assert set(before) <= again.kept
+    assert media_identities(out) == before
+    # --clean and GONGJIANG_NO_CACHE=1 produce every file again: linked to the same cache
+    # files, so the sync finds them unchanged and leaves them alone
+    clean = build_into(project, out, AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)}, force=True,
+                       reuse=False)
+    assert clean.kept == frozenset()
+    assert {rel: v[:2] for rel, v in media_identities(out).items()} == {rel: v[:2] for rel, v in before.items()}
+    monkeypatch.setenv("GONGJIANG_NO_CACHE", "1")
+    assert build(project, out, media_cache).kept == frozenset()
+    assert {rel: v[:2] for rel, v in media_identities(out).items()} == {rel: v[:2] for rel, v in before.items()}
+
+
 @pytest.mark.slow
 def test_unchanged_inputs_stop_early_and_anything_else_does_not(project, tmp_path, media_cache):
     out = tmp_path / "out"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -20,7 +22,7 @@ from mediakit import encode, figure, jpeg_with_everything, metadata_problems, pn
 from PIL import Image
 from sitekit import SiteProject, fake_engine, files
 
-from gongjiang_pipeline.errors import DataError
+from gongjiang_pipeline.errors import DataError, GongjiangError
 from gongjiang_pipeline.sitebuild import build_site
 
 pytestmark = pytest.mark.slow
@@ -391,6 +393,7 @@ def test_a_damaged_cache_entry_is_made_again_never_published(site, tmp_path, dam
         next((cache / "cards").glob("*/*/card.png")),
         next(p for p in (cache / "portraits").glob("*/*/240.jpg") if p.read_bytes() == good["photos/zhang-jianguo-240.jpg"]),
     ]
+    damaged = {(v.stat().st_dev, v.stat().st_ino) for v in victims}
     for v in victims:
         data = v.read_bytes()
         if damage == "truncate":
@@ -401,8 +404,87 @@ def test_a_damaged_cache_entry_is_made_again_never_published(site, tmp_path, dam
             v.unlink()
     again = build(site, "2099-07-01", tmp_path / "b", GONGJIANG_MEDIA_CACHE=str(cache))
     assert files(tmp_path / "b") == good  # byte for byte what a healthy cache gives
+    assert not damaged & set(_identities(media_files(tmp_path / "b")))  # never a link to the damaged file
     assert again.repaired == 3
     assert (again.qr_encoded, again.cards_rendered, again.photos_processed) == (1, 1, 1)
     assert "缓存中有 3 项已损坏，已重新生成" in again.summary()
     third = build(site, "2099-07-01", tmp_path / "c", GONGJIANG_MEDIA_CACHE=str(cache))  # the cache is whole again
     assert (third.repaired, third.qr_encoded, third.cards_rendered, third.photos_processed) == (0, 0, 0, 0)
+
+
+# --------------------------------------------------------------------------
+# media files are hard links to their cache files (media.cache.place)
+
+
+def media_files(out: Path) -> list[Path]:
+    """Every file of the site that comes from the media cache: cards, QR codes, portraits."""
+    return sorted(p for p in out.rglob("*") if p.is_file()
+                  and (p.name in ("share.png", "qr.png", "qr.svg") or p.parent == out / "photos"))
+
+
+def _identities(paths) -> dict[tuple[int, int], Path]:
+    return {(st.st_dev, st.st_ino): p for p in paths for st in [p.stat()]}
+
+
+def cache_files(cache: Path) -> dict[tuple[int, int], Path]:
+    return _identities(p for p in cache.rglob("*") if p.is_file() and not p.name.endswith(".json"))
+
+
+def modes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
+
+
+def test_media_files_are_hard_links_to_their_cache_files(site, tmp_path):
+    cache = tmp_path / "cache"
+    build(site, "2099-07-01", tmp_path / "a", GONGJIANG_MEDIA_CACHE=str(cache))
+    out, cached = tmp_path / "a", cache_files(cache)
+    published = media_files(out)
+    names = {p.relative_to(out).as_posix() for p in published}
+    assert {"craftsmen/zhang-jianguo/share.png", "craftsmen/zhang-jianguo/qr.png", "craftsmen/zhang-jianguo/qr.svg",
+            "editions/2099/craftsmen/share.png", "photos/zhang-jianguo-240.jpg", "photos/li-xiuying-600.webp"} <= names
+    assert len(published) == 5 * 3 + 5 + 2 * 6  # per craftsman card and QR code, list cards, portraits
+    for p in published:
+        st = p.stat()
+        assert (st.st_dev, st.st_ino) in cached and st.st_nlink >= 2, p
+        assert cached[(st.st_dev, st.st_ino)].read_bytes() == p.read_bytes()
+    # a second build links the same cache files again
+    build(site, "2099-07-01", tmp_path / "b", GONGJIANG_MEDIA_CACHE=str(cache))
+    assert set(_identities(media_files(tmp_path / "b"))) == set(_identities(published))
+
+
+def test_where_links_fail_the_media_files_are_copies_and_the_site_is_the_same(site, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    build(site, "2099-07-01", tmp_path / "linked", GONGJIANG_MEDIA_CACHE=str(cache))
+
+    def cross_device(src, dst, *args, **kwargs):  # what an output folder on another file system gives
+        raise OSError(errno.EXDEV, "Invalid cross-device link", str(src))
+
+    monkeypatch.setattr(os, "link", cross_device)
+    build(site, "2099-07-01", tmp_path / "copied", GONGJIANG_MEDIA_CACHE=str(cache))
+    monkeypatch.undo()
+    linked, copied = tmp_path / "linked", tmp_path / "copied"
+    assert files(copied) == files(linked)
+    assert modes(copied) == modes(linked)
+    published = media_files(copied)
+    assert len(published) == len(media_files(linked)) > 0
+    cached = cache_files(cache)
+    for p in published:  # independent copies
+        st = p.stat()
+        assert st.st_nlink == 1 and (st.st_dev, st.st_ino) not in cached, p
+
+
+def test_deleting_the_cache_leaves_the_published_files_whole(site, tmp_path):
+    cache = tmp_path / "cache"
+    build(site, "2099-07-01", tmp_path / "a", GONGJIANG_MEDIA_CACHE=str(cache))
+    good = files(tmp_path / "a")
+    shutil.rmtree(cache)  # the site keeps its own link to every file
+    assert files(tmp_path / "a") == good
+    assert all(p.stat().st_nlink == 1 for p in media_files(tmp_path / "a"))
+    again = build(site, "2099-07-01", tmp_path / "b", GONGJIANG_MEDIA_CACHE=str(cache))
+    assert again.photos_processed == 3 and files(tmp_path / "b") == good
+
+
+def test_a_media_file_where_pelican_copies_a_static_file_is_refused(site, tmp_path):
+    # Pelican would copy the theme's site.css over the card in place, through the link into the cache
+    with pytest.raises(GongjiangError, match="输出文件重复：theme/css/site.css（图片或二维码与静态文件的位置相同"):
+        build(site, "2099-07-01", tmp_path / "out", GONGJIANG_CRAFTSMAN_CARD_SAVE_AS="theme/css/site.css")

@@ -15,6 +15,18 @@ from its folder and added. Files are checked against their SHA-256 when they are
 read for publishing (:meth:`MediaCache.read`, :meth:`MediaCache.fetch`): a
 damaged, truncated or deleted file is never published, the entry is made again.
 
+*Publishing by hard link.* :func:`place` puts a checked file into the site as a
+hard link to the cache file (``os.link``: no bytes are written), or, when linking
+fails for any reason (the output on another file system, a file system without
+links, permissions, a cache file with other permissions than a new file would
+get), as a new file with the same bytes; the site is the same either way. The
+site and the cache then share the file's inode, which is safe because nothing
+ever writes into either in place: cache entries are written to a temporary
+folder and renamed (a damaged entry is removed and made again, never rewritten),
+and the output is only ever changed by renaming new files over old ones and
+unlinking (``gongjiang_pipeline/atomic.py``). Removing an entry (:meth:`forget`,
+or deleting ``cache/``) removes the cache's name only: the site keeps its link.
+
 Deleting the cache folder (or any part of it) is always safe (the next build is
 slower, that's all).
 """
@@ -25,7 +37,10 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -69,6 +84,76 @@ def looks_complete(name: str, data: bytes) -> bool:
     if name.endswith(".svg"):
         return data.lstrip().startswith(b"<") and data.rstrip().endswith(b"</svg>")
     return True
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """One file of a cache entry, its bytes checked against the recorded SHA-256."""
+
+    data: bytes
+    sha256: str
+    path: str | None = None  # the cache file they were read from; None: made again just now
+    identity: tuple[int, int, int] | None = None  # (st_dev, st_ino, st_mode) of that file as it was read
+
+
+@dataclass(frozen=True)
+class CacheSource:
+    """A cache file to publish, not read yet: its recorded SHA-256 (None: the entry is
+    not known) and how to read it, checked (:meth:`MediaCache.fetch_file`)."""
+
+    recorded: str | None
+    fetch: Callable[[], CachedFile]
+
+
+@lru_cache(maxsize=None)
+def _new_file_mode() -> int:
+    """The permissions ``open(path, "wb")`` gives a new file in this process (0o666 less the umask)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o22)  # no way to read it without setting it
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _write_new(dest: str | Path, data: bytes) -> None:
+    """Write ``data`` to a new file at ``dest``; a file already there is replaced, never
+    written into (it may share its inode with a cache file)."""
+    try:
+        f = open(dest, "xb")
+    except FileExistsError:
+        os.unlink(dest)
+        f = open(dest, "xb")
+    with f:
+        f.write(data)
+
+
+def place(cached: CachedFile, dest: str | Path) -> bool:
+    """Publish a checked cache file at ``dest`` (in a folder being built): a hard link to
+    the cache file when possible, else a new file with its bytes. True if linked.
+
+    Only the file that was checked is linked: if the cache file was replaced since it
+    was read (another build made the entry again), the link is undone and the checked
+    bytes are written instead. A cache file whose permissions differ from what a new
+    file would get is copied, so the output does not depend on how it was published.
+    """
+    if cached.path is not None and cached.identity is not None and \
+            stat.S_IMODE(cached.identity[2]) == _new_file_mode():
+        try:
+            os.link(cached.path, dest)
+        except OSError:
+            pass  # another file system, no hard links, not permitted, too many links: copy
+        else:
+            st = os.lstat(dest)
+            if (st.st_dev, st.st_ino) == cached.identity[:2]:
+                return True
+            os.unlink(dest)
+    _write_new(dest, cached.data)
+    return False
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -178,30 +263,49 @@ class MediaCache:
             self._dirty.add(kind)
         return meta
 
+    def recorded(self, kind: str, key: str, name: str) -> str | None:
+        """The SHA-256 recorded for a file of an entry (the file is not read), None if the entry is not known."""
+        meta = self.lookup(kind, key)
+        return None if meta is None else meta["sha256"].get(name)
+
     def read(self, kind: str, key: str, name: str) -> bytes:
         """The bytes of one file of an entry, checked against its SHA-256; CorruptEntry if they differ."""
+        return self.read_file(kind, key, name).data
+
+    def read_file(self, kind: str, key: str, name: str) -> CachedFile:
+        """:meth:`read`, with the digest and the identity of the file read (for :func:`place`)."""
         meta = self.lookup(kind, key)
         if meta is None:
             raise CorruptEntry(f"缓存条目不存在：{kind}/{key}")
+        path = os.path.join(self.root, kind, key[:2], key, name)  # self.entry(kind, key) / name, without pathlib
         try:
-            data = (self.entry(kind, key) / name).read_bytes()
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                data = f.read()
         except OSError as exc:
             raise CorruptEntry(f"缓存文件无法读取：{kind}/{key}/{name}：{exc}") from None
-        if sha256(data) != meta["sha256"].get(name):
+        digest = sha256(data)
+        if digest != meta["sha256"].get(name):
             raise CorruptEntry(f"缓存文件已损坏：{kind}/{key}/{name}")
-        return data
+        return CachedFile(data, digest, path, (st.st_dev, st.st_ino, st.st_mode))
 
     def fetch(self, kind: str, key: str, name: str, remake: Callable[[], tuple[dict[str, bytes], dict]]) -> bytes:
         """:meth:`read`, or, if the entry is damaged, ``remake()`` (files, meta) stored again."""
+        return self.fetch_file(kind, key, name, remake).data
+
+    def fetch_file(self, kind: str, key: str, name: str,
+                   remake: Callable[[], tuple[dict[str, bytes], dict]]) -> CachedFile:
+        """:meth:`fetch` as a :class:`CachedFile`. Bytes made again are not linked
+        (``path`` None): they are published as a copy."""
         try:
-            return self.read(kind, key, name)
+            return self.read_file(kind, key, name)
         except CorruptEntry:
             pass
         self.forget(kind, key)
         files, meta = remake()
-        self.store(kind, key, files, meta)
+        meta = self.store(kind, key, files, meta)
         self.repaired[kind] = self.repaired.get(kind, 0) + 1
-        return files[name]
+        return CachedFile(files[name], meta["sha256"][name])
 
     def forget(self, kind: str, key: str) -> None:
         """Remove an entry (from the index and the disk)."""

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from PIL import Image, ImageDraw
 
 from . import MediaError
-from .cache import CorruptEntry, MediaCache, content_key
+from .cache import CachedFile, CacheSource, CorruptEntry, MediaCache, content_key
 from .fonts import Coverage, FontChoice, FontRef
 from .parallel import run_all
 from .portraits import KIND as PORTRAIT_KIND
@@ -235,6 +235,14 @@ class CardBatch:
 
     def read(self, card: Card) -> bytes:
         """The card's PNG bytes, checked; a damaged cache entry is drawn again."""
+        return self.read_file(card).data
+
+    def source(self, card: Card) -> CacheSource:
+        """The file to publish: its recorded digest, :meth:`read_file` when it must be written."""
+        return CacheSource(self.cache.recorded(KIND, card.key, f"card.{FORMAT}"), lambda: self.read_file(card))
+
+    def read_file(self, card: Card) -> CachedFile:
+        """:meth:`read` as a :class:`CachedFile` (to publish by hard link)."""
         def remake() -> tuple[dict[str, bytes], dict]:
             text, portrait = self.sources[card.key]
             files, meta, decoded = _render_files(_Work(text, self.fonts, _portrait_bytes(portrait, self.read_portrait,
@@ -243,7 +251,7 @@ class CardBatch:
             self.decoded += decoded
             return files, meta
 
-        return self.cache.fetch(KIND, card.key, f"card.{FORMAT}", remake)
+        return self.cache.fetch_file(KIND, card.key, f"card.{FORMAT}", remake)
 
 
 @dataclass(frozen=True)

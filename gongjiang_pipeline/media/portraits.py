@@ -44,7 +44,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ..errors import Problem
 from . import MediaError
-from .cache import MediaCache, _write_atomic, content_key
+from .cache import CachedFile, CacheSource, MediaCache, _write_atomic, content_key
 from .parallel import run_all
 
 VERSION = "portrait-1"  # bump when the output of the same input changes
@@ -138,6 +138,14 @@ class PortraitBatch:
 
     def read(self, pt: Portrait, r: Rendition) -> bytes:
         """A rendition's bytes, checked; a damaged cache entry is processed again from the photo."""
+        return self.read_file(pt, r).data
+
+    def source(self, pt: Portrait, r: Rendition) -> CacheSource:
+        """The file to publish: its recorded digest, :meth:`read_file` when it must be written."""
+        return CacheSource(self.cache.recorded(KIND, pt.key, r.file), lambda: self.read_file(pt, r))
+
+    def read_file(self, pt: Portrait, r: Rendition) -> CachedFile:
+        """:meth:`read` as a :class:`CachedFile` (to publish by hard link)."""
         def remake() -> tuple[dict[str, bytes], dict]:
             path = self.sources[pt.key]
             data = path.read_bytes()
@@ -150,7 +158,7 @@ class PortraitBatch:
             self.processed += 1
             return files, meta
 
-        return self.cache.fetch(KIND, pt.key, r.file, remake)
+        return self.cache.fetch_file(KIND, pt.key, r.file, remake)
 
 
 # --------------------------------------------------------------------------

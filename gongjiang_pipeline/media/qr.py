@@ -21,7 +21,7 @@ from typing import Iterable
 import segno
 
 from . import MediaError
-from .cache import MediaCache, content_key
+from .cache import CachedFile, CacheSource, MediaCache, content_key
 from .parallel import cpu_count, run_all
 
 VERSION = "qr-1"  # bump when the bytes made for the same URL and title change
@@ -125,10 +125,18 @@ class QrBatch:
 
     def read(self, code: QrEntry, fmt: str) -> bytes:
         """The ``svg`` or ``png`` bytes, checked; a damaged cache entry is encoded again."""
+        return self.read_file(code, fmt).data
+
+    def read_file(self, code: QrEntry, fmt: str) -> CachedFile:
+        """:meth:`read` as a :class:`CachedFile` (to publish by hard link)."""
         repaired = self.cache.repaired.get(KIND, 0)
-        data = self.cache.fetch(KIND, code.key, FILES[fmt], lambda: _files(code.url, code.title))
+        found = self.cache.fetch_file(KIND, code.key, FILES[fmt], lambda: _files(code.url, code.title))
         self.encoded += self.cache.repaired.get(KIND, 0) - repaired
-        return data
+        return found
+
+    def source(self, code: QrEntry, fmt: str) -> CacheSource:
+        """The file to publish: its recorded digest, :meth:`read_file` when it must be written."""
+        return CacheSource(self.cache.recorded(KIND, code.key, FILES[fmt]), lambda: self.read_file(code, fmt))
 
 
 def _chunks(items: list, n: int) -> list[list]:

@@ -12,6 +12,7 @@ from pelican.generators import Generator
 
 from gongjiang_pipeline import opendata, search, svgcharts
 from gongjiang_pipeline.errors import GongjiangError
+from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.outcome import LIST_TITLES
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
 
@@ -263,6 +264,16 @@ class GongjiangGenerator(Generator):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
+    def _write_media(self, save_as: str, source: CacheSource) -> None:
+        if isinstance(self._writer, CachingWriter):
+            self._writer.write_cached(save_as, source)
+            return
+        path = Path(self.output_path) / save_as
+        if path.exists():
+            raise SiteBuildError(f"输出文件重复：{save_as}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        place(source.fetch(), path)
+
     def edition_deps(self, ev) -> tuple:
         """What an edition page and its list pages show: the edition (rules, timeline,
         publication, lists, people), the people's portraits, the lists' share cards,
@@ -313,13 +324,13 @@ class GongjiangGenerator(Generator):
                 self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id),
                 deps=ev_deps, ev=ev,
             )
-            media.write_edition_media(self.settings, h, self._write_bytes, ev)
+            media.write_edition_media(self.settings, h, self._write_media, ev)
             for lv in ev.lists:
                 self._write(
                     self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv),
                     deps=ev_deps, ev=ev, lv=lv,
                 )
-                media.write_list_media(self.settings, h, self._write_bytes, ev, lv)
+                media.write_list_media(self.settings, h, self._write_media, ev, lv)
         editions = {ev.id: ev for ev in m.editions}
         for p in m.people:
             ev, about = editions[p.edition_id], by_person.get(p.id, [])
@@ -333,7 +344,7 @@ class GongjiangGenerator(Generator):
                 ev=ev,
                 stories_about=about,
             )
-            media.write_person_media(self.settings, h, self._write_bytes, p)
+            media.write_person_media(self.settings, h, self._write_media, p)
             self._poster(p, ev, deps)
         self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"))
         for kind in GROUP_KINDS:

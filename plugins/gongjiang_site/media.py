@@ -12,9 +12,11 @@
 * :class:`MediaHelpers` (``gj.media`` in templates): portraits as ``<picture>``
   data, Open Graph images, QR codes, poster URLs.
 * :func:`write_person_media`, :func:`write_list_media`, :func:`write_edition_media`
-  (called by the generator): copy the files into the site, each checked against
+  (called by the generator): put the files into the site, each checked against
   the checksum recorded in the cache (a damaged cache file is made again, never
-  published).
+  published) and hard-linked to its cache file where the file system allows
+  (``gongjiang_pipeline.media.cache.place``), else copied. A file the previous
+  build published with the same recorded checksum is kept and not even read.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any, Callable
 from gongjiang_pipeline.errors import DataError
 from gongjiang_pipeline.media import cards as cardlib
 from gongjiang_pipeline.media import qr as qrlib
-from gongjiang_pipeline.media.cache import MediaCache
+from gongjiang_pipeline.media.cache import CachedFile, CacheSource, MediaCache
 from gongjiang_pipeline.media.cards import COVERAGE_FILE, Card, CardBatch, CardRequest, prepare_cards
 from gongjiang_pipeline.media.fonts import Coverage, find_cjk_font
 from gongjiang_pipeline.media.portraits import (PhotoJob, Portrait, PortraitBatch, PortraitSpec, Rendition,
@@ -84,20 +86,22 @@ class MediaSet:
         self._sync()
         return code
 
-    def qr_bytes(self, code: qrlib.QrEntry, fmt: str) -> bytes:
-        data = self.qr_batch.read(code, fmt)
-        self._sync()
-        return data
+    def qr_source(self, code: qrlib.QrEntry, fmt: str) -> CacheSource:
+        return self._synced(self.qr_batch.source(code, fmt))
 
-    def portrait_bytes(self, pt: Portrait, r: Rendition) -> bytes:
-        data = self.portrait_batch.read(pt, r)
-        self._sync()
-        return data
+    def portrait_source(self, pt: Portrait, r: Rendition) -> CacheSource:
+        return self._synced(self.portrait_batch.source(pt, r))
 
-    def card_bytes(self, card: Card) -> bytes:
-        data = self.card_batch.read(card)
-        self._sync()
-        return data
+    def card_source(self, card: Card) -> CacheSource:
+        return self._synced(self.card_batch.source(card))
+
+    def _synced(self, source: CacheSource) -> CacheSource:
+        def fetch() -> CachedFile:
+            found = source.fetch()
+            self._sync()
+            return found
+
+        return CacheSource(source.recorded, fetch)
 
     def _sync(self) -> None:
         """Work done after prepare_media (a damaged cache entry made again) counts too."""
@@ -311,39 +315,40 @@ class MediaHelpers:
 # writing files into the site
 
 
-WriteBytes = Callable[[str, bytes], None]
+# writes one file of the media cache into the site (generator._write_media -> CachingWriter.write_cached)
+WriteMedia = Callable[[str, CacheSource], None]
 
 
 def _s(settings: dict, name: str, **kw: Any) -> str:
     return settings.get(f"GONGJIANG_{name}", MEDIA_DEFAULTS.get(f"GONGJIANG_{name}")).format(**kw)
 
 
-def _write_qr(settings: dict, write: WriteBytes, code: qrlib.QrEntry, name: str, **kw: Any) -> None:
+def _write_qr(settings: dict, write: WriteMedia, code: qrlib.QrEntry, name: str, **kw: Any) -> None:
     media = media_of(settings)
     for fmt in ("svg", "png"):
-        write(_s(settings, f"{name}_SAVE_AS", ext=fmt, **kw), media.qr_bytes(code, fmt))
+        write(_s(settings, f"{name}_SAVE_AS", ext=fmt, **kw), media.qr_source(code, fmt))
     media.stats.qr_codes += 1
 
 
-def write_person_media(settings: dict, helpers, write: WriteBytes, person) -> None:
+def write_person_media(settings: dict, helpers, write: WriteMedia, person) -> None:
     media = media_of(settings)
     pt = media.portraits.get(person.id)
     if pt is not None:
         for r in pt.renditions:
-            write(_s(settings, "PORTRAIT_SAVE_AS", slug=person.slug, width=r.width, ext=r.ext), media.portrait_bytes(pt, r))
+            write(_s(settings, "PORTRAIT_SAVE_AS", slug=person.slug, width=r.width, ext=r.ext), media.portrait_source(pt, r))
     card = media.cards.get(f"craftsman:{person.id}")
     if card is not None:
-        write(_s(settings, "CRAFTSMAN_CARD_SAVE_AS", slug=person.slug), media.card_bytes(card))
+        write(_s(settings, "CRAFTSMAN_CARD_SAVE_AS", slug=person.slug), media.card_source(card))
         media.stats.cards += 1
     qv = MediaHelpers(helpers).person_qr(person)
     _write_qr(settings, write, media.qr(qv.target), "CRAFTSMAN_QR", slug=person.slug)
 
 
-def write_list_media(settings: dict, helpers, write: WriteBytes, ev, lv) -> None:
+def write_list_media(settings: dict, helpers, write: WriteMedia, ev, lv) -> None:
     media = media_of(settings)
     card = media.cards.get(f"list:{ev.id}/{lv.key}")
     if card is not None:
-        write(_s(settings, "LIST_CARD_SAVE_AS", edition=ev.id, list=lv.key), media.card_bytes(card))
+        write(_s(settings, "LIST_CARD_SAVE_AS", edition=ev.id, list=lv.key), media.card_source(card))
         media.stats.cards += 1
     if lv.key == "nominees":
         qv = MediaHelpers(helpers).voting_qr(ev)
@@ -351,7 +356,7 @@ def write_list_media(settings: dict, helpers, write: WriteBytes, ev, lv) -> None
             _write_qr(settings, write, media.qr(qv.target), "LIST_QR", edition=ev.id, list=lv.key)
 
 
-def write_edition_media(settings: dict, helpers, write: WriteBytes, ev) -> None:
+def write_edition_media(settings: dict, helpers, write: WriteMedia, ev) -> None:
     if ev.list("nominees") is None:
         qv = MediaHelpers(helpers).voting_qr(ev)
         if qv is not None:

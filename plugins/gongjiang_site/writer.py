@@ -16,8 +16,12 @@ Pelican hands every page to a ``Writer``; ``register()`` swaps in this one
 * **Keeping.** When the previous build's manifest (``gongjiang_pipeline.buildcache``)
   says the output file was made from the same key and is untouched since, the page
   is *kept*: not rendered, not written; the output sync leaves the old file alone.
-  The same holds for files written as bytes (cards, QR codes, portraits, open
-  data), keyed by the digest of their bytes.
+  The same holds for files written as bytes (open data), keyed by the digest of
+  their bytes, and for files of the media cache (cards, QR codes, portraits),
+  keyed by the SHA-256 the cache recorded for them (so a kept one is not even read).
+* **Hard links.** A file of the media cache that must be written is a hard link
+  to its cache file, checked first (``write_cached``; ``media.cache.place``);
+  a copy where linking fails. See ``place`` for why sharing the inode is safe.
 * **Parallel rendering.** Pages to render are queued and rendered at the end
   (``finalized``) by ``GONGJIANG_RENDER_WORKERS`` forked processes (None: one per
   core). Each page is rendered on its own, so the output does not depend on the
@@ -44,6 +48,7 @@ from pelican.writers import Writer
 from gongjiang_pipeline import buildcache
 from gongjiang_pipeline.buildcache import Digester, Manifest, Unstable, digest
 from gongjiang_pipeline.errors import GongjiangError
+from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.media.parallel import cpu_count
 
 logger = logging.getLogger("gongjiang_site")
@@ -158,6 +163,8 @@ class CachingWriter(Writer):
         self._templates: dict[str, str] = {}
         self.digest = Digester()  # one per build: records shared by many pages are digested once
         self._deps: dict[int, tuple[Any, str]] = {}
+        self._static: frozenset[str] | None = None
+        self._folders: set[str] = set()  # made by write_bytes/write_cached
 
     # ---- keys
 
@@ -283,6 +290,25 @@ class CachingWriter(Writer):
             raise OutputError(f"输出文件重复：{name}（两个页面或文件要写到同一个位置，请检查网址设置）")
         self._names.add(name)
 
+    def _static_names(self) -> frozenset[str]:
+        """What Pelican's static generator copies into the site after our pages and media
+        (the content images published, the theme's static files). It copies into a file
+        already there in place, which would write through a hard link into the media
+        cache: a media file there is refused, like two pages on one file."""
+        if self._static is None:
+            from .authored import STATIC_KEY
+
+            names = {os.path.normpath(save_as).replace(os.sep, "/") for _, save_as in self.settings.get(STATIC_KEY, ())}
+            theme, into = Path(self.settings["THEME"]), self.settings.get("THEME_STATIC_DIR", "")
+            for sub in self.settings.get("THEME_STATIC_PATHS", ()):
+                src = theme / sub
+                found = [src] if src.is_file() else [p for p in src.rglob("*") if p.is_file()]
+                for p in found:
+                    rel = p.name if p == src else p.relative_to(src).as_posix()
+                    names.add(os.path.normpath(os.path.join(into, rel)).replace(os.sep, "/"))
+            self._static = frozenset(names)
+        return self._static
+
     def _keep(self, name: str, key: str | None) -> bool:
         if key is not None:
             self.keys[name] = key
@@ -320,10 +346,34 @@ class CachingWriter(Writer):
         self._claim(name)
         if self._keep(name, "bytes:" + buildcache.bytes_digest(data)):
             return
-        path = sanitised_join(self.output_path, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        path = self._path(name)
         with open(path, "wb") as f:
             f.write(data)
+
+    def write_cached(self, name: str, source: CacheSource) -> None:
+        """A file of the media cache (card, QR code, portrait): kept if the previous
+        build published the same bytes (by the SHA-256 the cache recorded: nothing is
+        read), else read and checked, and published as a hard link to the cache file
+        (a copy where linking fails: the site is the same either way)."""
+        name = os.path.normpath(name).replace(os.sep, "/")
+        if name in self._static_names():
+            raise OutputError(f"输出文件重复：{name}（图片或二维码与静态文件的位置相同，请检查网址设置）")
+        self._claim(name)
+        if source.recorded is not None and self._keep(name, "bytes:" + source.recorded):
+            return
+        found = source.fetch()  # checked against the recorded SHA-256; a damaged entry is made again
+        if found.sha256 != source.recorded and self._keep(name, "bytes:" + found.sha256):
+            return
+        place(found, self._path(name))
+
+    def _path(self, name: str) -> str:
+        """Where a file goes, its folder made (once: a craftsman's folder holds several)."""
+        path = sanitised_join(self.output_path, name)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        return path
 
     def derived(self, name: str, key: str) -> bool:
         """For a file made from something else (``key``: a digest of what it is made
