@@ -24,6 +24,7 @@ class ChildRun:
     returncode: int
     timed_out: bool = False
     log: str = ""  # path of the captured stdout+stderr
+    phases: dict | None = None  # a build's own wall time per phase (build --timings-json)
 
     @property
     def ok(self) -> bool:

@@ -285,16 +285,23 @@ class Bench:
 
     def build(self, name: str, project: Path, out: Path, *, profile: Path | None = None,
               extra: tuple[str, ...] = ()) -> ChildRun:
+        timings = self.logs / f"{name}.timings.json"
         args = ["-m", "gongjiang_pipeline", "--root", str(project), "build", "--output", str(out),
-                "--as-of", self.cfg.params.as_of.isoformat(), *extra]
+                "--as-of", self.cfg.params.as_of.isoformat(), "--timings-json", str(timings), *extra]
         cmd = python_cmd("-m", "cProfile", "-o", str(profile), *args) if profile else python_cmd(*args)
         run = self.child(name, cmd, cwd=project)
         if not run.ok:
             raise BenchError(f"构建失败（{name}，退出码 {run.returncode}{'，超时' if run.timed_out else ''}）：\n{run.tail()}")
+        try:
+            run.phases = json.loads(timings.read_text("utf-8"))
+        except (OSError, ValueError):
+            run.phases = None
         return run
 
     def record(self, key: str, label: str, run: ChildRun, tree: dict | None = None, diff=None, **extra) -> dict:
         row: dict[str, Any] = {"label": label, "wall": run.wall, "cpu": run.cpu, "maxrss_mb": run.maxrss_mb}
+        if run.phases:
+            row["phases"] = run.phases
         if tree is not None:
             pages = count_pages(tree)
             row.update(pages=pages, pages_per_second=pages / run.wall if run.wall else None, files=len(tree))
@@ -854,6 +861,23 @@ def _f(x: float | None, places: int = 2) -> str:
     return "—" if x is None else f"{x:.{places}f}"
 
 
+def phase_table(b: dict) -> list[str]:
+    """Each of our builds split by the build's own phase timings (``build --timings-json``)."""
+    from gongjiang_pipeline.timings import PHASES
+
+    keys = [k for k in ("a_pages", "a_full", "a_cold", "b_forced", "c_candidate", "d_story") if (b.get(k) or {}).get("phases")]
+    if not keys:
+        return []
+    seen = [p for p in PHASES if any(p in b[k]["phases"]["phases"] for k in keys)]
+    headers = ["阶段（秒）"] + [b[k]["label"].split("（")[0] for k in keys]
+    rows = [[PHASES[p][0] + ("（含在上一项中）" if PHASES[p][1] else "")]
+            + [_f(b[k]["phases"]["phases"].get(p)) for k in keys] for p in seen]
+    rows.append(["其他（启动、导入、Pelican 读取故事等）"] + [_f(b[k]["phases"]["other"]) for k in keys])
+    rows.append(["合计（构建进程内）"] + [_f(b[k]["phases"]["total"]) for k in keys])
+    return ["", "各阶段用时（构建自己用 `--timings` 记录的墙钟时间；与上表的差是解释器启动）：", "",
+            table(headers, rows), ""]
+
+
 def report(r: dict) -> str:
     out: list[str] = []
     p = r["params"]
@@ -920,6 +944,7 @@ def report(r: dict) -> str:
                        f"{'、'.join(x.get('differs_examples', []))}。")
         else:
             out.append("(a) 的输出与媒体预热构建的输出逐个文件内容相同。")
+    out.extend(phase_table(b))
     ph = r.get("photo_step")
     if ph:
         out.append(f"照片步骤（含照片与不含照片的完全冷构建之差）：{_f(ph['seconds'])} 秒，{ph['photos']} 个照片文件，"

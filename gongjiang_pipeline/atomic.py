@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Iterator
 
+from .timings import phase
+
 _CHUNK = 1 << 20
 
 
@@ -62,6 +64,11 @@ def atomic_directory(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    with phase("sync"):
+        _bring_in(tmp, target, stats, keep)
+
+
+def _bring_in(tmp: Path, target: Path, stats: SyncStats | None, keep: Collection[str] | None) -> None:
     try:
         if not target.is_dir() or target.is_symlink():
             # first build (or something odd in the way): move the whole folder in, as before

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true",
                    help="即使数据、内容、模板和设置都与上次相同，也重新检查并生成（未变的页面仍沿用）")
     b.add_argument("--clean", action="store_true", help="不沿用上次生成的任何页面，全部重新生成（仍只改写内容有变化的文件）")
+    b.add_argument("--timings", action="store_true", help="生成后列出各阶段用时（读取数据、评选、渲染、搜索索引等）")
+    b.add_argument("--timings-json", type=Path, default=None, metavar="文件",
+                   help="把各阶段用时另存为 JSON 文件（供基准测试读取）")
     r = sub.add_parser("results", help="以 JSON 输出某届评选结果")
     r.add_argument("edition", help="届次编号，例如 2016")
     e = sub.add_parser("explain", help="逐阶段说明某位候选人的评选结果")
@@ -125,12 +128,18 @@ def cmd_check(args) -> int:
 
 def cmd_build(args) -> int:
     from .sitebuild import build_into
+    from .timings import recording
 
     as_of = args.as_of or today()
     output = args.output if args.output.is_absolute() else args.root / args.output
-    summary = build_into(args.root, output, as_of, force=args.force or args.clean, reuse=not args.clean)
+    with recording() as timings:
+        summary = build_into(args.root, output, as_of, force=args.force or args.clean, reuse=not args.clean)
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
     print(summary)
+    if args.timings:
+        print(timings.report())
+    if args.timings_json is not None:
+        timings.write_json(args.timings_json)
     for warning in summary.warnings:
         print(f"警告：{warning}", file=sys.stderr)
     return 0

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
 from .searchindex import BUNDLE_DIR, build_search_index
+from .timings import phase
 
 
 class SiteBuildError(GongjiangError):
@@ -304,7 +305,8 @@ def build_site(
     writer = pelican.settings.get("GONGJIANG_WRITER")
     search_pages, extra = 0, {}
     if model is not None and model.people:
-        search_pages, extra = _search_index(output, writer, pelican.settings.get("GONGJIANG_PAGEFIND"))
+        with phase("search"):
+            search_pages, extra = _search_index(output, writer, pelican.settings.get("GONGJIANG_PAGEFIND"))
     return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings, search_pages, writer, extra)
 
 
@@ -334,7 +336,8 @@ def build_into(
     if os.environ.get("GONGJIANG_NO_CACHE") == "1":
         force, reuse = True, False
     state = InputState(page_cache_dir(override or {}, root), target)
-    fingerprint = state.compute(root, {"as_of": as_of, "override": dict(override or {})})
+    with phase("inputs"):
+        fingerprint = state.compute(root, {"as_of": as_of, "override": dict(override or {})})
     if not force and fingerprint is not None and fingerprint == state.fingerprint and state.summary:
         manifest = Manifest.load(Path(state.summary.get("cache_dir") or "."), target)
         if manifest.entries and manifest.intact():
@@ -344,8 +347,9 @@ def build_into(
     with atomic_directory(target, keep=keep) as tmp:
         summary = build_site(root, tmp, as_of, override=override, previous=target if reuse else None)
         keep.update(summary.kept)
-    summary.record(target)
-    state.save(fingerprint, summary.as_record())
+    with phase("record"):
+        summary.record(target)
+        state.save(fingerprint, summary.as_record())
     return summary
 
 

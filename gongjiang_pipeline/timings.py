@@ -28,7 +28,6 @@ PHASES: dict[str, tuple[str, str | None]] = {
     "engine": ("评选引擎", None),
     "model": ("网站模型", None),
     "media": ("准备图片（照片、分享图片、二维码）", None),
-    "content": ("读取故事与政策页面（Pelican）", None),
     "generate": ("生成页面清单并写入图片文件", None),
     "keys": ("计算页面键（判断哪些页面可沿用）", "generate"),
     "render": ("渲染页面", None),
@@ -53,7 +52,7 @@ class Timings:
         self.total = time.perf_counter() - self.started
 
     def other(self) -> float:
-        """Time in no top-level phase (start-up, Pelican's own work, imports)."""
+        """Time in no top-level phase (start-up, imports, Pelican reading stories and policy pages)."""
         total = self.total if self.total is not None else time.perf_counter() - self.started
         top = sum(s for k, s in self.seconds.items() if PHASES.get(k, ("", None))[1] is None)
         return max(0.0, total - top)
@@ -70,10 +69,10 @@ class Timings:
         lines = [f"各阶段用时（墙钟，共 {total:.2f} 秒）："]
         for key in _ordered(self.seconds):
             label, parent = PHASES.get(key, (key, None))
-            inside = f"（含在「{PHASES[parent][0]}」中）" if parent else ""
+            inside = f"（大部分含在「{PHASES[parent][0]}」中，不另计）" if parent else ""
             share = f"{100 * self.seconds[key] / total:5.1f}%" if total > 0 else "   - "
             lines.append(f"  {self.seconds[key]:7.2f} 秒 {share}  {label}{inside}")
-        lines.append(f"  {self.other():7.2f} 秒          其他（启动、导入、Pelican 自身的工作）")
+        lines.append(f"  {self.other():7.2f} 秒          其他（启动与导入，Pelican 读取故事和政策页面等）")
         return "\n".join(lines)
 
     def write_json(self, path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -248,3 +249,27 @@ def test_default_build_date_is_beijing_today_in_any_time_zone():
     from zoneinfo import ZoneInfo
 
     assert days == {dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()}
+
+
+def test_timings_lists_each_phase_and_writes_json(cli_site, capsys, tmp_path):
+    capsys.readouterr()
+    report = tmp_path / "timings.json"
+    rc = main(["--root", str(cli_site.root), "build", "--output", str(tmp_path / "site"), "--as-of", "2099-12-31",
+               "--timings", "--timings-json", str(report)])
+    out = capsys.readouterr().out.splitlines()
+    assert rc == 0
+    at = next(i for i, line in enumerate(out) if line.startswith("各阶段用时（墙钟，共 "))
+    labels = [line.split("%  ", 1)[1] for line in out[at + 1:-1]]
+    assert labels == [
+        "比对输入（是否有改动）", "读取并校验数据", "评选引擎", "网站模型", "准备图片（照片、分享图片、二维码）",
+        "生成页面清单并写入图片文件",
+        "计算页面键（判断哪些页面可沿用）（大部分含在「生成页面清单并写入图片文件」中，不另计）",
+        "渲染页面", "站内搜索索引（Pagefind）", "同步到输出目录", "记录本次输出（供下次增量构建）",
+    ]
+    assert out[-1].endswith("其他（启动与导入，Pelican 读取故事和政策页面等）")
+    data = json.loads(report.read_text("utf-8"))
+    assert list(data["phases"]) == ["inputs", "load", "engine", "model", "media", "generate", "keys", "render",
+                                    "search", "sync", "record"]
+    assert data["total"] > 0 and all(v >= 0 for v in data["phases"].values())
+    shown = sum(float(line.split("秒")[0]) for line in out[at + 1:] if "不另计" not in line)
+    assert shown == pytest.approx(data["total"], abs=0.1)  # the top-level phases and "other" add up

@@ -15,6 +15,7 @@ from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.outcome import LIST_TITLES
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
+from gongjiang_pipeline.timings import phase
 
 from . import media
 from .writer import CachingWriter
@@ -124,12 +125,16 @@ def load_site_model(pelican) -> None:
     for name, value in DEFAULTS.items():
         settings.setdefault(name, value)
     root = project_root(settings)
-    project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
+    with phase("load"):
+        project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
     run = _engine(settings)
-    results = {eid: run(ed) for eid, ed in project.editions.items()}
-    settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
+    with phase("engine"):
+        results = {eid: run(ed) for eid, ed in project.editions.items()}
+    with phase("model"):
+        settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
     # photos (every problem fails the build here, before anything is written), share cards
-    settings[media.MEDIA_KEY] = media.prepare_media(settings, project, settings[MODEL_KEY], root)
+    with phase("media"):
+        settings[media.MEDIA_KEY] = media.prepare_media(settings, project, settings[MODEL_KEY], root)
     settings[media.STATS_KEY] = settings[media.MEDIA_KEY].stats
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
@@ -306,6 +311,10 @@ class GongjiangGenerator(Generator):
         return setting(self.settings, f"GONGJIANG_{name}").format(**kw)
 
     def generate_output(self, writer) -> None:
+        with phase("generate"):
+            self._generate_output(writer)
+
+    def _generate_output(self, writer) -> None:
         self._writer = writer
         m, h = self.model, self.helpers
         stories = sorted(self.context.get("articles", []), key=lambda a: (a.date, a.slug), reverse=True)

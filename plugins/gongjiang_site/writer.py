@@ -50,6 +50,7 @@ from gongjiang_pipeline.buildcache import Digester, Manifest, Unstable, digest
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.media.parallel import cpu_count
+from gongjiang_pipeline.timings import phase
 
 logger = logging.getLogger("gongjiang_site")
 
@@ -220,6 +221,10 @@ class CachingWriter(Writer):
         return self._everything or None
 
     def page_key(self, name: str, template, context: dict, deps: Any, kwargs: dict) -> str | None:
+        with phase("keys"):
+            return self._page_key(name, template, context, deps, kwargs)
+
+    def _page_key(self, name: str, template, context: dict, deps: Any, kwargs: dict) -> str | None:
         site = self.site_key(context)
         if site is None:
             return None
@@ -384,10 +389,13 @@ class CachingWriter(Writer):
 
     def flush(self) -> None:
         """Render every queued page (on all cores when there are many)."""
-        global _JOBS, _OUTPUT
         jobs, self.jobs = self.jobs, []
-        if not jobs:
-            return
+        if jobs:
+            with phase("render"):
+                self._render(jobs)
+
+    def _render(self, jobs: list) -> None:
+        global _JOBS, _OUTPUT
         workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or cpu_count()
         workers = max(1, min(int(workers), len(jobs) // (MIN_PARALLEL // 2) or 1))
         failed: list[int] = []
