@@ -28,9 +28,10 @@ check: $(STAMP)
 	$(PY) -m gongjiang_pipeline check
 
 ## html: validate, then build the site into $(OUTPUT)/ (AS_OF=YYYY-MM-DD builds it as of that date;
-##       unchanged pages are kept from the last build; CLEAN=1 renders every page again)
+##       unchanged pages are kept from the last build; CLEAN=1 renders every page again;
+##       TIMINGS=1 lists the time of each phase)
 html: check
-	$(PY) -m gongjiang_pipeline build --output $(OUTPUT) $(if $(AS_OF),--as-of $(AS_OF),) $(if $(filter-out 0,$(CLEAN)),--clean,)
+	$(PY) -m gongjiang_pipeline build --output $(OUTPUT) $(if $(AS_OF),--as-of $(AS_OF),) $(if $(filter-out 0,$(CLEAN)),--clean,) $(if $(filter-out 0,$(TIMINGS)),--timings,)
 
 ## test: run the whole test suite (browser tests need /usr/bin/chromium; HTML validation needs java)
 test: $(STAMP) tools
