@@ -29,6 +29,7 @@ import cbor2
 from .errors import GongjiangError
 
 BUNDLE_DIR = "pagefind"  # under the site root: /pagefind/pagefind-ui.js ...
+SEARCHABLE = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes
 TIMEOUT_SECONDS = 300
 
 

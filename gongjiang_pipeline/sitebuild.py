@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchindex import BUNDLE_DIR, build_search_index
+from .searchindex import BUNDLE_DIR, SEARCHABLE, build_search_index
 from .timings import phase
 
 
@@ -376,11 +376,17 @@ def _search_index(output: Path, writer, executable) -> tuple[int, dict]:
                 writer.keys[rel] = "search:" + index_key
             return int(recorded[1]), {"search": recorded}
     if writer is not None and previous is not None:
+        # Only kept pages Pagefind will index need to be there: once any page is marked
+        # data-pagefind-body, Pagefind ignores every page that is not (searchindex.py), so
+        # the index is the same, and about half the folders need not be made and removed.
+        made: set[str] = set()
         for rel in sorted(writer.kept):
-            if rel.endswith(".html"):
-                dest = output / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.link(previous.output / rel, dest)
+            if rel.endswith(".html") and SEARCHABLE in (previous.output / rel).read_bytes():
+                folder = os.path.dirname(rel)
+                if folder not in made:
+                    os.makedirs(output / folder, exist_ok=True)
+                    made.add(folder)
+                os.link(previous.output / rel, output / rel)
     count = build_search_index(output, executable=executable)
     if index_key is None:
         return count, {}
