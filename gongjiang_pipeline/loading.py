@@ -22,6 +22,7 @@ from pathlib import Path
 from . import crosscheck
 from .dataset import EditionData, Project
 from .errors import DataError, Problem
+from .gcpause import paused_gc
 from .media.parallel import cpu_count
 from .messages import validate
 from .models import FILE_KINDS, Record
@@ -88,9 +89,14 @@ def read_all(
     With ``cache``, a file whose bytes (and the code) are unchanged since it was
     last read without any problem is taken from it instead of parsed again. Many
     files to parse are parsed on every core (forked workers); the files, records
-    and problems come out in the same order either way.
+    and problems come out in the same order either way. The garbage collector is
+    paused meanwhile (:mod:`gongjiang_pipeline.gcpause`).
     """
-    data_dir = data_dir or root / "data"
+    with paused_gc():
+        return _read_all(root, data_dir or root / "data", cache)
+
+
+def _read_all(root: Path, data_dir: Path, cache: RecordCache | None) -> tuple[list[Loaded], list[Problem]]:
     # one entry per file, in order: a problem, a cached file, or a file to parse
     entries: list[tuple] = []
     jobs: list[tuple[str, bytes, str, str]] = []
@@ -155,8 +161,9 @@ def _parse_one(job: tuple[str, bytes, str, str]) -> tuple[Record | None, Documen
 
 def _parse_packed(job):
     """In a worker: the document travels back packed (unpacked only if ever used)."""
-    record, doc, problems, clean = _parse_one(job)
-    return record, (None if doc is None else LazyDocument.pack(doc)), problems, clean
+    with paused_gc():  # (forked from a paused parent, it is off already)
+        record, doc, problems, clean = _parse_one(job)
+        return record, (None if doc is None else LazyDocument.pack(doc)), problems, clean
 
 
 def _parse_all(jobs: list[tuple[str, bytes, str, str]]) -> list[tuple]:
@@ -192,13 +199,14 @@ def load_project(
     data_dir = Path(data_dir) if data_dir else root / "data"
     if not data_dir.is_dir():
         raise DataError([Problem(_shown(root, data_dir), 1, 1, "", "找不到数据目录")])
-    records = RecordCache(root, enabled=cache, folder=cache_dir)
-    loaded, problems = read_all(root, data_dir, records)
-    records.save()
-    problems.extend(crosscheck.check(loaded, data_dir, root))
-    if problems:
-        raise DataError(problems)
-    return assemble(loaded)
+    with paused_gc():  # reading the cache, parsing, checking (see read_all)
+        records = RecordCache(root, enabled=cache, folder=cache_dir)
+        loaded, problems = read_all(root, data_dir, records)
+        records.save()
+        problems.extend(crosscheck.check(loaded, data_dir, root))
+        if problems:
+            raise DataError(problems)
+        return assemble(loaded)
 
 
 def assemble(loaded: list[Loaded]) -> Project:
