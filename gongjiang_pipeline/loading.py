@@ -26,7 +26,7 @@ from .gcpause import paused_gc
 from .media.parallel import cpu_count
 from .messages import validate
 from .models import FILE_KINDS, Record
-from .recordcache import LazyDocument, RecordCache, entry_key
+from .recordcache import RecordCache, entry_key
 from .yamlload import Document, YamlError, load_file
 
 RESULT_FILES = ("qualification", "votes", "review", "objections", "approval", "decisions", "errata")
@@ -38,6 +38,29 @@ MISPLACED = (
 )
 
 
+class LazyDocument:
+    """The :class:`~gongjiang_pipeline.yamlload.Document` of a valid file, parsed again only if used.
+
+    Documents (the position of every key and value) are only read to point at a
+    problem found by the cross-file checks. A file taken from the record cache,
+    or parsed by a worker process, keeps its bytes instead: parsing them again
+    gives the same document, and costs less than sending or caching every one.
+    """
+
+    __slots__ = ("_path", "_raw", "_doc")
+
+    def __init__(self, path: str, raw: bytes):
+        self._path = path
+        self._raw = raw
+        self._doc: Document | None = None
+
+    def __getattr__(self, name: str):
+        doc = self._doc
+        if doc is None:
+            doc = self._doc = load_file(self._path, self._raw)
+        return getattr(doc, name)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """One valid file: its kind, record and parsed document (for positions)."""
@@ -45,7 +68,7 @@ class Loaded:
     kind: str
     path: str  # as shown to users: relative to the project root
     record: Record
-    doc: Document
+    doc: Document | LazyDocument
     edition_dir: str | None  # the edition named by the file's folder
 
 
@@ -114,12 +137,12 @@ def _read_all(root: Path, data_dir: Path, cache: RecordCache | None) -> tuple[li
         raw = file.read_bytes()
         expected = schema_line(root, file, kind)
         key = entry_key(raw, shown, kind, expected) if cache is not None and cache.enabled else None
-        hit = cache.get(key) if key is not None else None
-        if hit is not None:
-            record, blob = hit
-            entries.append(("loaded", Loaded(kind, shown, record, LazyDocument(blob), edition_dir)))
+        shard = "/".join(rel[:-1])  # the data folder
+        record = cache.get(key, shard) if key is not None else None
+        if record is not None:
+            entries.append(("loaded", Loaded(kind, shown, record, LazyDocument(shown, raw), edition_dir)))
             continue
-        entries.append(("parse", len(jobs), kind, shown, edition_dir, key))
+        entries.append(("parse", len(jobs), kind, shown, edition_dir, key, shard))
         jobs.append((shown, raw, kind, expected))
 
     parsed = _parse_all(jobs)
@@ -131,13 +154,13 @@ def _read_all(root: Path, data_dir: Path, cache: RecordCache | None) -> tuple[li
         elif entry[0] == "loaded":
             loaded.append(entry[1])
         else:
-            _, i, kind, shown, edition_dir, key = entry
+            _, i, kind, shown, edition_dir, key, shard = entry
             record, doc, errs, clean = parsed[i]
             problems.extend(errs)
             if record is not None:
                 loaded.append(Loaded(kind, shown, record, doc, edition_dir))
                 if key is not None and clean:  # only files without any problem
-                    cache.put(key, (record, doc._blob if isinstance(doc, LazyDocument) else LazyDocument.pack(doc)))
+                    cache.put(key, record, shard)
     return loaded, problems
 
 
@@ -159,11 +182,11 @@ def _parse_one(job: tuple[str, bytes, str, str]) -> tuple[Record | None, Documen
     return record, doc, problems, not problems
 
 
-def _parse_packed(job):
-    """In a worker: the document travels back packed (unpacked only if ever used)."""
+def _parse_in_worker(job):
+    """In a worker: the document stays there (the parent parses it again if it is ever used)."""
     with paused_gc():  # (forked from a paused parent, it is off already)
-        record, doc, problems, clean = _parse_one(job)
-        return record, (None if doc is None else LazyDocument.pack(doc)), problems, clean
+        record, _, problems, clean = _parse_one(job)
+        return record, problems, clean
 
 
 def _parse_all(jobs: list[tuple[str, bytes, str, str]]) -> list[tuple]:
@@ -171,10 +194,10 @@ def _parse_all(jobs: list[tuple[str, bytes, str, str]]) -> list[tuple]:
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_parse_one(job) for job in jobs]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        packed = pool.map(_parse_packed, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+        results = pool.map(_parse_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
     return [
-        (record, None if blob is None else LazyDocument(blob), problems, clean)
-        for record, blob, problems, clean in packed
+        (record, None if record is None else LazyDocument(shown, raw), problems, clean)
+        for (shown, raw, _, _), (record, problems, clean) in zip(jobs, results)
     ]
 
 

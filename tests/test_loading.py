@@ -104,7 +104,7 @@ def test_worker_parses_with_gc_paused(sample, gc_state, monkeypatch):
     seen = spy_validate(monkeypatch)
     file = sample / "data" / "editions" / "2016.yaml"
     job = (file.relative_to(sample).as_posix(), file.read_bytes(), "edition", loading.schema_line(sample, file, "edition"))
-    record, _, problems, clean = loading._parse_packed(job)
+    record, problems, clean = loading._parse_in_worker(job)
     assert record is not None and problems == [] and clean
     assert seen == [False] and gc.isenabled()
 

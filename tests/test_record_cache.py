@@ -74,7 +74,8 @@ def test_code_change_invalidates(sample, tmp_path, monkeypatch):
     load_project(sample, cache=True)
     version = recordcache.code_version()
     assert RecordCache(sample, version=version, enabled=True).get  # the cache of this code exists
-    assert (sample / "cache" / "records" / f"{version}.pickle").is_file()
+    shards = sample / "cache" / "records" / version  # one file per data folder
+    assert {"editions.pickle", "candidates%2F2016.pickle", "results%2F2016.pickle"} <= {p.name for p in shards.iterdir()}
 
     # models.py edited: the code version differs ...
     package = tmp_path / "package"
@@ -89,6 +90,8 @@ def test_code_change_invalidates(sample, tmp_path, monkeypatch):
     cache = RecordCache(sample, version=other, enabled=True)
     loaded, _ = read_all(sample, cache=cache)
     assert cache.hits == 0 and cache.misses == len(loaded)
+    cache.save()  # the old code's cache is dead
+    assert [p.name for p in (sample / "cache" / "records").iterdir()] == [other]
 
 
 def test_bad_file_is_never_cached(tmp_path):
@@ -132,3 +135,86 @@ def test_cross_file_problems_point_at_the_same_place_from_the_cache(tmp_path):
     cache = RecordCache(scratch.root, enabled=True)
     loaded, _ = read_all(scratch.root, cache=cache)
     assert cache.misses == 0 and cache.hits == len(loaded) == 3
+
+
+def shard_files(root: Path) -> dict[str, tuple[int, int]]:
+    """The cache's shard files: name -> (inode, mtime in ns); a rewritten file has a new inode."""
+    folder = root / "cache" / "records" / recordcache.code_version()
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+def test_only_shards_whose_entries_changed_are_rewritten(sample):
+    load_project(sample, cache=True)
+    first = shard_files(sample)
+    assert "candidates%2F2016.pickle" in first and "candidates%2F2026.pickle" in first
+    load_project(sample, cache=True)
+    assert shard_files(sample) == first  # nothing changed: nothing written
+
+    cand = sorted((sample / "data" / "candidates" / "2016").glob("*.yaml"))[0]
+    cand.write_text(cand.read_text("utf-8").replace("\ncitation: ", "\ncitation: 改过的推荐语。"), "utf-8")
+    assert load_project(sample, cache=True) == load_project(sample, cache=False)
+    second = shard_files(sample)
+    assert second.keys() == first.keys()
+    assert {name for name in first if second[name] != first[name]} == {"candidates%2F2016.pickle"}
+
+    # a folder that is gone takes its shard with it; the others stay as they are
+    shutil.rmtree(sample / "data" / "candidates" / "2026")
+    cache = RecordCache(sample, enabled=True)
+    read_all(sample, cache=cache)
+    cache.save()
+    third = shard_files(sample)
+    assert third == {name: at for name, at in second.items() if name != "candidates%2F2026.pickle"}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "another shard", "a folder"])
+def test_corrupt_shard_is_ignored_and_rebuilt(sample, damage):
+    plain = load_project(sample, cache=False)
+    load_project(sample, cache=True)
+    folder = sample / "cache" / "records" / recordcache.code_version()
+    shard = folder / "candidates%2F2016.pickle"
+    good = shard.read_bytes()
+    shard.unlink()
+    if damage == "garbage":
+        shard.write_bytes(b"\x80\x05not a pickle at all")
+    elif damage == "empty":
+        shard.write_bytes(b"")
+    elif damage == "truncated":
+        shard.write_bytes(good[: len(good) // 2])
+    elif damage == "another shard":  # a valid shard file under the wrong name
+        shard.write_bytes((folder / "candidates%2F2026.pickle").read_bytes())
+    else:  # cannot be read (nor replaced)
+        shard.mkdir()
+    before = shard_files(sample)
+    n2016 = len(list((sample / "data" / "candidates" / "2016").glob("*.yaml")))
+
+    cache = RecordCache(sample, enabled=True)
+    loaded, problems = read_all(sample, cache=cache)
+    assert problems == [] and (cache.hits, cache.misses) == (len(loaded) - n2016, n2016)
+    cache.save()
+    after = shard_files(sample)
+    assert {name for name in before if after[name] != before[name]} == (set() if damage == "a folder" else {shard.name})
+    assert load_project(sample, cache=True) == plain
+
+    cache = RecordCache(sample, enabled=True)
+    read_all(sample, cache=cache)
+    assert cache.misses == (n2016 if damage == "a folder" else 0)  # rebuilt
+
+
+def test_unwritable_cache_folder_still_loads(sample):
+    plain = load_project(sample, cache=False)
+    blocker = sample / "cache"
+    blocker.write_text("not a folder", "utf-8")  # cache/records cannot be created
+    assert load_project(sample, cache=True) == plain
+    assert load_project(sample, cache=True, cache_dir=blocker / "records") == plain
+    assert blocker.read_text("utf-8") == "not a folder"
+
+
+def test_other_versions_are_removed_but_nothing_else(sample):
+    records = sample / "cache" / "records"
+    stale = records / ("0" * 24)
+    stale.mkdir(parents=True)
+    (stale / "editions.pickle").write_bytes(b"old")
+    (records / ("1" * 24 + ".pickle")).write_bytes(b"old, one file")
+    (records / "notes.txt").write_text("not ours", "utf-8")
+    load_project(sample, cache=True)
+    assert sorted(p.name for p in records.iterdir()) == sorted([recordcache.code_version(), "notes.txt"])
