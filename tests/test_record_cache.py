@@ -6,6 +6,11 @@
 * A different code version (``models.py`` edited, simulated by the version
   key) starts empty: nothing is taken from the old cache.
 * A file with a problem is never cached: it is reported again, every time.
+* Records from the cache are exactly the validated ones: equal, same dumps, and
+  the same pydantic internals (fields set, extra, private), nested records too.
+* The cache is one file per data folder (shard): a load rewrites only the shards
+  whose entries changed; a corrupt or unreadable shard is ignored and rebuilt;
+  a cache that cannot be written does not stop a load.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from scratch import ScratchProject
 
 from gongjiang_pipeline import recordcache
@@ -53,6 +59,44 @@ def test_cached_load_equals_uncached_load(sample):
     assert problems1 == problems2 == plain_problems == []
     assert load_project(sample, cache=True) == plain  # the whole project, records and all
     assert load_project(sample, cache=True) == plain  # (all from the cache this time)
+
+
+def parts(value):
+    """Everything pydantic keeps in a record, nested records included."""
+    if isinstance(value, BaseModel):
+        return (
+            type(value),
+            value.__pydantic_fields_set__,
+            value.__pydantic_extra__,
+            value.__pydantic_private__,
+            {name: parts(v) for name, v in value.__dict__.items()},
+        )
+    if isinstance(value, (tuple, list)):
+        return type(value), [parts(v) for v in value]
+    if isinstance(value, dict):
+        return {k: parts(v) for k, v in value.items()}
+    return type(value), value
+
+
+def test_records_from_the_cache_are_exactly_the_validated_ones(sample):
+    validated, _ = read_all(sample)
+    first = RecordCache(sample, enabled=True)
+    read_all(sample, cache=first)
+    first.save()
+    second = RecordCache(sample, enabled=True)
+    cached, _ = read_all(sample, cache=second)
+    assert second.misses == 0 and second.hits == len(validated) == len(cached)
+    kinds = set()
+    for fresh, hit in zip(validated, cached):
+        a, b = fresh.record, hit.record
+        kinds.add(fresh.kind)
+        assert a == b
+        assert a.model_dump() == b.model_dump()
+        assert a.model_dump(exclude_unset=True) == b.model_dump(exclude_unset=True)
+        assert a.model_dump_json() == b.model_dump_json()
+        assert parts(a) == parts(b)
+        assert a is not b and a.__pydantic_fields_set__ is not b.__pydantic_fields_set__
+    assert {"edition", "candidate", "scores", "qualification", "votes", "review", "errata"} <= kinds
 
 
 def test_changed_file_is_read_again(sample):
