@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from .gcpause import paused_gc
 from .media.parallel import cpu_count
 from .messages import validate
 from .models import FILE_KINDS, Record
-from .recordcache import RecordCache, entry_key
+from .recordcache import RecordCache, dumps, entry_key
 from .yamlload import Document, YamlError, load_file
 
 RESULT_FILES = ("qualification", "votes", "review", "objections", "approval", "decisions", "errata")
@@ -182,23 +183,49 @@ def _parse_one(job: tuple[str, bytes, str, str]) -> tuple[Record | None, Documen
     return record, doc, problems, not problems
 
 
-def _parse_in_worker(job):
-    """In a worker: the document stays there (the parent parses it again if it is ever used)."""
+# the jobs of a parse, for the forked workers: inherited, not sent to them
+_worker_jobs: list[tuple[str, bytes, str, str]] = []
+
+
+def _start_worker(jobs: list[tuple[str, bytes, str, str]]) -> None:
+    global _worker_jobs
+    _worker_jobs = jobs
+
+
+def _parse_in_worker(chunk: list[int]) -> bytes:
+    """In a worker: parse these jobs; the documents stay there (parsed again if ever used)."""
     with paused_gc():  # (forked from a paused parent, it is off already)
-        record, _, problems, clean = _parse_one(job)
-        return record, problems, clean
+        out = []
+        for i in chunk:
+            record, _, problems, clean = _parse_one(_worker_jobs[i])
+            out.append((record, problems, clean))
+        return dumps(out)
 
 
 def _parse_all(jobs: list[tuple[str, bytes, str, str]]) -> list[tuple]:
     workers = cpu_count()
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_parse_one(job) for job in jobs]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        results = pool.map(_parse_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-    return [
-        (record, None if record is None else LazyDocument(shown, raw), problems, clean)
-        for (shown, raw, _, _), (record, problems, clean) in zip(jobs, results)
-    ]
+    # Largest files first, in chunks of about the same size, each to the next free
+    # worker: a score sheet costs as much as a hundred candidate files, and they
+    # all come last in the list.
+    order = sorted(range(len(jobs)), key=lambda i: len(jobs[i][1]), reverse=True)
+    target = sum(len(job[1]) for job in jobs) / (workers * 16)
+    chunks: list[list[int]] = [[]]
+    size = 0
+    for i in order:
+        if size >= target:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(i)
+        size += len(jobs[i][1])
+    results: list[tuple] = [()] * len(jobs)
+    with multiprocessing.get_context("fork").Pool(workers, _start_worker, (jobs,)) as pool:
+        for chunk, blob in zip(chunks, pool.imap(_parse_in_worker, chunks)):
+            for i, (record, problems, clean) in zip(chunk, pickle.loads(blob)):
+                shown, raw = jobs[i][:2]
+                results[i] = (record, None if record is None else LazyDocument(shown, raw), problems, clean)
+    return results
 
 
 def _shown(root: Path, file: Path) -> str:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import gc
+import pickle
 import shutil
 from pathlib import Path
 
@@ -104,9 +105,10 @@ def test_worker_parses_with_gc_paused(sample, gc_state, monkeypatch):
     seen = spy_validate(monkeypatch)
     file = sample / "data" / "editions" / "2016.yaml"
     job = (file.relative_to(sample).as_posix(), file.read_bytes(), "edition", loading.schema_line(sample, file, "edition"))
-    record, problems, clean = loading._parse_in_worker(job)
-    assert record is not None and problems == [] and clean
-    assert seen == [False] and gc.isenabled()
+    monkeypatch.setattr(loading, "_worker_jobs", [job])
+    [(record, problems, clean)] = pickle.loads(loading._parse_in_worker([0]))
+    assert record == loading._parse_one(job)[0] and problems == [] and clean
+    assert seen == [False, True] and gc.isenabled()
 
 
 def test_parallel_parsing_gives_the_same_result(sample, monkeypatch):
@@ -119,4 +121,7 @@ def test_parallel_parsing_gives_the_same_result(sample, monkeypatch):
     monkeypatch.setattr(loading, "cpu_count", lambda: 2)
     parallel = read_all(sample)
     assert summary(parallel[0]) == summary(serial[0])
+    for a, b in zip(parallel[0], serial[0]):  # fields set, too (model_dump(exclude_unset=True))
+        assert a.record.model_dump(exclude_unset=True) == b.record.model_dump(exclude_unset=True)
+        assert a.record.__pydantic_fields_set__ == b.record.__pydantic_fields_set__
     assert parallel[1] == serial[1] and any("gender" in p.format() for p in serial[1])
