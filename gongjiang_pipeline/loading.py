@@ -19,11 +19,12 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from . import crosscheck
 from .dataset import EditionData, Project
 from .errors import DataError, Problem
-from .gcpause import paused_gc
+from .gcpause import freezing_loaded_data, paused_gc
 from .media.parallel import cpu_count
 from .messages import validate
 from .models import FILE_KINDS, Record
@@ -92,13 +93,14 @@ def schema_line(root: Path, file: Path, kind: str) -> str:
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    found = []
+    return [Path(folder) / name for folder, names in _data_folders(data_dir) for name in names]
+
+
+def _data_folders(data_dir: Path) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under ``data_dir`` (sorted, depth first) with the names of its data files (sorted)."""
     for dirpath, dirnames, filenames in os.walk(data_dir):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                found.append(Path(dirpath) / name)
-    return found
+        yield dirpath, sorted(n for n in filenames if n.endswith((".yaml", ".yml")) and not n.startswith("."))
 
 
 # below this many files to parse, parsing in worker processes costs more than it saves
@@ -124,27 +126,33 @@ def _read_all(root: Path, data_dir: Path, cache: RecordCache | None) -> tuple[li
     # one entry per file, in order: a problem, a cached file, or a file to parse
     entries: list[tuple] = []
     jobs: list[tuple[str, bytes, str, str]] = []
-    for file in data_files(data_dir):
-        shown = _shown(root, file)
-        rel = file.relative_to(data_dir).parts
-        if file.suffix == ".yml":
-            entries.append(("problem", Problem(shown, 1, 1, "", "扩展名应为 .yaml（不是 .yml）")))
-            continue
-        where = classify(rel)
-        if where is None:
-            entries.append(("problem", Problem(shown, 1, 1, "", MISPLACED)))
-            continue
-        kind, edition_dir = where
-        raw = file.read_bytes()
-        expected = schema_line(root, file, kind)
-        key = entry_key(raw, shown, kind, expected) if cache is not None and cache.enabled else None
-        shard = "/".join(rel[:-1])  # the data folder
-        record = cache.get(key, shard) if key is not None else None
-        if record is not None:
-            entries.append(("loaded", Loaded(kind, shown, record, LazyDocument(shown, raw), edition_dir)))
-            continue
-        entries.append(("parse", len(jobs), kind, shown, edition_dir, key, shard))
-        jobs.append((shown, raw, kind, expected))
+    use_cache = cache is not None and cache.enabled
+    for dirpath, names in _data_folders(data_dir):
+        folder = Path(dirpath)
+        rel_dir = folder.relative_to(data_dir).parts
+        shown_dir = _shown(root, folder)
+        shard = "/".join(rel_dir)  # the record cache keeps one file per data folder
+        lines: dict[str, str] = {}  # the schema line of each kind of file in this folder
+        for name in names:
+            shown = name if shown_dir == "." else f"{shown_dir}/{name}"
+            if name.endswith(".yml"):
+                entries.append(("problem", Problem(shown, 1, 1, "", "扩展名应为 .yaml（不是 .yml）")))
+                continue
+            where = classify(rel_dir + (name,))
+            if where is None:
+                entries.append(("problem", Problem(shown, 1, 1, "", MISPLACED)))
+                continue
+            kind, edition_dir = where
+            with open(os.path.join(dirpath, name), "rb") as f:
+                raw = f.read()
+            expected = lines.get(kind) or lines.setdefault(kind, schema_line(root, folder / name, kind))
+            key = entry_key(raw, shown, kind, expected) if use_cache else None
+            record = cache.get(key, shard) if use_cache else None
+            if record is not None:
+                entries.append(("loaded", Loaded(kind, shown, record, LazyDocument(shown, raw), edition_dir)))
+                continue
+            entries.append(("parse", len(jobs), kind, shown, edition_dir, key, shard))
+            jobs.append((shown, raw, kind, expected))
 
     parsed = _parse_all(jobs)
     loaded: list[Loaded] = []
@@ -249,7 +257,9 @@ def load_project(
     data_dir = Path(data_dir) if data_dir else root / "data"
     if not data_dir.is_dir():
         raise DataError([Problem(_shown(root, data_dir), 1, 1, "", "找不到数据目录")])
-    with paused_gc():  # reading the cache, parsing, checking (see read_all)
+    # reading the cache, parsing, checking (see read_all); python -m gongjiang_pipeline
+    # keeps the data until it ends, and freezes it (see gcpause)
+    with paused_gc(freeze=freezing_loaded_data()):
         records = RecordCache(root, enabled=cache, folder=cache_dir)
         loaded, problems = read_all(root, data_dir, records)
         records.save()

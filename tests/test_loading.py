@@ -4,6 +4,8 @@
   every parsed document again and again), in the loading process and in a worker.
 * Afterwards it is exactly as before (on or off), also when loading fails with
   DataError.
+* A process that keeps what it loads (``python -m gongjiang_pipeline``) has a
+  successful load freeze it; a failed load freezes nothing.
 * Parsing on forked workers gives the same files, records, documents and
   problems, in the same order, as parsing in the process itself.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 from scratch import ScratchProject
 
-from gongjiang_pipeline import loading
+from gongjiang_pipeline import gcpause, loading
 from gongjiang_pipeline.errors import DataError
 from gongjiang_pipeline.loading import load_project, read_all
 
@@ -125,3 +127,47 @@ def test_parallel_parsing_gives_the_same_result(sample, monkeypatch):
         assert a.record.model_dump(exclude_unset=True) == b.record.model_dump(exclude_unset=True)
         assert a.record.__pydantic_fields_set__ == b.record.__pydantic_fields_set__
     assert parallel[1] == serial[1] and any("gender" in p.format() for p in serial[1])
+
+
+@pytest.fixture
+def unfreeze():
+    """Freezing is for a process of its own: undo it for the rest of the tests."""
+    yield
+    gcpause.freeze_loaded_data(False)
+    gc.unfreeze()
+
+
+def test_freeze_only_when_the_process_keeps_the_data(sample, gc_state, unfreeze):
+    gc_state(True)
+    gc.unfreeze()
+    load_project(sample)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+    gcpause.freeze_loaded_data()
+    project = load_project(sample)
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+    assert project == load_project(sample, cache=False)
+
+
+def test_failed_load_freezes_nothing(tmp_path, gc_state, unfreeze):
+    scratch = ScratchProject(tmp_path / "p")
+    scratch.write("data/candidates/2099/2099-002.yaml", "id: [")
+    gc_state(True)
+    gc.unfreeze()
+    gcpause.freeze_loaded_data()
+    with pytest.raises(DataError):
+        load_project(scratch.root)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_paused_gc_freezes_only_on_success(gc_state, unfreeze):
+    gc_state(False)
+    gc.unfreeze()
+    with pytest.raises(ZeroDivisionError):
+        with gcpause.paused_gc(freeze=True):
+            assert not gc.isenabled()
+            1 / 0
+    assert gc.get_freeze_count() == 0 and not gc.isenabled()
+    with gcpause.paused_gc(freeze=True):
+        kept = [{} for _ in range(10)]
+    assert gc.get_freeze_count() > 0 and not gc.isenabled() and kept
