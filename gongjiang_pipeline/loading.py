@@ -57,6 +57,8 @@ class LazyDocument:
         self._doc: Document | None = None
 
     def __getattr__(self, name: str):
+        if name.startswith("_"):  # (copy and pickle probe for these: not the document's)
+            raise AttributeError(name)
         doc = self._doc
         if doc is None:
             doc = self._doc = load_file(self._path, self._raw)

@@ -102,8 +102,12 @@ def dumps(obj: Any) -> bytes:
 
 
 def shard_file(name: str) -> str:
-    """File name of a shard: its data folder, percent-encoded (``candidates%2F2016.pickle``)."""
-    return quote(name, safe="") + SUFFIX
+    """File name of a shard: its data folder, percent-encoded (``candidates%2F2016.pickle``),
+    or a hash of it if that is too long for a file name."""
+    quoted = quote(name, safe="")
+    if len(quoted) > 200:
+        quoted = hashlib.sha256(name.encode()).hexdigest()[:32]
+    return quoted + SUFFIX
 
 
 class RecordCache:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import pickle
 import shutil
@@ -171,3 +172,15 @@ def test_paused_gc_freezes_only_on_success(gc_state, unfreeze):
     with gcpause.paused_gc(freeze=True):
         kept = [{} for _ in range(10)]
     assert gc.get_freeze_count() > 0 and not gc.isenabled() and kept
+
+
+def test_lazy_document_is_the_parsed_document(sample):
+    file = sorted((sample / "data" / "candidates" / "2016").glob("*.yaml"))[0]
+    shown, raw = file.relative_to(sample).as_posix(), file.read_bytes()
+    doc = loading.load_file(shown, raw)
+    for lazy in (loading.LazyDocument(shown, raw), copy.copy(loading.LazyDocument(shown, raw)),
+                 pickle.loads(pickle.dumps(loading.LazyDocument(shown, raw)))):
+        assert lazy.position(("citation",)) == doc.position(("citation",)) != (1, 1)
+        assert (lazy.path, lazy.value, lazy.values_at, lazy.keys_at) == (doc.path, doc.value, doc.values_at, doc.keys_at)
+    with pytest.raises(AttributeError):
+        loading.LazyDocument(shown, raw).nosuch

@@ -262,3 +262,20 @@ def test_other_versions_are_removed_but_nothing_else(sample):
     (records / "notes.txt").write_text("not ours", "utf-8")
     load_project(sample, cache=True)
     assert sorted(p.name for p in records.iterdir()) == sorted([recordcache.code_version(), "notes.txt"])
+
+
+def test_folders_with_any_name_get_a_shard(sample):
+    src = sorted((sample / "data" / "candidates" / "2016").glob("*.yaml"))[0]
+    for name in ("2016 副本", "x" * 120, "届" * 80):  # spaces, long, long once percent-encoded
+        shutil.rmtree(sample / "data" / "candidates" / name, ignore_errors=True)
+        (sample / "data" / "candidates" / name).mkdir()
+        shutil.copy(src, sample / "data" / "candidates" / name / src.name)
+        first = RecordCache(sample, enabled=True)
+        read_all(sample, cache=first)
+        first.save()
+        assert (sample / "cache" / "records" / first.version / recordcache.shard_file(f"candidates/{name}")).is_file()
+        second = RecordCache(sample, enabled=True)
+        loaded, _ = read_all(sample, cache=second)
+        assert second.misses == 0 and second.hits == len(loaded)
+        shutil.rmtree(sample / "data" / "candidates" / name)
+    assert len(recordcache.shard_file("candidates/" + "届" * 80)) < 255
