@@ -71,6 +71,9 @@ def entry_key(raw: bytes, shown: str, kind: str, schema_line: str) -> str:
     return h.hexdigest()
 
 
+_setattr = object.__setattr__
+
+
 def _rebuild(cls: type, values: dict, fields_set: set, extra: dict | None) -> Any:
     """A record exactly as validation made it, from its parts (no validation: they were validated before)."""
     record = cls.__new__(cls)
@@ -79,9 +82,6 @@ def _rebuild(cls: type, values: dict, fields_set: set, extra: dict | None) -> An
     _setattr(record, "__pydantic_extra__", extra)
     _setattr(record, "__pydantic_private__", None)
     return record
-
-
-_setattr = object.__setattr__
 
 
 class _Pickler(pickle.Pickler):
@@ -146,7 +146,7 @@ class RecordCache:
             pass
         return {}
 
-    def get(self, key: str, shard: str = "") -> Any | None:
+    def get(self, key: str, shard: str) -> Any | None:
         if not self.enabled:
             return None
         hit = self._shard(shard).get(key)
@@ -157,7 +157,7 @@ class RecordCache:
         self._used.setdefault(shard, {})[key] = hit
         return hit
 
-    def put(self, key: str, value: Any, shard: str = "") -> None:
+    def put(self, key: str, value: Any, shard: str) -> None:
         if self.enabled:
             self._used.setdefault(shard, {})[key] = value
 
