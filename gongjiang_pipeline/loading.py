@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from . import crosscheck
 from .dataset import EditionData, Project
 from .errors import DataError, Problem
+from .gcpause import freezing_loaded_data, paused_gc
 from .media.parallel import cpu_count
 from .messages import validate
 from .models import FILE_KINDS, Record
-from .recordcache import LazyDocument, RecordCache, entry_key
+from .recordcache import RecordCache, dumps, entry_key
 from .yamlload import Document, YamlError, load_file
 
 RESULT_FILES = ("qualification", "votes", "review", "objections", "approval", "decisions", "errata")
@@ -37,6 +40,31 @@ MISPLACED = (
 )
 
 
+class LazyDocument:
+    """The :class:`~gongjiang_pipeline.yamlload.Document` of a valid file, parsed again only if used.
+
+    Documents (the position of every key and value) are only read to point at a
+    problem found by the cross-file checks. A file taken from the record cache,
+    or parsed by a worker process, keeps its bytes instead: parsing them again
+    gives the same document, and costs less than sending or caching every one.
+    """
+
+    __slots__ = ("_path", "_raw", "_doc")
+
+    def __init__(self, path: str, raw: bytes):
+        self._path = path
+        self._raw = raw
+        self._doc: Document | None = None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # (copy and pickle probe for these: not the document's)
+            raise AttributeError(name)
+        doc = self._doc
+        if doc is None:
+            doc = self._doc = load_file(self._path, self._raw)
+        return getattr(doc, name)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """One valid file: its kind, record and parsed document (for positions)."""
@@ -44,7 +72,7 @@ class Loaded:
     kind: str
     path: str  # as shown to users: relative to the project root
     record: Record
-    doc: Document
+    doc: Document | LazyDocument
     edition_dir: str | None  # the edition named by the file's folder
 
 
@@ -67,13 +95,14 @@ def schema_line(root: Path, file: Path, kind: str) -> str:
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    found = []
+    return [Path(folder) / name for folder, names in _data_folders(data_dir) for name in names]
+
+
+def _data_folders(data_dir: Path) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under ``data_dir`` (sorted, depth first) with the names of its data files (sorted)."""
     for dirpath, dirnames, filenames in os.walk(data_dir):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                found.append(Path(dirpath) / name)
-    return found
+        yield dirpath, sorted(n for n in filenames if n.endswith((".yaml", ".yml")) and not n.startswith("."))
 
 
 # below this many files to parse, parsing in worker processes costs more than it saves
@@ -88,33 +117,44 @@ def read_all(
     With ``cache``, a file whose bytes (and the code) are unchanged since it was
     last read without any problem is taken from it instead of parsed again. Many
     files to parse are parsed on every core (forked workers); the files, records
-    and problems come out in the same order either way.
+    and problems come out in the same order either way. The garbage collector is
+    paused meanwhile (:mod:`gongjiang_pipeline.gcpause`).
     """
-    data_dir = data_dir or root / "data"
+    with paused_gc():
+        return _read_all(root, data_dir or root / "data", cache)
+
+
+def _read_all(root: Path, data_dir: Path, cache: RecordCache | None) -> tuple[list[Loaded], list[Problem]]:
     # one entry per file, in order: a problem, a cached file, or a file to parse
     entries: list[tuple] = []
     jobs: list[tuple[str, bytes, str, str]] = []
-    for file in data_files(data_dir):
-        shown = _shown(root, file)
-        rel = file.relative_to(data_dir).parts
-        if file.suffix == ".yml":
-            entries.append(("problem", Problem(shown, 1, 1, "", "扩展名应为 .yaml（不是 .yml）")))
-            continue
-        where = classify(rel)
-        if where is None:
-            entries.append(("problem", Problem(shown, 1, 1, "", MISPLACED)))
-            continue
-        kind, edition_dir = where
-        raw = file.read_bytes()
-        expected = schema_line(root, file, kind)
-        key = entry_key(raw, shown, kind, expected) if cache is not None and cache.enabled else None
-        hit = cache.get(key) if key is not None else None
-        if hit is not None:
-            record, blob = hit
-            entries.append(("loaded", Loaded(kind, shown, record, LazyDocument(blob), edition_dir)))
-            continue
-        entries.append(("parse", len(jobs), kind, shown, edition_dir, key))
-        jobs.append((shown, raw, kind, expected))
+    use_cache = cache is not None and cache.enabled
+    for dirpath, names in _data_folders(data_dir):
+        folder = Path(dirpath)
+        rel_dir = folder.relative_to(data_dir).parts
+        shown_dir = _shown(root, folder)
+        shard = "/".join(rel_dir)  # the record cache keeps one file per data folder
+        lines: dict[str, str] = {}  # the schema line of each kind of file in this folder
+        for name in names:
+            shown = name if shown_dir == "." else f"{shown_dir}/{name}"
+            if name.endswith(".yml"):
+                entries.append(("problem", Problem(shown, 1, 1, "", "扩展名应为 .yaml（不是 .yml）")))
+                continue
+            where = classify(rel_dir + (name,))
+            if where is None:
+                entries.append(("problem", Problem(shown, 1, 1, "", MISPLACED)))
+                continue
+            kind, edition_dir = where
+            with open(os.path.join(dirpath, name), "rb") as f:
+                raw = f.read()
+            expected = lines.get(kind) or lines.setdefault(kind, schema_line(root, folder / name, kind))
+            key = entry_key(raw, shown, kind, expected) if use_cache else None
+            record = cache.get(key, shard) if use_cache else None
+            if record is not None:
+                entries.append(("loaded", Loaded(kind, shown, record, LazyDocument(shown, raw), edition_dir)))
+                continue
+            entries.append(("parse", len(jobs), kind, shown, edition_dir, key, shard))
+            jobs.append((shown, raw, kind, expected))
 
     parsed = _parse_all(jobs)
     loaded: list[Loaded] = []
@@ -125,13 +165,13 @@ def read_all(
         elif entry[0] == "loaded":
             loaded.append(entry[1])
         else:
-            _, i, kind, shown, edition_dir, key = entry
+            _, i, kind, shown, edition_dir, key, shard = entry
             record, doc, errs, clean = parsed[i]
             problems.extend(errs)
             if record is not None:
                 loaded.append(Loaded(kind, shown, record, doc, edition_dir))
                 if key is not None and clean:  # only files without any problem
-                    cache.put(key, (record, doc._blob if isinstance(doc, LazyDocument) else LazyDocument.pack(doc)))
+                    cache.put(key, record, shard)
     return loaded, problems
 
 
@@ -153,22 +193,49 @@ def _parse_one(job: tuple[str, bytes, str, str]) -> tuple[Record | None, Documen
     return record, doc, problems, not problems
 
 
-def _parse_packed(job):
-    """In a worker: the document travels back packed (unpacked only if ever used)."""
-    record, doc, problems, clean = _parse_one(job)
-    return record, (None if doc is None else LazyDocument.pack(doc)), problems, clean
+# the jobs of a parse, for the forked workers: inherited, not sent to them
+_worker_jobs: list[tuple[str, bytes, str, str]] = []
+
+
+def _start_worker(jobs: list[tuple[str, bytes, str, str]]) -> None:
+    global _worker_jobs
+    _worker_jobs = jobs
+
+
+def _parse_in_worker(chunk: list[int]) -> bytes:
+    """In a worker: parse these jobs; the documents stay there (parsed again if ever used)."""
+    with paused_gc():  # (forked from a paused parent, it is off already)
+        out = []
+        for i in chunk:
+            record, _, problems, clean = _parse_one(_worker_jobs[i])
+            out.append((record, problems, clean))
+        return dumps(out)
 
 
 def _parse_all(jobs: list[tuple[str, bytes, str, str]]) -> list[tuple]:
     workers = cpu_count()
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_parse_one(job) for job in jobs]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        packed = pool.map(_parse_packed, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-    return [
-        (record, None if blob is None else LazyDocument(blob), problems, clean)
-        for record, blob, problems, clean in packed
-    ]
+    # Largest files first, in chunks of about the same size, each to the next free
+    # worker: a score sheet costs as much as a hundred candidate files, and they
+    # all come last in the list.
+    order = sorted(range(len(jobs)), key=lambda i: len(jobs[i][1]), reverse=True)
+    target = sum(len(job[1]) for job in jobs) / (workers * 16)
+    chunks: list[list[int]] = [[]]
+    size = 0
+    for i in order:
+        if size >= target:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(i)
+        size += len(jobs[i][1])
+    results: list[tuple] = [()] * len(jobs)
+    with multiprocessing.get_context("fork").Pool(workers, _start_worker, (jobs,)) as pool:
+        for chunk, blob in zip(chunks, pool.imap(_parse_in_worker, chunks)):
+            for i, (record, problems, clean) in zip(chunk, pickle.loads(blob)):
+                shown, raw = jobs[i][:2]
+                results[i] = (record, None if record is None else LazyDocument(shown, raw), problems, clean)
+    return results
 
 
 def _shown(root: Path, file: Path) -> str:
@@ -192,13 +259,16 @@ def load_project(
     data_dir = Path(data_dir) if data_dir else root / "data"
     if not data_dir.is_dir():
         raise DataError([Problem(_shown(root, data_dir), 1, 1, "", "找不到数据目录")])
-    records = RecordCache(root, enabled=cache, folder=cache_dir)
-    loaded, problems = read_all(root, data_dir, records)
-    records.save()
-    problems.extend(crosscheck.check(loaded, data_dir, root))
-    if problems:
-        raise DataError(problems)
-    return assemble(loaded)
+    # reading the cache, parsing, checking (see read_all); python -m gongjiang_pipeline
+    # keeps the data until it ends, and freezes it (see gcpause)
+    with paused_gc(freeze=freezing_loaded_data()):
+        records = RecordCache(root, enabled=cache, folder=cache_dir)
+        loaded, problems = read_all(root, data_dir, records)
+        records.save()
+        problems.extend(crosscheck.check(loaded, data_dir, root))
+        if problems:
+            raise DataError(problems)
+        return assemble(loaded)
 
 
 def assemble(loaded: list[Loaded]) -> Project:

@@ -163,114 +163,111 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     return f"YAML 语法错误：{problem or exc}"
 
 
+_Scalar = yaml.ScalarEvent
+_MapStart = yaml.MappingStartEvent
+_SeqStart = yaml.SequenceStartEvent
+_Ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 def parse(path: str, text: str) -> Document:
-    """Parse one YAML document strictly. Raises YamlError with every problem found."""
+    """Parse one YAML document strictly. Raises YamlError with every problem found.
+
+    (The loop below runs once per event, a few hundred thousand times per second
+    of loading: it dispatches on the event's class and places scalars inline.)
+    """
     doc = Document(path, None)
+    values_at, keys_at = doc.values_at, doc.keys_at
     problems: list[Problem] = []
-    stack: list[list] = []  # frames: [kind, container, path, pending_key, keymark]
+    # one frame per open container: [container, its location, state], the state of
+    # a list being _IN_LIST, of a mapping _NO_KEY (a key comes next), _DUP (the
+    # value of a repeated key comes next) or the key whose value comes next
+    stack: list[list] = []
     nodes = 0
     root_set = False
     docs = 0
 
     def err(mark, message, fieldname=""):
-        line, col = _mark(mark)
-        problems.append(Problem(path, line, col, fieldname, message))
+        problems.append(Problem(path, mark.line + 1, mark.column + 1, fieldname, message))
 
-    def field_name(loc):
-        return format_loc(loc)
-
-    def add(value, loc_hint_mark):
-        nonlocal root_set
-        if not stack:
-            doc.value = value
-            root_set = True
-            return ()
-        frame = stack[-1]
-        kind, container, loc = frame[0], frame[1], frame[2]
-        if kind == "seq":
-            idx = len(container)
-            container.append(value)
-            return loc + (idx,)
-        # mapping
-        if frame[3] is _NO_KEY:
-            # this value is a key
-            if not isinstance(value, str):
-                err(loc_hint_mark, "键必须是简单文字", field_name(loc))
-                value = str(value)
-            if value in frame[5]:
-                err(loc_hint_mark, f"重复的键「{value}」（同一层级只能出现一次）", field_name(loc + (value,)))
-                frame[3] = _DUP
-                return None
-            frame[3] = value
-            frame[4] = loc_hint_mark
-            frame[5].add(value)
-            doc.keys_at[loc + (value,)] = _mark(loc_hint_mark)
-            return None
-        key = frame[3]
-        frame[3] = _NO_KEY
-        if key is _DUP:
-            return loc + ("\x00dup",)
-        container[key] = value
-        return loc + (key,)
+    def take_key(frame, value, mark) -> None:
+        container, loc = frame[0], frame[1]
+        if not isinstance(value, str):
+            err(mark, "键必须是简单文字", format_loc(loc))
+            value = str(value)
+        if value in container:  # (a key's value is in the mapping before the next key comes)
+            err(mark, f"重复的键「{value}」（同一层级只能出现一次）", format_loc(loc + (value,)))
+            frame[2] = _DUP
+            return
+        frame[2] = value
+        keys_at[loc + (value,)] = (mark.line + 1, mark.column + 1)
 
     parser = _Parser(text)
+    get_event = parser.get_event
     try:
         while True:
-            ev = parser.get_event()
+            ev = get_event()
             if ev is None:
                 break
             nodes += 1
             if nodes > MAX_NODES:
                 err(ev.start_mark, f"内容过多（超过 {MAX_NODES} 个节点）")
                 break
-            if isinstance(ev, yaml.DocumentStartEvent):
+            cls = ev.__class__
+            if cls is _Scalar or cls is _MapStart or cls is _SeqStart:
+                mark = ev.start_mark
+                if ev.anchor is not None:
+                    err(mark, f"不允许使用锚点（&{ev.anchor}）：请直接写出内容")
+                    break
+                tag = ev.tag
+                if tag is not None and tag != "!":
+                    err(mark, f"不允许使用标签（{tag}）：数据文件只能包含文字、数字、列表和映射")
+                    break
+                if cls is _Scalar:
+                    value = ev.value
+                    if not ev.style:  # plain: null stays None, everything else keeps its source text
+                        value = None if value in _NULLS else PlainScalar(value)
+                else:
+                    value = {} if cls is _MapStart else []
+                if not stack:
+                    doc.value = value
+                    root_set = True
+                    loc = ()
+                else:
+                    frame = stack[-1]
+                    container, loc, state = frame
+                    if state is _IN_LIST:
+                        loc = loc + (len(container),)
+                        container.append(value)
+                    elif state is _NO_KEY:
+                        take_key(frame, value, mark)
+                        if cls is not _Scalar:  # a list or mapping used as a key
+                            err(mark, "键必须是简单文字")
+                            break
+                        continue
+                    else:
+                        frame[2] = _NO_KEY
+                        if state is _DUP:
+                            loc = loc + ("\x00dup",)
+                        else:
+                            container[state] = value
+                            loc = loc + (state,)
+                values_at[loc] = (mark.line + 1, mark.column + 1)
+                if cls is _MapStart:
+                    stack.append([value, loc, _NO_KEY])
+                elif cls is _SeqStart:
+                    stack.append([value, loc, _IN_LIST])
+            elif cls in _Ends:
+                stack.pop()
+            elif cls is yaml.DocumentStartEvent:
                 docs += 1
                 if docs > 1:
                     err(ev.start_mark, "一个文件只能有一个 YAML 文档（不要用 --- 分隔多个文档）")
                     break
                 if getattr(ev, "tags", None):
                     err(ev.start_mark, "不允许使用 %TAG 指令")
-                continue
-            if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                continue
-            if isinstance(ev, yaml.AliasEvent):
+            elif cls is yaml.AliasEvent:
                 err(ev.start_mark, f"不允许使用别名（*{ev.anchor}）：请直接写出内容")
                 break
-            anchor = getattr(ev, "anchor", None)
-            if anchor is not None:
-                err(ev.start_mark, f"不允许使用锚点（&{anchor}）：请直接写出内容")
-                break
-            tag = getattr(ev, "tag", None)
-            if tag is not None and tag not in ("!",) and not isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                err(ev.start_mark, f"不允许使用标签（{tag}）：数据文件只能包含文字、数字、列表和映射")
-                break
-            if isinstance(ev, yaml.ScalarEvent):
-                if ev.style is None or ev.style == "":  # plain
-                    # null stays None; everything else keeps its source text
-                    value = None if ev.value in _NULLS else PlainScalar(ev.value)
-                else:
-                    value = ev.value
-                loc = add(value, ev.start_mark)
-                if loc is not None:
-                    doc.values_at[loc] = _mark(ev.start_mark)
-            elif isinstance(ev, yaml.MappingStartEvent):
-                value: dict = {}
-                loc = add(value, ev.start_mark)
-                if loc is None:  # a mapping used as a key
-                    err(ev.start_mark, "键必须是简单文字")
-                    break
-                doc.values_at[loc] = _mark(ev.start_mark)
-                stack.append(["map", value, loc, _NO_KEY, None, set()])
-            elif isinstance(ev, yaml.SequenceStartEvent):
-                value = []
-                loc = add(value, ev.start_mark)
-                if loc is None:
-                    err(ev.start_mark, "键必须是简单文字")
-                    break
-                doc.values_at[loc] = _mark(ev.start_mark)
-                stack.append(["seq", value, loc])
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _mark(mark) if mark else (1, 1)
@@ -296,6 +293,7 @@ class _Sentinel:
 
 _NO_KEY = _Sentinel("NO_KEY")
 _DUP = _Sentinel("DUP")
+_IN_LIST = _Sentinel("IN_LIST")
 
 
 def format_loc(loc) -> str:
