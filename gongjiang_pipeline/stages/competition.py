@@ -66,7 +66,7 @@ class CompetitionOutput(StageOutput):
         cached = self._derived.get((component,))
         if cached is None:
             cached = self._derived[(component,)] = MappingProxyType(
-                {cid: s.components[component].mean for cid, s in self.scores.items()}
+                {cid: s.means[component] for cid, s in self.scores.items()}
             )
         return cached
 
@@ -85,24 +85,13 @@ class CompetitionOutput(StageOutput):
         )
 
 
-def _component_figures(s: CandidateScore) -> tuple[dict, dict, dict, dict]:
-    """Per component: the mean, the judges' scores, the dropped high and low scores."""
-    means, judges, high, low = {}, {}, {}, {}
-    for k, c in s.components.items():
-        means[k] = c.mean
-        judges[k] = c.judges.copy()  # a dict (the proxy's own copy)
-        high[k] = c.dropped_high
-        low[k] = c.dropped_low
-    return means, judges, high, low
-
-
 def _score_figures(s: CandidateScore) -> dict[str, Any]:
-    means, judges, high, low = _component_figures(s)
+    # the score's own read-only mappings, shared (not copied): component -> value each
     return {
-        "components": means,
-        "judge_scores": judges,
-        "dropped_high": high,
-        "dropped_low": low,
+        "components": s.means,
+        "judge_scores": s.judges,
+        "dropped_high": s.dropped_high,
+        "dropped_low": s.dropped_low,
         "recused": s.recused,
         "total": s.total,
     }
@@ -167,7 +156,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         unscored += lacking
     scores = freeze(scores)
     figures = {
-        cid: {"competition_total": s.total, "competition_components": {k: c.mean for k, c in s.components.items()}}
+        cid: {"competition_total": s.total, "competition_components": s.means}
         for cid, s in scores.items()
     }
     out = dict(scores=scores, metrics=freeze(_metrics(data, scores)))
@@ -221,12 +210,11 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
 def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
     """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order."""
-    means, judges, high, low = _component_figures(s)
     return {
-        "components": means,
-        "dropped_high": high,
-        "dropped_low": low,
-        "judge_scores": judges,
+        "components": s.means,
+        "dropped_high": s.dropped_high,
+        "dropped_low": s.dropped_low,
+        "judge_scores": s.judges,
         "places": places,
         "rank": r,
         "rank_scope": scope,

@@ -35,8 +35,10 @@ from .numbers import exact, fixed_point, mean, round_half_up, round_ratio, sqrt,
 Cell = tuple[str, str]  # (candidate, component)
 
 
-@dataclass(frozen=True, slots=True)  # slots: one per candidate and component, built faster
+@dataclass(frozen=True, slots=True)
 class ComponentScore:
+    """One component of a :class:`CandidateScore` (a view: see ``CandidateScore.components``)."""
+
     component: str
     mean: Decimal  # rounded to scoring.decimals
     judges: Mapping[str, Decimal]  # judge -> score as used (normalised if zscore), rounded for display
@@ -47,11 +49,30 @@ class ComponentScore:
 
 @dataclass(frozen=True, slots=True)
 class CandidateScore:
+    """A candidate's scores, per component as one read-only mapping per figure.
+
+    Each mapping goes from component id (sorted) to that component's value. They are
+    the mappings the competition step shows as they are (components, judge_scores,
+    dropped_high, dropped_low): one set per candidate, shared, never copied.
+    """
+
     candidate: str
     occupation: str
-    components: Mapping[str, ComponentScore]
+    means: Mapping[str, Decimal]  # rounded to scoring.decimals
+    judges: Mapping[str, Mapping[str, Decimal]]  # judge -> score as used (normalised if zscore), rounded, by judge
+    dropped_high: Mapping[str, tuple[Decimal, ...]]  # highest first
+    dropped_low: Mapping[str, tuple[Decimal, ...]]
+    exact_means: Mapping[str, Fraction]
     total: Decimal
     recused: tuple[str, ...]  # judges who stood aside for this candidate
+
+    @property
+    def components(self) -> Mapping[str, ComponentScore]:
+        """The same figures as one record per component (built on each call)."""
+        return MappingProxyType({
+            k: ComponentScore(k, m, self.judges[k], self.dropped_high[k], self.dropped_low[k], self.exact_means[k])
+            for k, m in self.means.items()
+        })
 
 
 def _raw_cells(sheet: ScoreSheet, scoring: Scoring, competitors: set[str]) -> dict[Cell, dict[str, Fraction]]:
@@ -148,20 +169,17 @@ def _exact_scores(
         if any(not used.get((cid, comp)) for comp, _, _ in weights):
             unscored.append(cid)
             continue
-        comps = {}
+        means, judges, high, low, exact_means = {}, {}, {}, {}, {}
         terms, common = [], 1
         for comp, wn, wd in weights:
             judged = used[(cid, comp)]
             t = trimmed_mean(judged.values(), min_judges, drop_high, drop_low)
             m = t.mean
-            comps[comp] = ComponentScore(
-                component=comp,
-                mean=rnd(m, places),
-                judges=freeze({j: shown(v) for j, v in judged.items()}),
-                dropped_high=tuple(shown(v) for v in t.dropped_high),
-                dropped_low=tuple(shown(v) for v in t.dropped_low),
-                exact_mean=m,
-            )
+            means[comp] = rnd(m, places)
+            judges[comp] = freeze({j: shown(v) for j, v in judged.items()})
+            high[comp] = tuple(shown(v) for v in t.dropped_high)
+            low[comp] = tuple(shown(v) for v in t.dropped_low)
+            exact_means[comp] = m
             den = wd * m.denominator
             terms.append((wn * m.numerator, den))
             if common % den:
@@ -170,7 +188,11 @@ def _exact_scores(
         scores[cid] = CandidateScore(
             candidate=cid,
             occupation=sheet.occupation,
-            components=freeze(comps),
+            means=freeze(means),
+            judges=freeze(judges),
+            dropped_high=freeze(high),
+            dropped_low=freeze(low),
+            exact_means=freeze(exact_means),
             total=rnd(total, places),
             recused=recusals.get(cid, ()),
         )
@@ -223,18 +245,22 @@ def _fixed_point_scores(
     comp_ids = [comp for comp, _ in weights]
     # a row's scores in component order as a tuple (KeyError: the row lacks one)
     row_values = itemgetter(*comp_ids) if len(comp_ids) > 1 else (lambda m, _c=comp_ids[0]: (m[_c],))
-    # the components mapping is built sorted by id, as freeze() would sort it; with an id
-    # repeated the later cell wins, as in a dict (the cells are the same anyway)
+    # the per component mappings are built sorted by id, as freeze() would sort them; with
+    # an id repeated the later cell wins, as in a dict (the cells are the same anyway)
     comp_order = sorted(range(len(comp_ids)), key=comp_ids.__getitem__)
     sorted_ids = [comp_ids[i] for i in comp_order]
     in_id_order = itemgetter(*comp_order) if len(comp_order) > 1 else (lambda made: made)
+
+    def by_id(values: list) -> Mapping:
+        """Values in component order -> read-only component id -> value, ids sorted."""
+        return MappingProxyType(dict(zip(sorted_ids, in_id_order(values))))
     kept_slice = slice(drop_low, -drop_high if drop_high else None)
     shown = {v: round_half_up(exact(v), places) for v in ints}
     shown_of, int_of = shown.__getitem__, ints.__getitem__
     shown_int = {i: shown[v] for v, i in ints.items()}
     # a dropped score as shown, one tuple per integer, for when one score is dropped (the usual rule)
     single = {i: (d,) for i, d in shown_int.items()}
-    means: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
+    means_of: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
 
     scores, unscored = {}, []
     for cid in sorted(competitors):
@@ -269,22 +295,27 @@ def _fixed_point_scores(
                 continue
         # weighted total num / (den x scale x w_den): den a common multiple of the counts
         num, den = 0, 1
-        made = []
-        for (col, xs), comp, w in zip(cells, comp_ids, w_num):
+        means, judges, highs, lows, exact_means = [], [], [], [], []  # in component order
+        for (col, xs), w in zip(cells, w_num):
             n = len(xs)
             if n >= min_judges and n > drop_high + drop_low:
                 kept = xs[kept_slice]
-                high = single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])])
-                low = single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]])
+                highs.append(single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])]))
+                lows.append(single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]]))
             else:
-                kept, high, low = xs, (), ()
+                kept = xs
+                highs.append(())
+                lows.append(())
             total, count = sum(kept), len(kept)
-            m = means.get((total, count))
+            m = means_of.get((total, count))
             if m is None:
-                m = means[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
+                m = means_of[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
+            means.append(m[0])
+            exact_means.append(m[1])
             # the judges' scores as shown: a column of all judges, or (some left it out) judge -> score
-            judged = dict(zip(judge_ids, map(shown_of, col))) if columns is not None else {j: shown[v] for j, v in col.items()}
-            made.append(ComponentScore(comp, m[0], MappingProxyType(judged), high, low, m[1]))
+            judges.append(MappingProxyType(
+                dict(zip(judge_ids, map(shown_of, col))) if columns is not None else {j: shown[v] for j, v in col.items()}
+            ))
             if den % count:
                 g = count // math.gcd(den, count)
                 num, den = num * g, den * g
@@ -292,7 +323,11 @@ def _fixed_point_scores(
         scores[cid] = CandidateScore(
             cid,
             sheet.occupation,
-            MappingProxyType(dict(zip(sorted_ids, in_id_order(made)))),
+            by_id(means),
+            by_id(judges),
+            by_id(highs),
+            by_id(lows),
+            by_id(exact_means),
             round_ratio(num, den * scale * w_den, places),
             recused.get(cid, ()),
         )
