@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from math import isfinite
 from fractions import Fraction
+from functools import partial
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..dataset import EditionData
-from ..outcome import Block
-from .base import Listing, StageOutput, freeze, missing, names, occupation_name, sorted_step, step, waiting
+from ..outcome import Block, Step
+from .base import Deferred, Listing, StageOutput, freeze, missing, names, occupation_name, step, waiting
 from .numbers import ExactValues, exact
 from .ranking import Key, Ranking, chain_keys, rank, select
 from .scores import CandidateScore, sheet_scores
@@ -86,12 +87,12 @@ class CompetitionOutput(StageOutput):
 
 
 def _score_figures(s: CandidateScore) -> dict[str, Any]:
-    # the score's own read-only mappings, shared (not copied): component -> value each
+    judges, high, low = s.details()
     return {
         "components": s.means,
-        "judge_scores": s.judges,
-        "dropped_high": s.dropped_high,
-        "dropped_low": s.dropped_low,
+        "judge_scores": judges,
+        "dropped_high": high,
+        "dropped_low": low,
         "recused": s.recused,
         "total": s.total,
     }
@@ -210,11 +211,12 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
 def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
     """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order."""
+    judges, high, low = s.details()
     return {
         "components": s.means,
-        "dropped_high": s.dropped_high,
-        "dropped_low": s.dropped_low,
-        "judge_scores": s.judges,
+        "dropped_high": high,
+        "dropped_low": low,
+        "judge_scores": judges,
         "places": places,
         "rank": r,
         "rank_scope": scope,
@@ -238,14 +240,15 @@ def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, pla
             head = f"{label}第 {r} 名，加权总分 {s.total}"
             settled = settled_of(cid)
             tail = f"（{settled}）" if settled else ""
-            fig = _ranked_figures(s, r, scope, places)
+            # the figures with every judge's score: built only if read (few readers do)
+            fig = Deferred(partial(_ranked_figures, s, r, scope, places))
             if cid in chosen:
-                steps[cid] = sorted_step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
+                steps[cid] = Step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
             elif cid in tied:
                 others = names(data, [o for o in tie.ids if o != cid])
-                steps[cid] = sorted_step(
+                steps[cid] = Step(
                     STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定", fig
                 )
             else:
-                steps[cid] = sorted_step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", fig)
+                steps[cid] = Step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", fig)
     return steps

@@ -23,10 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from itertools import chain, groupby
 from operator import attrgetter, itemgetter, methodcaller
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from ..models import ScoreSheet, Scoring
 from .base import freeze
@@ -47,32 +48,65 @@ class ComponentScore:
     exact_mean: Fraction
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class CandidateScore:
-    """A candidate's scores, per component as one read-only mapping per figure.
+    """A candidate's scores. Per component figures are read-only mappings from the
+    component id (sorted) to that component's value.
 
-    Each mapping goes from component id (sorted) to that component's value. They are
-    the mappings the competition step shows as they are (components, judge_scores,
-    dropped_high, dropped_low): one set per candidate, shared, never copied.
+    The judges' scores and the dropped scores are built when read, by ``details``
+    (pure; the integer path keeps its sorted scores for it): every candidate needs
+    a total and means, but few readers ever look at every judge's score.
+    Equality and repr are by value, the built figures included.
     """
 
     candidate: str
     occupation: str
     means: Mapping[str, Decimal]  # rounded to scoring.decimals
-    judges: Mapping[str, Mapping[str, Decimal]]  # judge -> score as used (normalised if zscore), rounded, by judge
-    dropped_high: Mapping[str, tuple[Decimal, ...]]  # highest first
-    dropped_low: Mapping[str, tuple[Decimal, ...]]
     exact_means: Mapping[str, Fraction]
     total: Decimal
     recused: tuple[str, ...]  # judges who stood aside for this candidate
+    # () -> (judges, dropped_high, dropped_low), each component -> value:
+    # judge -> score as used (normalised if zscore), rounded, by judge; the dropped
+    # scores as shown, highest first / lowest first
+    details: Callable[[], tuple[Mapping, Mapping, Mapping]]
+
+    @property
+    def judges(self) -> Mapping[str, Mapping[str, Decimal]]:
+        return self.details()[0]
+
+    @property
+    def dropped_high(self) -> Mapping[str, tuple[Decimal, ...]]:
+        return self.details()[1]
+
+    @property
+    def dropped_low(self) -> Mapping[str, tuple[Decimal, ...]]:
+        return self.details()[2]
 
     @property
     def components(self) -> Mapping[str, ComponentScore]:
         """The same figures as one record per component (built on each call)."""
+        judges, high, low = self.details()
         return MappingProxyType({
-            k: ComponentScore(k, m, self.judges[k], self.dropped_high[k], self.dropped_low[k], self.exact_means[k])
-            for k, m in self.means.items()
+            k: ComponentScore(k, m, judges[k], high[k], low[k], self.exact_means[k]) for k, m in self.means.items()
         })
+
+    def _values(self) -> tuple:
+        return (self.candidate, self.occupation, self.means, *self.details(), self.exact_means, self.total, self.recused)
+
+    def __eq__(self, other):
+        if type(other) is not CandidateScore:
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        names = ("candidate", "occupation", "means", "judges", "dropped_high", "dropped_low", "exact_means", "total", "recused")
+        return f"CandidateScore({', '.join(f'{n}={v!r}' for n, v in zip(names, self._values()))})"
+
+
+def _ready(*figures: Mapping) -> tuple[Mapping, ...]:
+    return figures
 
 
 def _raw_cells(sheet: ScoreSheet, scoring: Scoring, competitors: set[str]) -> dict[Cell, dict[str, Fraction]]:
@@ -189,12 +223,10 @@ def _exact_scores(
             candidate=cid,
             occupation=sheet.occupation,
             means=freeze(means),
-            judges=freeze(judges),
-            dropped_high=freeze(high),
-            dropped_low=freeze(low),
             exact_means=freeze(exact_means),
             total=rnd(total, places),
             recused=recusals.get(cid, ()),
+            details=partial(_ready, freeze(judges), freeze(high), freeze(low)),
         )
     return scores, tuple(unscored)
 
@@ -254,6 +286,7 @@ def _fixed_point_scores(
     def by_id(values: list) -> Mapping:
         """Values in component order -> read-only component id -> value, ids sorted."""
         return MappingProxyType(dict(zip(sorted_ids, in_id_order(values))))
+
     kept_slice = slice(drop_low, -drop_high if drop_high else None)
     shown = {v: round_half_up(exact(v), places) for v in ints}
     shown_of, int_of = shown.__getitem__, ints.__getitem__
@@ -261,6 +294,23 @@ def _fixed_point_scores(
     # a dropped score as shown, one tuple per integer, for when one score is dropped (the usual rule)
     single = {i: (d,) for i, d in shown_int.items()}
     means_of: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
+
+    def details(judge_ids: list[str], cells: list[tuple]) -> tuple[Mapping, Mapping, Mapping]:
+        """A candidate's judges' and dropped scores as shown (``CandidateScore.details``)."""
+        judges, highs, lows = [], [], []  # in component order
+        for col, xs in cells:
+            n = len(xs)
+            if n >= min_judges and n > drop_high + drop_low:
+                highs.append(single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])]))
+                lows.append(single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]]))
+            else:
+                highs.append(())
+                lows.append(())
+            # a column of all judges' scores, or (some left it out) judge -> score
+            judges.append(MappingProxyType(
+                {j: shown[v] for j, v in col.items()} if type(col) is dict else dict(zip(judge_ids, map(shown_of, col)))
+            ))
+        return by_id(judges), by_id(highs), by_id(lows)
 
     scores, unscored = {}, []
     for cid in sorted(competitors):
@@ -295,27 +345,16 @@ def _fixed_point_scores(
                 continue
         # weighted total num / (den x scale x w_den): den a common multiple of the counts
         num, den = 0, 1
-        means, judges, highs, lows, exact_means = [], [], [], [], []  # in component order
-        for (col, xs), w in zip(cells, w_num):
+        means, exact_means = [], []  # in component order
+        for (_, xs), w in zip(cells, w_num):
             n = len(xs)
-            if n >= min_judges and n > drop_high + drop_low:
-                kept = xs[kept_slice]
-                highs.append(single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])]))
-                lows.append(single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]]))
-            else:
-                kept = xs
-                highs.append(())
-                lows.append(())
+            kept = xs[kept_slice] if n >= min_judges and n > drop_high + drop_low else xs
             total, count = sum(kept), len(kept)
             m = means_of.get((total, count))
             if m is None:
                 m = means_of[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
             means.append(m[0])
             exact_means.append(m[1])
-            # the judges' scores as shown: a column of all judges, or (some left it out) judge -> score
-            judges.append(MappingProxyType(
-                dict(zip(judge_ids, map(shown_of, col))) if columns is not None else {j: shown[v] for j, v in col.items()}
-            ))
             if den % count:
                 g = count // math.gcd(den, count)
                 num, den = num * g, den * g
@@ -324,11 +363,9 @@ def _fixed_point_scores(
             cid,
             sheet.occupation,
             by_id(means),
-            by_id(judges),
-            by_id(highs),
-            by_id(lows),
             by_id(exact_means),
             round_ratio(num, den * scale * w_den, places),
             recused.get(cid, ()),
+            partial(details, judge_ids, cells),
         )
     return scores, tuple(unscored)
