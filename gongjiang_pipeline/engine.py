@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections import deque
+from itertools import repeat
 from operator import itemgetter
 from types import MappingProxyType
 
@@ -23,6 +25,11 @@ def _list(key: str, out: StageOutput, listing: Listing | None, publish_on: dt.da
     if listing is None:  # the stage could not run
         listing = Listing("pending", (), out.waiting_note())
     return StageList(key, LIST_TITLES[key], listing.status, listing.entries, publish_on, listing.note)
+
+
+def _each(f, *iterables) -> None:
+    """``for args in zip(*iterables): f(*args)``, the loop run in C (for the passes over every step)."""
+    deque(map(f, *iterables), maxlen=0)
 
 
 def _frozen_figures(merged_of: dict[str, dict]) -> dict[str, MappingProxyType]:
@@ -77,21 +84,22 @@ def _run(data: EditionData) -> EditionResult:
         _list("nomination_award", appr, appr.nomination_award, tl.honor_roll_published),
     )
     # each candidate's steps and public figures, stage by stage: one pass over each
-    # stage's mappings (most candidates appear in a few stages only)
+    # stage's mappings (most candidates appear in a few stages only), in C (_each) when
+    # the stage names only known candidates (always, but not assumed)
     steps_of: dict[str, list] = {c.id: [] for c in data.candidates}
     merged_of: dict[str, dict] = {}  # only for candidates with figures (frozen sorted below)
+    known = steps_of.keys()
     for o in outputs:
-        for cid, st in o.steps.items():
-            found = steps_of.get(cid)
-            if found is not None:
-                found.append(st)
-        for cid, fig in o.figures.items():
-            if cid in steps_of:
-                merged = merged_of.get(cid)
-                if merged is None:
-                    merged = merged_of[cid] = {}
-                merged.update(fig)
-    traces = {cid: tuple(found) for cid, found in steps_of.items()}
+        if o.steps.keys() <= known:
+            _each(list.append, map(steps_of.__getitem__, o.steps), o.steps.values())
+        else:
+            for cid, st in o.steps.items():
+                if cid in known:
+                    steps_of[cid].append(st)
+        figures = o.figures if o.figures.keys() <= known else {c: f for c, f in o.figures.items() if c in known}
+        # merged_of.setdefault(cid, {}).update(fig) for each
+        _each(dict.update, map(merged_of.setdefault, figures, map(dict, repeat(()))), figures.values())
+    traces = dict(zip(steps_of, map(tuple, steps_of.values())))
     figures = _frozen_figures(merged_of)
     return EditionResult(
         edition_id=data.edition.id,
