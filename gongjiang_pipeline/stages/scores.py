@@ -53,22 +53,21 @@ class CandidateScore:
     """A candidate's scores. Per component figures are read-only mappings from the
     component id (sorted) to that component's value.
 
-    The judges' scores and the dropped scores are built when read, by ``details``
-    (pure; the integer path keeps its sorted scores for it): every candidate needs
-    a total and means, but few readers ever look at every judge's score.
+    The judges' scores, the dropped scores and the exact means are built when read,
+    by ``details`` (pure; the integer path keeps its sorted scores for it): every
+    candidate needs a total and means, but few readers ever look at the rest.
     Equality and repr are by value, the built figures included.
     """
 
     candidate: str
     occupation: str
     means: Mapping[str, Decimal]  # rounded to scoring.decimals
-    exact_means: Mapping[str, Fraction]
     total: Decimal
     recused: tuple[str, ...]  # judges who stood aside for this candidate
-    # () -> (judges, dropped_high, dropped_low), each component -> value:
+    # () -> (judges, dropped_high, dropped_low, exact_means), each component -> value:
     # judge -> score as used (normalised if zscore), rounded, by judge; the dropped
-    # scores as shown, highest first / lowest first
-    details: Callable[[], tuple[Mapping, Mapping, Mapping]]
+    # scores as shown, highest first / lowest first; the mean as a Fraction
+    details: Callable[[], tuple[Mapping, Mapping, Mapping, Mapping]]
 
     @property
     def judges(self) -> Mapping[str, Mapping[str, Decimal]]:
@@ -83,15 +82,19 @@ class CandidateScore:
         return self.details()[2]
 
     @property
+    def exact_means(self) -> Mapping[str, Fraction]:
+        return self.details()[3]
+
+    @property
     def components(self) -> Mapping[str, ComponentScore]:
         """The same figures as one record per component (built on each call)."""
-        judges, high, low = self.details()
+        judges, high, low, exact_means = self.details()
         return MappingProxyType({
-            k: ComponentScore(k, m, judges[k], high[k], low[k], self.exact_means[k]) for k, m in self.means.items()
+            k: ComponentScore(k, m, judges[k], high[k], low[k], exact_means[k]) for k, m in self.means.items()
         })
 
     def _values(self) -> tuple:
-        return (self.candidate, self.occupation, self.means, *self.details(), self.exact_means, self.total, self.recused)
+        return (self.candidate, self.occupation, self.means, *self.details(), self.total, self.recused)
 
     def __eq__(self, other):
         if type(other) is not CandidateScore:
@@ -223,10 +226,9 @@ def _exact_scores(
             candidate=cid,
             occupation=sheet.occupation,
             means=freeze(means),
-            exact_means=freeze(exact_means),
             total=rnd(total, places),
             recused=recusals.get(cid, ()),
-            details=partial(_ready, freeze(judges), freeze(high), freeze(low)),
+            details=partial(_ready, freeze(judges), freeze(high), freeze(low), freeze(exact_means)),
         )
     return scores, tuple(unscored)
 
@@ -295,22 +297,34 @@ def _fixed_point_scores(
     single = {i: (d,) for i, d in shown_int.items()}
     means_of: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
 
-    def details(judge_ids: list[str], cells: list[tuple]) -> tuple[Mapping, Mapping, Mapping]:
-        """A candidate's judges' and dropped scores as shown (``CandidateScore.details``)."""
-        judges, highs, lows = [], [], []  # in component order
+    def details(judge_ids: list[str], cells: list[tuple]) -> tuple[Mapping, Mapping, Mapping, Mapping]:
+        """A candidate's judges' and dropped scores as shown, and exact means (``CandidateScore.details``)."""
+        judges, highs, lows, exact_means = [], [], [], []  # in component order
         for col, xs in cells:
             n = len(xs)
             if n >= min_judges and n > drop_high + drop_low:
                 highs.append(single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])]))
                 lows.append(single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]]))
+                kept = xs[kept_slice]
             else:
                 highs.append(())
                 lows.append(())
+                kept = xs
+            exact_means.append(means_of[(sum(kept), len(kept))][1])
             # a column of all judges' scores, or (some left it out) judge -> score
             judges.append(MappingProxyType(
                 {j: shown[v] for j, v in col.items()} if type(col) is dict else dict(zip(judge_ids, map(shown_of, col)))
             ))
-        return by_id(judges), by_id(highs), by_id(lows)
+        return by_id(judges), by_id(highs), by_id(lows), by_id(exact_means)
+
+    totals: dict[tuple[int, int], Decimal] = {}  # (num, den) -> the total shown (totals repeat)
+
+    def total_of(num: int, den: int) -> Decimal:
+        """The weighted total num / (den x scale x w_den), rounded."""
+        found = totals.get((num, den))
+        if found is None:
+            found = totals[(num, den)] = round_ratio(num, den * scale * w_den, places)
+        return found
 
     scores, unscored = {}, []
     for cid in sorted(competitors):
@@ -345,7 +359,7 @@ def _fixed_point_scores(
                 continue
         # weighted total num / (den x scale x w_den): den a common multiple of the counts
         num, den = 0, 1
-        means, exact_means = [], []  # in component order
+        means = []  # in component order
         for (_, xs), w in zip(cells, w_num):
             n = len(xs)
             kept = xs[kept_slice] if n >= min_judges and n > drop_high + drop_low else xs
@@ -354,7 +368,6 @@ def _fixed_point_scores(
             if m is None:
                 m = means_of[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
             means.append(m[0])
-            exact_means.append(m[1])
             if den % count:
                 g = count // math.gcd(den, count)
                 num, den = num * g, den * g
@@ -363,8 +376,7 @@ def _fixed_point_scores(
             cid,
             sheet.occupation,
             by_id(means),
-            by_id(exact_means),
-            round_ratio(num, den * scale * w_den, places),
+            total_of(num, den),
             recused.get(cid, ()),
             partial(details, judge_ids, cells),
         )
