@@ -23,7 +23,8 @@ from decimal import Decimal
 from math import isfinite
 from fractions import Fraction
 from functools import partial
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, eq, itemgetter, methodcaller
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -37,6 +38,8 @@ from .scores import CandidateScore, sheet_scores
 STAGE = "competition"
 
 _candidate_of = attrgetter("candidate")
+_values_of = attrgetter("values")
+_keys_of = methodcaller("keys")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +90,7 @@ class CompetitionOutput(StageOutput):
 
 
 def _score_figures(s: CandidateScore) -> dict[str, Any]:
-    judges, high, low = s.details()
+    judges, high, low, _ = s.details()
     return {
         "components": s.means,
         "judge_scores": judges,
@@ -111,6 +114,17 @@ def _metrics(data: EditionData, scored: Mapping[str, CandidateScore]) -> dict[st
         rows = sorted((m for m in sheet.metrics if m.candidate in scored), key=_candidate_of)
         if len(set(map(_candidate_of, rows))) < len(rows):
             rows.sort(key=_metric_order)
+        values = list(map(_values_of, rows))
+        names = values[0].keys() if values else ()
+        if all(map(eq, map(_keys_of, values), repeat(names))):  # every row names the same metrics (the usual)
+            ids = list(map(_candidate_of, rows))
+            for name in names:  # as the loop below, a whole column at a time
+                column = list(map(itemgetter(name), values))
+                if not all(map(isfinite, column)):
+                    break
+                out[name].update(zip(ids, column))
+            else:
+                continue
         for m in rows:
             cid = m.candidate
             for name, value in m.values.items():
@@ -198,7 +212,9 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         status=status,
         note=note,
         origin=STAGE if blocks else "",
-        steps=freeze(steps),
+        # in candidate order: every scored candidate was ranked once, so the scores' (sorted)
+        # order is the one freeze() would sort them into
+        steps=MappingProxyType(dict(zip(scores, map(steps.__getitem__, scores)))) if steps.keys() == scores.keys() else freeze(steps),
         blocks=tuple(blocks),
         passed=tuple(sorted(entries)) if not blocks else (),
         figures=freeze(figures),
@@ -211,7 +227,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
 def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
     """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order."""
-    judges, high, low = s.details()
+    judges, high, low, _ = s.details()
     return {
         "components": s.means,
         "dropped_high": high,
