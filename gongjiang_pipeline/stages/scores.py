@@ -317,15 +317,6 @@ def _fixed_point_scores(
             ))
         return by_id(judges), by_id(highs), by_id(lows), by_id(exact_means)
 
-    totals: dict[tuple[int, int], Decimal] = {}  # (num, den) -> the total shown (totals repeat)
-
-    def total_of(num: int, den: int) -> Decimal:
-        """The weighted total num / (den x scale x w_den), rounded."""
-        found = totals.get((num, den))
-        if found is None:
-            found = totals[(num, den)] = round_ratio(num, den * scale * w_den, places)
-        return found
-
     scores, unscored = {}, []
     for cid in sorted(competitors):
         rows = rows_of.get(cid)
@@ -376,7 +367,7 @@ def _fixed_point_scores(
             cid,
             sheet.occupation,
             by_id(means),
-            total_of(num, den),
+            round_ratio(num, den * scale * w_den, places),
             recused.get(cid, ()),
             partial(details, judge_ids, cells),
         )
