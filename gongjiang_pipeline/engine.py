@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import deque
-from contextlib import contextmanager
 from itertools import repeat
 from operator import itemgetter
 from types import MappingProxyType
-from typing import Iterator
 
 from .dataset import EditionData
 from .outcome import LIST_TITLES, EditionResult, StageList
@@ -53,9 +51,9 @@ def _frozen_figures(merged_of: dict[str, dict]) -> dict[str, MappingProxyType]:
     return out
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block; the collector's state as before after it.
+class gc_paused:
+    """No cyclic garbage collection inside the ``with`` block; the collector's state as
+    before after it.
 
     A run allocates millions of small objects (steps, figures, scores) and frees almost
     none of them until it ends, so the collector, triggered every few hundred
@@ -64,13 +62,20 @@ def gc_paused() -> Iterator[None]:
     frees almost everything at once; the few cycles a run leaves (a recursive local
     helper) wait for the next collection after the block. The previous state comes
     back even when the block raises; a caller that had the collector off keeps it off.
+
+    Switching the collector back on is the last thing the block's end does: the first
+    collection after it (at the caller's next allocations) walks once over what the run
+    built and kept -- its result -- and moves it to an older generation.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+
+    __slots__ = ("_was_enabled",)
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc) -> None:
+        if self._was_enabled:
             gc.enable()
 
 
