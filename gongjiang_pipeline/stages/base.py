@@ -37,7 +37,11 @@ class Deferred(Mapping):
     def _items(self) -> Mapping:
         built = self._built
         if built is None:
-            built = self._built = MappingProxyType(self._build())
+            build = self._build
+            if build is None:  # built meanwhile (it is set before the builder is let go)
+                return self._built
+            built = self._built = MappingProxyType(build())
+            self._build = None  # its inputs are no longer needed: let them go
         return built
 
     def __getitem__(self, key):

@@ -297,10 +297,20 @@ def _fixed_point_scores(
     single = {i: (d,) for i, d in shown_int.items()}
     means_of: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
 
-    def details(judge_ids: list[str], cells: list[tuple]) -> tuple[Mapping, Mapping, Mapping, Mapping]:
-        """A candidate's judges' and dropped scores as shown, and exact means (``CandidateScore.details``)."""
+    def details(judge_ids: list[str], columns: list) -> tuple[Mapping, Mapping, Mapping, Mapping]:
+        """A candidate's judges' and dropped scores as shown, and exact means (``CandidateScore.details``).
+
+        ``columns``: per component, all judges' scores in judge order, or (some judge
+        left it out) judge -> score.
+        """
         judges, highs, lows, exact_means = [], [], [], []  # in component order
-        for col, xs in cells:
+        for col in columns:
+            if type(col) is dict:
+                xs = sorted([ints[v] for v in col.values()])
+                judges.append(MappingProxyType({j: shown[v] for j, v in col.items()}))
+            else:
+                xs = sorted(map(int_of, col))
+                judges.append(MappingProxyType(dict(zip(judge_ids, map(shown_of, col)))))
             n = len(xs)
             if n >= min_judges and n > drop_high + drop_low:
                 highs.append(single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])]))
@@ -311,10 +321,6 @@ def _fixed_point_scores(
                 lows.append(())
                 kept = xs
             exact_means.append(means_of[(sum(kept), len(kept))][1])
-            # a column of all judges' scores, or (some left it out) judge -> score
-            judges.append(MappingProxyType(
-                {j: shown[v] for j, v in col.items()} if type(col) is dict else dict(zip(judge_ids, map(shown_of, col)))
-            ))
         return by_id(judges), by_id(highs), by_id(lows), by_id(exact_means)
 
     scores, unscored = {}, []
@@ -337,21 +343,22 @@ def _fixed_point_scores(
         except KeyError:  # some judge left a component out
             columns = None
         if columns is not None:
-            cells = [(col, sorted(map(int_of, col))) for col in columns]
+            ranked = [sorted(map(int_of, col)) for col in columns]  # per component: the scores as integers, ascending
         else:
-            cells = []
+            columns, ranked = [], []  # per component: judge -> score, and as above
             for comp in comp_ids:
                 pairs = [(r.judge, r.scores[comp]) for r in rows if comp in r.scores]
                 if not pairs:
                     break
-                cells.append((dict(pairs), sorted([ints[v] for _, v in pairs])))
-            if len(cells) < len(comp_ids):  # a component nobody scored
+                columns.append(dict(pairs))
+                ranked.append(sorted([ints[v] for _, v in pairs]))
+            if len(columns) < len(comp_ids):  # a component nobody scored
                 unscored.append(cid)
                 continue
         # weighted total num / (den x scale x w_den): den a common multiple of the counts
         num, den = 0, 1
         means = []  # in component order
-        for (_, xs), w in zip(cells, w_num):
+        for xs, w in zip(ranked, w_num):
             n = len(xs)
             kept = xs[kept_slice] if n >= min_judges and n > drop_high + drop_low else xs
             total, count = sum(kept), len(kept)
@@ -369,6 +376,6 @@ def _fixed_point_scores(
             by_id(means),
             round_ratio(num, den * scale * w_den, places),
             recused.get(cid, ()),
-            partial(details, judge_ids, cells),
+            partial(details, judge_ids, columns),  # kept for details: the columns alone
         )
     return scores, tuple(unscored)
