@@ -38,6 +38,7 @@ from .scores import CandidateScore, sheet_scores
 STAGE = "competition"
 
 _candidate_of = attrgetter("candidate")
+_occupation_of = attrgetter("occupation")
 _values_of = attrgetter("values")
 _keys_of = methodcaller("keys")
 
@@ -157,8 +158,9 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         return missing(STAGE, "尚无评分数据", upstream.passed, CompetitionOutput)
     ed = data.edition
     by_occ: dict[str, list[str]] = defaultdict(list)
-    for cid in upstream.passed:
-        by_occ[data.candidate(cid).occupation].append(cid)
+    passed = upstream.passed
+    for cid, occ in zip(passed, map(_occupation_of, map(data.candidate, passed))):
+        by_occ[occ].append(cid)
     scores: dict[str, CandidateScore] = {}
     unscored: list[str] = []
     for occ, ids in sorted(by_occ.items()):
@@ -170,13 +172,10 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         scores.update(got)
         unscored += lacking
     scores = freeze(scores)
-    figures = {
-        cid: {"competition_total": s.total, "competition_components": s.means}
-        for cid, s in scores.items()
-    }
     out = dict(scores=scores, metrics=freeze(_metrics(data, scores)))
 
     if unscored:
+        figures = {cid: _public_figures(s) for cid, s in scores.items()}
         note = f"以下候选人尚无完整评分：{names(data, unscored)}"
         steps = {cid: step(STAGE, "待定", "尚无完整评分（缺少本工种评分表，或某一分项无人评分）") for cid in unscored}
         for cid, s in scores.items():
@@ -187,7 +186,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
     proto = CompetitionOutput(stage=STAGE, **out)
     chain = proto.tie_keys(data)
-    steps, entries, blocks = {}, [], []
+    steps, figures, entries, blocks = {}, {}, [], []
     for scope, label, ids, places in _scopes(data, scores):
         decisions = [d for d in (data.decisions.decisions if data.decisions else ()) if d.stage == "行业比选" and d.scope in {scope, "all"}]
         ranking = rank(ids, Key("加权总分", proto.totals), chain, decisions)
@@ -205,6 +204,9 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
                 )
             )
         steps.update(_steps(data, ranking, scores, chosen, tie, label, scope, quota, places, figures))
+    if figures.keys() != scores.keys():  # (every scored candidate was ranked, once: never)
+        figures = {cid: figures.get(cid) or _public_figures(s) for cid, s in scores.items()}
+    steps, figures = _in_order(steps, scores), _in_order(figures, scores)
     status = "needs_decision" if blocks else "final"
     note = "提名人选存在无法区分的同分，需要裁定" if blocks else ""
     final = CompetitionOutput(
@@ -212,17 +214,26 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         status=status,
         note=note,
         origin=STAGE if blocks else "",
-        # in candidate order: every scored candidate was ranked once, so the scores' (sorted)
-        # order is the one freeze() would sort them into
-        steps=MappingProxyType(dict(zip(scores, map(steps.__getitem__, scores)))) if steps.keys() == scores.keys() else freeze(steps),
+        steps=steps,
         blocks=tuple(blocks),
         passed=tuple(sorted(entries)) if not blocks else (),
-        figures=freeze(figures),
+        figures=figures,
         nominees=Listing(status, tuple(entries), note),
         **out,
     )
     final._share_derived(proto)
     return final
+
+
+def _in_order(d: dict, scores: Mapping[str, CandidateScore]) -> Mapping:
+    """``freeze(d)``; without sorting when ``d`` has the keys of ``scores`` (which are sorted)."""
+    if d.keys() != scores.keys():
+        return freeze(d)
+    return MappingProxyType(dict(zip(scores, map(d.__getitem__, scores))))
+
+
+def _public_figures(s: CandidateScore) -> dict[str, Any]:
+    return {"competition_total": s.total, "competition_components": s.means}
 
 
 def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
@@ -250,9 +261,9 @@ def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, pla
         r = tier.rank
         for cid in tier.ids:
             s = scores[cid]
-            public = figures[cid]
-            public["competition_rank"] = r
-            public["competition_rank_scope"] = scope
+            figures[cid] = {
+                "competition_total": s.total, "competition_components": s.means, "competition_rank": r, "competition_rank_scope": scope
+            }
             head = f"{label}第 {r} 名，加权总分 {s.total}"
             settled = settled_of(cid)
             tail = f"（{settled}）" if settled else ""
