@@ -22,10 +22,11 @@ class Deferred(Mapping):
     """A read-only mapping whose items ``build()`` gives on first use, then kept.
 
     ``build`` must be pure (the same items every time, keys in the order to show):
-    reading the mapping is then the same as reading ``MappingProxyType(build())``,
-    built up front. For figures that few readers look at -- the competition step's
-    judges' scores, one set per candidate -- which were most of the engine's time,
-    while the site never reads them.
+    reading the mapping is then the same as reading ``MappingProxyType(build())``
+    built up front, and it is as read-only (only its private cache is ever set). For
+    figures that few readers look at -- the competition step's judges' scores, one set
+    per candidate -- which were a large part of the engine's time, while the site
+    never reads them.
     """
 
     __slots__ = ("_build", "_built")

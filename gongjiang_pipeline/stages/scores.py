@@ -54,8 +54,8 @@ class CandidateScore:
     component id (sorted) to that component's value.
 
     The judges' scores, the dropped scores and the exact means are built when read,
-    by ``details`` (pure; the integer path keeps its sorted scores for it): every
-    candidate needs a total and means, but few readers ever look at the rest.
+    by ``details`` (pure; the integer path keeps the judges and their score columns
+    for it): every candidate needs a total and means, but few readers look at the rest.
     Equality and repr are by value, the built figures included.
     """
 
@@ -109,6 +109,7 @@ class CandidateScore:
 
 
 def _ready(*figures: Mapping) -> tuple[Mapping, ...]:
+    """``CandidateScore.details`` for figures built already (the exact path)."""
     return figures
 
 
