@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections import deque
+from itertools import repeat
+from operator import itemgetter
 from types import MappingProxyType
 
 from .dataset import EditionData
@@ -24,18 +27,61 @@ def _list(key: str, out: StageOutput, listing: Listing | None, publish_on: dt.da
     return StageList(key, LIST_TITLES[key], listing.status, listing.entries, publish_on, listing.note)
 
 
-def run(data: EditionData) -> EditionResult:
-    # The stages allocate millions of small objects and free almost none of them until
-    # the end; the cyclic garbage collector would walk the whole (growing) heap again and
-    # again for nothing -- the main cost at 100,000 candidates. Reference counting still
-    # frees everything; the collector is switched back on afterwards as it was.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _run(data)
-    finally:
-        if was_enabled:
+def _each(f, *iterables) -> None:
+    """``for args in zip(*iterables): f(*args)``, the loop run in C (for the passes over every step)."""
+    deque(map(f, *iterables), maxlen=0)
+
+
+def _frozen_figures(merged_of: dict[str, dict]) -> dict[str, MappingProxyType]:
+    """``freeze`` each candidate's merged figures (the empty ones left out), faster: most
+    candidates have the same figure names in the same order, each such order sorted once."""
+    getters: dict[tuple[str, ...], tuple] = {}  # names as merged -> (sorted, their values' getter)
+    out = {}
+    for cid, merged in merged_of.items():
+        if not merged:
+            continue
+        names = tuple(merged)
+        got = getters.get(names)
+        if got is None:
+            ordered = sorted(names)
+            pick = itemgetter(*ordered)
+            got = getters[names] = (ordered, pick if len(ordered) > 1 else lambda m, _p=pick: (_p(m),))
+        ordered, pick = got
+        out[cid] = MappingProxyType(dict(zip(ordered, pick(merged))))
+    return out
+
+
+class gc_paused:
+    """No cyclic garbage collection inside the ``with`` block; the collector's state as
+    before after it.
+
+    A run allocates millions of small objects (steps, figures, scores) and frees almost
+    none of them until it ends, so the collector, triggered every few hundred
+    allocations, would walk the whole growing heap again and again and find nothing:
+    at 100,000 candidates that was the largest single cost. Reference counting still
+    frees almost everything at once; the few cycles a run leaves (a recursive local
+    helper) wait for the next collection after the block. The previous state comes
+    back even when the block raises; a caller that had the collector off keeps it off.
+
+    Switching the collector back on is the last thing the block's end does: the first
+    collection after it (at the caller's next allocations) walks once over what the run
+    built and kept -- its result -- and moves it to an older generation.
+    """
+
+    __slots__ = ("_was_enabled",)
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc) -> None:
+        if self._was_enabled:
             gc.enable()
+
+
+def run(data: EditionData) -> EditionResult:
+    with gc_paused():
+        return _run(data)
 
 
 def _run(data: EditionData) -> EditionResult:
@@ -57,22 +103,23 @@ def _run(data: EditionData) -> EditionResult:
         _list("nomination_award", appr, appr.nomination_award, tl.honor_roll_published),
     )
     # each candidate's steps and public figures, stage by stage: one pass over each
-    # stage's mappings (most candidates appear in a few stages only)
+    # stage's mappings (most candidates appear in a few stages only), in C (_each) when
+    # the stage names only known candidates (always, but not assumed)
     steps_of: dict[str, list] = {c.id: [] for c in data.candidates}
     merged_of: dict[str, dict] = {}  # only for candidates with figures (frozen sorted below)
+    known = steps_of.keys()
     for o in outputs:
-        for cid, st in o.steps.items():
-            found = steps_of.get(cid)
-            if found is not None:
-                found.append(st)
-        for cid, fig in o.figures.items():
-            if cid in steps_of:
-                merged = merged_of.get(cid)
-                if merged is None:
-                    merged = merged_of[cid] = {}
-                merged.update(fig)
-    traces = {cid: tuple(found) for cid, found in steps_of.items()}
-    figures = {cid: freeze(merged) for cid, merged in merged_of.items() if merged}
+        if o.steps.keys() <= known:
+            _each(list.append, map(steps_of.__getitem__, o.steps), o.steps.values())
+        else:
+            for cid, st in o.steps.items():
+                if cid in known:
+                    steps_of[cid].append(st)
+        figures = o.figures if o.figures.keys() <= known else {c: f for c, f in o.figures.items() if c in known}
+        # merged_of.setdefault(cid, {}).update(fig) for each
+        _each(dict.update, map(merged_of.setdefault, figures, map(dict, repeat(()))), figures.values())
+    traces = dict(zip(steps_of, map(tuple, steps_of.values())))
+    figures = _frozen_figures(merged_of)
     return EditionResult(
         edition_id=data.edition.id,
         lists=MappingProxyType({sl.key: sl for sl in lists}),  # in the program's order

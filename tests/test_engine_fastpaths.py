@@ -11,6 +11,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -159,3 +160,80 @@ def test_freeze_sorts_like_the_items(d):
 
     frozen = freeze(d)
     assert list(frozen.items()) == sorted(d.items())
+
+
+def test_deferred_mapping_reads_as_the_built_mapping_and_builds_once():
+    from types import MappingProxyType
+
+    from gongjiang_pipeline.stages.base import Deferred
+
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"b": 2, "a": {"x": (1,)}}
+
+    d = Deferred(build)
+    assert calls == []  # nothing built until read
+    want = MappingProxyType({"b": 2, "a": {"x": (1,)}})
+    assert d == want and want == d and d == dict(want) and d != {"b": 2}
+    assert list(d) == ["b", "a"] and list(d.items()) == list(want.items()) and list(d.values()) == list(want.values())
+    assert d["a"] == {"x": (1,)} and d.get("b") == 2 and d.get("z", 0) == 0 and "a" in d and "z" not in d and len(d) == 2
+    assert repr(d) == repr(want)
+    with pytest.raises(TypeError):
+        d["c"] = 3  # read-only
+    assert calls == [1]
+
+
+_metric_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c", "d", "x"]),
+        st.dictionaries(st.sampled_from(["m", "n"]), st.one_of(st.integers(-3, 3), st.sampled_from([1.5, 2.25, -0.0])), max_size=2),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_metric_rows, min_size=1, max_size=3))
+def test_metrics_match_row_by_row_reading(sheets):
+    # the competition reads whole metric columns when every row names the same metrics;
+    # the result must be what reading row by row, in (candidate, values) order, gives
+    from types import SimpleNamespace
+
+    from gongjiang_pipeline.stages.competition import _metrics
+
+    data = SimpleNamespace(score_sheets={
+        f"o{i}": SimpleNamespace(metrics=tuple(SimpleNamespace(candidate=c, values=v) for c, v in rows))
+        for i, rows in enumerate(sheets)
+    })
+    scored = {"a": None, "b": None, "c": None, "d": None}  # "x" is not competing
+    want: dict = {}
+    for sheet in data.score_sheets.values():
+        for m in sorted((m for m in sheet.metrics if m.candidate in scored), key=lambda m: (m.candidate, sorted(m.values.items()))):
+            for name, value in m.values.items():
+                want.setdefault(name, {})[m.candidate] = exact(value)
+    got = _metrics(data, scored)
+    assert list(got) == sorted(want)
+    assert {k: dict(v) for k, v in got.items()} == want
+    assert all(list(v) == sorted(v) for v in got.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 3), min_size=1),
+    st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 2)),
+    st.booleans(),
+)
+def test_chain_keys_repeating_values_change_nothing(primary_values, other_values, same_object):
+    # rank() leaves out chain keys that read the very values of an earlier key; such a
+    # key cannot split a tie, so leaving it in (a copy, not left out) ranks the same
+    from gongjiang_pipeline.stages.ranking import Key, rank
+
+    primary = Key("p", primary_values)
+    other = Key("o", other_values, descending=False)
+    repeat_primary = Key("p again", primary_values if same_object else dict(primary_values))
+    repeat_other = Key("o again", other_values if same_object else dict(other_values))
+    plain = rank(primary_values, primary, [other])
+    repeated = rank(primary_values, primary, [repeat_primary, other, repeat_other, other])
+    assert repeated == plain

@@ -32,15 +32,19 @@ def run(data: EditionData, notice: NoticeOutput) -> ApprovalOutput:
     a = data.approval
     by = f"经{a.meeting}（{a.date.isoformat()}）审定"
     doc = {"document": a.document} if a.document else {}
+    # the three possible steps, each one shared (immutable) record for everyone it applies to
+    waits = step(STAGE, "待定", "公示期异议核查中，暂缓命名")
+    craftsman = step(STAGE, "命名", f"{by}，命名为“北京大工匠”", date=a.date.isoformat(), **doc)
+    nominated = step(STAGE, "命名", f"{by}，授予“北京大工匠”提名奖", date=a.date.isoformat(), **doc)
     steps = {}
     under, named = set(notice.under_review), set(notice.craftsmen)
     for cid in proposed:
         if cid in under:
-            steps[cid] = step(STAGE, "待定", "公示期异议核查中，暂缓命名")
+            steps[cid] = waits
         elif cid in named:
-            steps[cid] = step(STAGE, "命名", f"{by}，命名为“北京大工匠”", date=a.date.isoformat(), **doc)
+            steps[cid] = craftsman
         else:
-            steps[cid] = step(STAGE, "命名", f"{by}，授予“北京大工匠”提名奖", date=a.date.isoformat(), **doc)
+            steps[cid] = nominated
     craftsmen = tuple(c for c in notice.craftsmen if c not in under)
     nomination = tuple(c for c in notice.nomination if c not in under)
     if notice.under_review:

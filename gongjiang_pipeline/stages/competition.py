@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from math import isfinite
 from fractions import Fraction
-from operator import attrgetter
+from functools import partial
+from itertools import repeat
+from operator import attrgetter, eq, itemgetter, methodcaller
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..dataset import EditionData
-from ..outcome import Block
-from .base import Listing, StageOutput, freeze, missing, names, occupation_name, sorted_step, step, waiting
+from ..outcome import Block, Step
+from .base import Deferred, Listing, StageOutput, freeze, missing, names, occupation_name, step, waiting
 from .numbers import ExactValues, exact
 from .ranking import Key, Ranking, chain_keys, rank, select
 from .scores import CandidateScore, sheet_scores
@@ -36,6 +38,9 @@ from .scores import CandidateScore, sheet_scores
 STAGE = "competition"
 
 _candidate_of = attrgetter("candidate")
+_occupation_of = attrgetter("occupation")
+_values_of = attrgetter("values")
+_keys_of = methodcaller("keys")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,7 +71,7 @@ class CompetitionOutput(StageOutput):
         cached = self._derived.get((component,))
         if cached is None:
             cached = self._derived[(component,)] = MappingProxyType(
-                {cid: s.components[component].mean for cid, s in self.scores.items()}
+                {cid: s.means[component] for cid, s in self.scores.items()}
             )
         return cached
 
@@ -85,21 +90,10 @@ class CompetitionOutput(StageOutput):
         )
 
 
-def _component_figures(s: CandidateScore) -> tuple[dict, dict, dict, dict]:
-    """Per component: the mean, the judges' scores, the dropped high and low scores."""
-    means, judges, high, low = {}, {}, {}, {}
-    for k, c in s.components.items():
-        means[k] = c.mean
-        judges[k] = c.judges.copy()  # a dict (the proxy's own copy)
-        high[k] = c.dropped_high
-        low[k] = c.dropped_low
-    return means, judges, high, low
-
-
 def _score_figures(s: CandidateScore) -> dict[str, Any]:
-    means, judges, high, low = _component_figures(s)
+    judges, high, low, _ = s.details()
     return {
-        "components": means,
+        "components": s.means,
         "judge_scores": judges,
         "dropped_high": high,
         "dropped_low": low,
@@ -121,6 +115,17 @@ def _metrics(data: EditionData, scored: Mapping[str, CandidateScore]) -> dict[st
         rows = sorted((m for m in sheet.metrics if m.candidate in scored), key=_candidate_of)
         if len(set(map(_candidate_of, rows))) < len(rows):
             rows.sort(key=_metric_order)
+        values = list(map(_values_of, rows))
+        names = values[0].keys() if values else ()
+        if all(map(eq, map(_keys_of, values), repeat(names))):  # every row names the same metrics (the usual)
+            ids = list(map(_candidate_of, rows))
+            for name in names:  # as the loop below, a whole column at a time
+                column = list(map(itemgetter(name), values))
+                if not all(map(isfinite, column)):
+                    break
+                out[name].update(zip(ids, column))
+            else:
+                continue
         for m in rows:
             cid = m.candidate
             for name, value in m.values.items():
@@ -153,8 +158,9 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         return missing(STAGE, "尚无评分数据", upstream.passed, CompetitionOutput)
     ed = data.edition
     by_occ: dict[str, list[str]] = defaultdict(list)
-    for cid in upstream.passed:
-        by_occ[data.candidate(cid).occupation].append(cid)
+    passed = upstream.passed
+    for cid, occ in zip(passed, map(_occupation_of, map(data.candidate, passed))):
+        by_occ[occ].append(cid)
     scores: dict[str, CandidateScore] = {}
     unscored: list[str] = []
     for occ, ids in sorted(by_occ.items()):
@@ -166,13 +172,10 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         scores.update(got)
         unscored += lacking
     scores = freeze(scores)
-    figures = {
-        cid: {"competition_total": s.total, "competition_components": {k: c.mean for k, c in s.components.items()}}
-        for cid, s in scores.items()
-    }
     out = dict(scores=scores, metrics=freeze(_metrics(data, scores)))
 
     if unscored:
+        figures = {cid: _public_figures(s) for cid, s in scores.items()}
         note = f"以下候选人尚无完整评分：{names(data, unscored)}"
         steps = {cid: step(STAGE, "待定", "尚无完整评分（缺少本工种评分表，或某一分项无人评分）") for cid in unscored}
         for cid, s in scores.items():
@@ -183,7 +186,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
     proto = CompetitionOutput(stage=STAGE, **out)
     chain = proto.tie_keys(data)
-    steps, entries, blocks = {}, [], []
+    steps, figures, entries, blocks = {}, {}, [], []
     for scope, label, ids, places in _scopes(data, scores):
         decisions = [d for d in (data.decisions.decisions if data.decisions else ()) if d.stage == "行业比选" and d.scope in {scope, "all"}]
         ranking = rank(ids, Key("加权总分", proto.totals), chain, decisions)
@@ -201,6 +204,9 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
                 )
             )
         steps.update(_steps(data, ranking, scores, chosen, tie, label, scope, quota, places, figures))
+    if figures.keys() != scores.keys():  # (every scored candidate was ranked, once: never)
+        figures = {cid: figures.get(cid) or _public_figures(s) for cid, s in scores.items()}
+    steps, figures = _in_order(steps, scores), _in_order(figures, scores)
     status = "needs_decision" if blocks else "final"
     note = "提名人选存在无法区分的同分，需要裁定" if blocks else ""
     final = CompetitionOutput(
@@ -208,10 +214,10 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         status=status,
         note=note,
         origin=STAGE if blocks else "",
-        steps=freeze(steps),
+        steps=steps,
         blocks=tuple(blocks),
         passed=tuple(sorted(entries)) if not blocks else (),
-        figures=freeze(figures),
+        figures=figures,
         nominees=Listing(status, tuple(entries), note),
         **out,
     )
@@ -219,11 +225,22 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
     return final
 
 
+def _in_order(d: dict, scores: Mapping[str, CandidateScore]) -> Mapping:
+    """``freeze(d)``; without sorting when ``d`` has the keys of ``scores`` (which are sorted)."""
+    if d.keys() != scores.keys():
+        return freeze(d)
+    return MappingProxyType(dict(zip(scores, map(d.__getitem__, scores))))
+
+
+def _public_figures(s: CandidateScore) -> dict[str, Any]:
+    return {"competition_total": s.total, "competition_components": s.means}
+
+
 def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
     """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order."""
-    means, judges, high, low = _component_figures(s)
+    judges, high, low, _ = s.details()
     return {
-        "components": means,
+        "components": s.means,
         "dropped_high": high,
         "dropped_low": low,
         "judge_scores": judges,
@@ -244,20 +261,21 @@ def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, pla
         r = tier.rank
         for cid in tier.ids:
             s = scores[cid]
-            public = figures[cid]
-            public["competition_rank"] = r
-            public["competition_rank_scope"] = scope
+            figures[cid] = {
+                "competition_total": s.total, "competition_components": s.means, "competition_rank": r, "competition_rank_scope": scope
+            }
             head = f"{label}第 {r} 名，加权总分 {s.total}"
             settled = settled_of(cid)
             tail = f"（{settled}）" if settled else ""
-            fig = _ranked_figures(s, r, scope, places)
+            # the figures with every judge's score: built only if read (few readers do)
+            fig = Deferred(partial(_ranked_figures, s, r, scope, places))
             if cid in chosen:
-                steps[cid] = sorted_step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
+                steps[cid] = Step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
             elif cid in tied:
                 others = names(data, [o for o in tie.ids if o != cid])
-                steps[cid] = sorted_step(
+                steps[cid] = Step(
                     STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定", fig
                 )
             else:
-                steps[cid] = sorted_step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", fig)
+                steps[cid] = Step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", fig)
     return steps

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from ..dataset import EditionData
 from ..models import Objection
@@ -77,6 +78,9 @@ def run(data: EditionData, rev: ReviewOutput) -> NoticeOutput:
     gone = names(data, withdrawn)
     # sets for membership tests inside the loop (the lists keep their order above)
     listed_set, under_set = set(listed), set(under)
+    # what everyone on the list without objections gets, shared (immutable)
+    unopposed = step(STAGE, "通过", "公示期满无异议", objections=())
+    passed_figures = MappingProxyType({"notice_outcome": "通过"})
     craftsmen_set, nomination_set, proposed_set = set(craftsmen), set(nomination), set(rev.craftsmen)
     for cid in sorted(listed_set | craftsmen_set | nomination_set):
         objs = objections.get(cid, [])
@@ -93,9 +97,11 @@ def run(data: EditionData, rev: ReviewOutput) -> NoticeOutput:
             steps[cid] = step(STAGE, "递补", f"因 {gone} 撤销，按综合评审名次递补为{what}建议人选", **fig)
             figures[cid] = {"notice_outcome": "递补"}
         elif cid in craftsmen_set or cid in nomination_set:
-            reason = "公示期异议经核查不成立" if objs else "公示期满无异议"
-            steps[cid] = step(STAGE, "通过", reason, **fig)
-            figures[cid] = {"notice_outcome": "通过"}
+            if objs:
+                steps[cid] = step(STAGE, "通过", "公示期异议经核查不成立", **fig)
+            else:  # the usual case: one shared (immutable) step
+                steps[cid] = unopposed
+            figures[cid] = passed_figures
         else:  # on the notice list, pushed out by an open tie after replacements
             steps[cid] = step(STAGE, "待定", "递补后名次与他人同分且无法区分，需要裁定", **fig)
     blocks = tuple(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import attrgetter
 from typing import Mapping
 
@@ -29,6 +30,7 @@ from .ranking import Key, rank, select
 STAGE = "public_vote"
 
 _candidate_channel = attrgetter("candidate", "channel")
+_candidate_of = attrgetter("candidate")
 
 
 def _tally_order(t) -> tuple:
@@ -52,7 +54,8 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     nominee_set = set(nominees)
     # nominees' tallies by (candidate, channel, votes, cancelled); sorting by (candidate,
     # channel) gives that order unless a pair repeats (the sorts are stable either way)
-    tallies = sorted((t for t in data.votes.tallies if t.candidate in nominee_set), key=_candidate_channel)
+    every = data.votes.tallies
+    tallies = sorted(compress(every, map(nominee_set.__contains__, map(_candidate_of, every))), key=_candidate_channel)
     if len(set(map(_candidate_channel, tallies))) < len(tallies):
         tallies.sort(key=_tally_order)
     for t in tallies:

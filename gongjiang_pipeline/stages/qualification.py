@@ -40,6 +40,8 @@ def run(data: EditionData, upstream: StageOutput) -> StageOutput:
         decisions.sort(key=_decision_order)
     by_candidate = {d.candidate: d for d in decisions}
 
+    # everyone who passes gets the same step: one shared record (immutable) instead of one each
+    passed_step = step(STAGE, "通过", f"资格审核通过（{decided}）", decided=decided)
     steps, passed = {}, []
     for cid in upstream.passed:
         d = by_candidate.get(cid)
@@ -52,6 +54,6 @@ def run(data: EditionData, upstream: StageOutput) -> StageOutput:
         elif d.result == "不通过":
             steps[cid] = step(STAGE, "未通过", f"资格审核未通过：{d.reason or '未说明理由'}", decided=decided)
         else:
-            steps[cid] = step(STAGE, "通过", f"资格审核通过（{decided}）", decided=decided)
+            steps[cid] = passed_step
             passed.append(cid)
     return StageOutput(stage=STAGE, steps=freeze(steps), passed=tuple(passed))

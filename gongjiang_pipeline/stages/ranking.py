@@ -9,7 +9,8 @@ cut-off is what makes a list "needs_decision".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, repeat
+from operator import is_not
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..models import Decision, TieBreak
@@ -24,7 +25,7 @@ class Key:
     descending: bool = True
 
     def covers(self, ids: Iterable[str]) -> bool:
-        return all(self.values.get(cid) is not None for cid in ids)
+        return all(map(is_not, map(self.values.get, ids), repeat(None)))
 
     def split(self, ids: Sequence[str]) -> list[list[str]]:
         """``ids`` in this key's order, grouped where the values are equal."""
@@ -107,6 +108,15 @@ def rank(ids: Iterable[str], primary: Key, chain: Sequence[Key] = (), decisions:
         for part in parts:
             out.extend(refine(part, rest, used + (key.label,)))
         return out
+
+    # a chain key reading the very values of the primary key or of an earlier chain key
+    # cannot split a group that those left tied: left out (the same ranking, less work)
+    seen, useful = {id(primary.values)}, []
+    for key in chain:
+        if id(key.values) not in seen:
+            seen.add(id(key.values))
+            useful.append(key)
+    chain = useful
 
     tiers: list[Tier] = []
     count = 0

@@ -25,7 +25,7 @@ from collections import defaultdict
 
 from ..dataset import EditionData
 from ..models import Body, Candidate, Quotas
-from ..outcome import Block
+from ..outcome import Block, Step
 from .base import StageOutput, freeze, names, occupation_name, sorted_step
 
 STAGE = "recommendation"
@@ -44,6 +44,13 @@ def _counted_body(c: Candidate, bodies: dict[str, Body]) -> Body | None:
     if rec.channel == "个人自荐" or rec.body is None:
         return None
     return bodies.get(rec.body)
+
+
+def _figures(channel: str, group: tuple[str, int, int] | None) -> dict:
+    """A step's figures, keys in order: the channel and, if counted, (body, count, limit)."""
+    if group is None:
+        return {"channel": channel}
+    return {"body": group[0], "channel": channel, "count": group[1], "limit": group[2]}
 
 
 def run(data: EditionData) -> StageOutput:
@@ -80,8 +87,9 @@ def run(data: EditionData) -> StageOutput:
             for cid in ids:
                 issues[cid].append(text)
             continue
+        group = (bid, len(ids), limit)  # the figures of each of its candidates
         for cid in ids:
-            figures[cid] = {"body": bid, "count": len(ids), "limit": limit}
+            figures[cid] = group
         if len(ids) > limit:
             blocks.append(
                 Block(
@@ -102,22 +110,27 @@ def run(data: EditionData) -> StageOutput:
             issues[c.id].append(f"须先加入工会：{rec.channel}的人选应为北京市工会会员")
 
     steps, passed = {}, []
+    # candidates with the same figures and reason (group, channel, membership, occupation) share
+    # one step: it is an immutable record, and most candidates are in large groups
+    shared: dict[tuple, Step] = {}
     for c in data.candidates:
         rec = c.recommendation
         f = figures.get(c.id)
-        # {"channel": ..., **f} with its keys in order (f: body, count, limit)
-        fig = {"body": f["body"], "channel": rec.channel, "count": f["count"], "limit": f["limit"]} if f else {"channel": rec.channel}
         found = issues.get(c.id)
         if found:
-            steps[c.id] = sorted_step(STAGE, "待定", "；".join(found), fig)
+            steps[c.id] = sorted_step(STAGE, "待定", "；".join(found), _figures(rec.channel, f))
             continue
-        body = _counted_body(c, bodies)
-        if body is None:
-            reason = "个人自荐" + ("，已是工会会员" if rec.union_member else "")
-        else:
-            scope = occupation_names.get(c.occupation, c.occupation) if body.kind == "区总工会" else "共"
-            reason = f"由{body.name}{rec.channel}，未超过推荐名额（{scope} {f['count']} 人，限 {f['limit']} 人）"
-        steps[c.id] = sorted_step(STAGE, "通过", reason, fig)
+        key = (f, rec.channel, rec.union_member, c.occupation if f else "")
+        made = shared.get(key)
+        if made is None:
+            body = _counted_body(c, bodies)
+            if body is None:
+                reason = "个人自荐" + ("，已是工会会员" if rec.union_member else "")
+            else:
+                scope = occupation_names.get(c.occupation, c.occupation) if body.kind == "区总工会" else "共"
+                reason = f"由{body.name}{rec.channel}，未超过推荐名额（{scope} {f[1]} 人，限 {f[2]} 人）"
+            made = shared[key] = sorted_step(STAGE, "通过", reason, _figures(rec.channel, f))
+        steps[c.id] = made
         passed.append(c.id)
 
     return StageOutput(stage=STAGE, steps=freeze(steps), blocks=tuple(blocks), passed=tuple(sorted(passed)))

@@ -23,7 +23,7 @@ from typing import Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import StageOutput, freeze, missing, names, step, waiting
+from .base import StageOutput, freeze, missing, names, sorted_step, step, waiting
 from .competition import CompetitionOutput
 from .numbers import as_written, exact, round_half_up
 from .public_vote import VoteOutput
@@ -113,29 +113,29 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
     both = craftsmen + nomination
 
     steps, figures = {}, {}
-    totals = comp.totals
+    totals, valid = comp.totals, vote.valid
     craftsmen_set, nomination_set = set(craftsmen), set(nomination)
     for cid in ranking.order():
         r = ranking.rank_of(cid)
         figures[cid] = {"review_score": review[cid], "review_rank": r}
-        fig = dict(review_score=review[cid], rank=r, total=totals[cid], valid_votes=vote.valid.get(cid, 0))
+        fig = {"rank": r, "review_score": review[cid], "total": totals[cid], "valid_votes": valid.get(cid, 0)}  # keys in order
         head = f"综合评审第 {r} 名，评审得分 {review[cid]}"
         if combined is not None:
             figures[cid]["combined_score"] = combined[cid]
-            fig["combined_score"] = combined[cid]
+            fig = {"combined_score": combined[cid], **fig}  # still in key order
             head += f"，计入投票后综合得分 {combined[cid]}"
         settled = ranking.settled.get(cid)
         tail = f"（{settled}）" if settled else ""
         if cid in craftsmen_set:
-            steps[cid] = step(STAGE, "建议命名", f"{head}，列入北京大工匠建议名单（名额 {awards.craftsmen}）{tail}", **fig)
+            steps[cid] = sorted_step(STAGE, "建议命名", f"{head}，列入北京大工匠建议名单（名额 {awards.craftsmen}）{tail}", fig)
         elif cid in nomination_set:
-            steps[cid] = step(STAGE, "建议提名奖", f"{head}，列入提名奖建议名单（名额 {awards.nomination_award}）{tail}", **fig)
+            steps[cid] = sorted_step(STAGE, "建议提名奖", f"{head}，列入提名奖建议名单（名额 {awards.nomination_award}）{tail}", fig)
         elif cid in open_ids:
             tier = ranking.tier_of(cid)
             others = names(data, [o for o in tier.ids if o != cid])
-            steps[cid] = step(STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，需要裁定", **fig)
+            steps[cid] = sorted_step(STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，需要裁定", fig)
         else:
-            steps[cid] = step(STAGE, "未入选", f"{head}，未列入建议名单{tail}", **fig)
+            steps[cid] = sorted_step(STAGE, "未入选", f"{head}，未列入建议名单{tail}", fig)
 
     blocks = tuple(
         Block(

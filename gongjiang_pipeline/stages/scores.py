@@ -23,10 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from itertools import chain, groupby
 from operator import attrgetter, itemgetter, methodcaller
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from ..models import ScoreSheet, Scoring
 from .base import freeze
@@ -35,8 +36,10 @@ from .numbers import exact, fixed_point, mean, round_half_up, round_ratio, sqrt,
 Cell = tuple[str, str]  # (candidate, component)
 
 
-@dataclass(frozen=True, slots=True)  # slots: one per candidate and component, built faster
+@dataclass(frozen=True, slots=True)
 class ComponentScore:
+    """One component of a :class:`CandidateScore` (a view: see ``CandidateScore.components``)."""
+
     component: str
     mean: Decimal  # rounded to scoring.decimals
     judges: Mapping[str, Decimal]  # judge -> score as used (normalised if zscore), rounded for display
@@ -45,13 +48,69 @@ class ComponentScore:
     exact_mean: Fraction
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class CandidateScore:
+    """A candidate's scores. Per component figures are read-only mappings from the
+    component id (sorted) to that component's value.
+
+    The judges' scores, the dropped scores and the exact means are built when read,
+    by ``details`` (pure; the integer path keeps the judges and their score columns
+    for it): every candidate needs a total and means, but few readers look at the rest.
+    Equality and repr are by value, the built figures included.
+    """
+
     candidate: str
     occupation: str
-    components: Mapping[str, ComponentScore]
+    means: Mapping[str, Decimal]  # rounded to scoring.decimals
     total: Decimal
     recused: tuple[str, ...]  # judges who stood aside for this candidate
+    # () -> (judges, dropped_high, dropped_low, exact_means), each component -> value:
+    # judge -> score as used (normalised if zscore), rounded, by judge; the dropped
+    # scores as shown, highest first / lowest first; the mean as a Fraction
+    details: Callable[[], tuple[Mapping, Mapping, Mapping, Mapping]]
+
+    @property
+    def judges(self) -> Mapping[str, Mapping[str, Decimal]]:
+        return self.details()[0]
+
+    @property
+    def dropped_high(self) -> Mapping[str, tuple[Decimal, ...]]:
+        return self.details()[1]
+
+    @property
+    def dropped_low(self) -> Mapping[str, tuple[Decimal, ...]]:
+        return self.details()[2]
+
+    @property
+    def exact_means(self) -> Mapping[str, Fraction]:
+        return self.details()[3]
+
+    @property
+    def components(self) -> Mapping[str, ComponentScore]:
+        """The same figures as one record per component (built on each call)."""
+        judges, high, low, exact_means = self.details()
+        return MappingProxyType({
+            k: ComponentScore(k, m, judges[k], high[k], low[k], exact_means[k]) for k, m in self.means.items()
+        })
+
+    def _values(self) -> tuple:
+        return (self.candidate, self.occupation, self.means, *self.details(), self.total, self.recused)
+
+    def __eq__(self, other):
+        if type(other) is not CandidateScore:
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        names = ("candidate", "occupation", "means", "judges", "dropped_high", "dropped_low", "exact_means", "total", "recused")
+        return f"CandidateScore({', '.join(f'{n}={v!r}' for n, v in zip(names, self._values()))})"
+
+
+def _ready(*figures: Mapping) -> tuple[Mapping, ...]:
+    """``CandidateScore.details`` for figures built already (the exact path)."""
+    return figures
 
 
 def _raw_cells(sheet: ScoreSheet, scoring: Scoring, competitors: set[str]) -> dict[Cell, dict[str, Fraction]]:
@@ -148,20 +207,17 @@ def _exact_scores(
         if any(not used.get((cid, comp)) for comp, _, _ in weights):
             unscored.append(cid)
             continue
-        comps = {}
+        means, judges, high, low, exact_means = {}, {}, {}, {}, {}
         terms, common = [], 1
         for comp, wn, wd in weights:
             judged = used[(cid, comp)]
             t = trimmed_mean(judged.values(), min_judges, drop_high, drop_low)
             m = t.mean
-            comps[comp] = ComponentScore(
-                component=comp,
-                mean=rnd(m, places),
-                judges=freeze({j: shown(v) for j, v in judged.items()}),
-                dropped_high=tuple(shown(v) for v in t.dropped_high),
-                dropped_low=tuple(shown(v) for v in t.dropped_low),
-                exact_mean=m,
-            )
+            means[comp] = rnd(m, places)
+            judges[comp] = freeze({j: shown(v) for j, v in judged.items()})
+            high[comp] = tuple(shown(v) for v in t.dropped_high)
+            low[comp] = tuple(shown(v) for v in t.dropped_low)
+            exact_means[comp] = m
             den = wd * m.denominator
             terms.append((wn * m.numerator, den))
             if common % den:
@@ -170,9 +226,10 @@ def _exact_scores(
         scores[cid] = CandidateScore(
             candidate=cid,
             occupation=sheet.occupation,
-            components=freeze(comps),
+            means=freeze(means),
             total=rnd(total, places),
             recused=recusals.get(cid, ()),
+            details=partial(_ready, freeze(judges), freeze(high), freeze(low), freeze(exact_means)),
         )
     return scores, tuple(unscored)
 
@@ -223,18 +280,49 @@ def _fixed_point_scores(
     comp_ids = [comp for comp, _ in weights]
     # a row's scores in component order as a tuple (KeyError: the row lacks one)
     row_values = itemgetter(*comp_ids) if len(comp_ids) > 1 else (lambda m, _c=comp_ids[0]: (m[_c],))
-    # the components mapping is built sorted by id, as freeze() would sort it; with an id
-    # repeated the later cell wins, as in a dict (the cells are the same anyway)
+    # the per component mappings are built sorted by id, as freeze() would sort them; with
+    # an id repeated the later cell wins, as in a dict (the cells are the same anyway)
     comp_order = sorted(range(len(comp_ids)), key=comp_ids.__getitem__)
     sorted_ids = [comp_ids[i] for i in comp_order]
     in_id_order = itemgetter(*comp_order) if len(comp_order) > 1 else (lambda made: made)
+
+    def by_id(values: list) -> Mapping:
+        """Values in component order -> read-only component id -> value, ids sorted."""
+        return MappingProxyType(dict(zip(sorted_ids, in_id_order(values))))
+
     kept_slice = slice(drop_low, -drop_high if drop_high else None)
     shown = {v: round_half_up(exact(v), places) for v in ints}
     shown_of, int_of = shown.__getitem__, ints.__getitem__
     shown_int = {i: shown[v] for v, i in ints.items()}
     # a dropped score as shown, one tuple per integer, for when one score is dropped (the usual rule)
     single = {i: (d,) for i, d in shown_int.items()}
-    means: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
+    means_of: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
+
+    def details(judge_ids: list[str], columns: list) -> tuple[Mapping, Mapping, Mapping, Mapping]:
+        """A candidate's judges' and dropped scores as shown, and exact means (``CandidateScore.details``).
+
+        ``columns``: per component, all judges' scores in judge order, or (some judge
+        left it out) judge -> score.
+        """
+        judges, highs, lows, exact_means = [], [], [], []  # in component order
+        for col in columns:
+            if type(col) is dict:
+                xs = sorted([ints[v] for v in col.values()])
+                judges.append(MappingProxyType({j: shown[v] for j, v in col.items()}))
+            else:
+                xs = sorted(map(int_of, col))
+                judges.append(MappingProxyType(dict(zip(judge_ids, map(shown_of, col)))))
+            n = len(xs)
+            if n >= min_judges and n > drop_high + drop_low:
+                highs.append(single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])]))
+                lows.append(single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]]))
+                kept = xs[kept_slice]
+            else:
+                highs.append(())
+                lows.append(())
+                kept = xs
+            exact_means.append(means_of[(sum(kept), len(kept))][1])
+        return by_id(judges), by_id(highs), by_id(lows), by_id(exact_means)
 
     scores, unscored = {}, []
     for cid in sorted(competitors):
@@ -256,35 +344,29 @@ def _fixed_point_scores(
         except KeyError:  # some judge left a component out
             columns = None
         if columns is not None:
-            cells = [(col, sorted(map(int_of, col))) for col in columns]
+            ranked = [sorted(map(int_of, col)) for col in columns]  # per component: the scores as integers, ascending
         else:
-            cells = []
+            columns, ranked = [], []  # per component: judge -> score, and as above
             for comp in comp_ids:
                 pairs = [(r.judge, r.scores[comp]) for r in rows if comp in r.scores]
                 if not pairs:
                     break
-                cells.append((dict(pairs), sorted([ints[v] for _, v in pairs])))
-            if len(cells) < len(comp_ids):  # a component nobody scored
+                columns.append(dict(pairs))
+                ranked.append(sorted([ints[v] for _, v in pairs]))
+            if len(columns) < len(comp_ids):  # a component nobody scored
                 unscored.append(cid)
                 continue
         # weighted total num / (den x scale x w_den): den a common multiple of the counts
         num, den = 0, 1
-        made = []
-        for (col, xs), comp, w in zip(cells, comp_ids, w_num):
+        means = []  # in component order
+        for xs, w in zip(ranked, w_num):
             n = len(xs)
-            if n >= min_judges and n > drop_high + drop_low:
-                kept = xs[kept_slice]
-                high = single[xs[-1]] if drop_high == 1 else tuple([shown_int[x] for x in reversed(xs[n - drop_high :])])
-                low = single[xs[0]] if drop_low == 1 else tuple([shown_int[x] for x in xs[:drop_low]])
-            else:
-                kept, high, low = xs, (), ()
+            kept = xs[kept_slice] if n >= min_judges and n > drop_high + drop_low else xs
             total, count = sum(kept), len(kept)
-            m = means.get((total, count))
+            m = means_of.get((total, count))
             if m is None:
-                m = means[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
-            # the judges' scores as shown: a column of all judges, or (some left it out) judge -> score
-            judged = dict(zip(judge_ids, map(shown_of, col))) if columns is not None else {j: shown[v] for j, v in col.items()}
-            made.append(ComponentScore(comp, m[0], MappingProxyType(judged), high, low, m[1]))
+                m = means_of[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
+            means.append(m[0])
             if den % count:
                 g = count // math.gcd(den, count)
                 num, den = num * g, den * g
@@ -292,8 +374,9 @@ def _fixed_point_scores(
         scores[cid] = CandidateScore(
             cid,
             sheet.occupation,
-            MappingProxyType(dict(zip(sorted_ids, in_id_order(made)))),
+            by_id(means),
             round_ratio(num, den * scale * w_den, places),
             recused.get(cid, ()),
+            partial(details, judge_ids, columns),  # kept for details: the columns alone
         )
     return scores, tuple(unscored)
