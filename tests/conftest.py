@@ -28,6 +28,15 @@ def scratch(tmp_path) -> ScratchProject:
     return ScratchProject(tmp_path / "project")
 
 
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    """A copy of the repository's sample data (and schemas) in a temporary project."""
+    root = tmp_path / "project"
+    for name in ("data", "schemas"):
+        shutil.copytree(Path(__file__).resolve().parent.parent / name, root / name)
+    return root
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

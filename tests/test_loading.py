@@ -15,8 +15,6 @@ from __future__ import annotations
 import copy
 import gc
 import pickle
-import shutil
-from pathlib import Path
 
 import pytest
 from scratch import ScratchProject
@@ -24,16 +22,6 @@ from scratch import ScratchProject
 from gongjiang_pipeline import gcpause, loading
 from gongjiang_pipeline.errors import DataError
 from gongjiang_pipeline.loading import load_project, read_all
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def sample(tmp_path) -> Path:
-    root = tmp_path / "project"
-    for name in ("data", "schemas"):
-        shutil.copytree(ROOT / name, root / name)
-    return root
 
 
 @pytest.fixture

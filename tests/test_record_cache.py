@@ -27,16 +27,6 @@ from gongjiang_pipeline.errors import DataError
 from gongjiang_pipeline.loading import load_project, read_all
 from gongjiang_pipeline.recordcache import RecordCache
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def sample(tmp_path) -> Path:
-    root = tmp_path / "project"
-    for name in ("data", "schemas"):
-        shutil.copytree(ROOT / name, root / name)
-    return root
-
 
 def summary(loaded):
     return [(x.kind, x.path, x.record, x.doc.value, x.doc.values_at, x.doc.keys_at, x.edition_dir) for x in loaded]

@@ -262,22 +262,22 @@ class GongjiangGenerator(Generator):
     def _write_bytes(self, save_as: str, data: bytes) -> None:
         if isinstance(self._writer, CachingWriter):
             self._writer.write_bytes(save_as, data)
-            return
-        path = Path(self.output_path) / save_as
-        if path.exists():
-            raise SiteBuildError(f"输出文件重复：{save_as}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        else:
+            self._new_path(save_as).write_bytes(data)
 
     def _write_media(self, save_as: str, source: CacheSource) -> None:
         if isinstance(self._writer, CachingWriter):
             self._writer.write_cached(save_as, source)
-            return
+        else:
+            place(source.fetch(), self._new_path(save_as))
+
+    def _new_path(self, save_as: str) -> Path:
+        """Where a file goes with Pelican's plain writer (no caching writer): a new file only."""
         path = Path(self.output_path) / save_as
         if path.exists():
             raise SiteBuildError(f"输出文件重复：{save_as}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        place(source.fetch(), path)
+        return path
 
     def edition_deps(self, ev) -> tuple:
         """What an edition page and its list pages show: the edition (rules, timeline,
