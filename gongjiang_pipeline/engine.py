@@ -9,13 +9,13 @@ turns their outputs into the published lists, traces and blocks.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import deque
 from itertools import repeat
 from operator import itemgetter
 from types import MappingProxyType
 
 from .dataset import EditionData
+from .gcpause import paused_gc
 from .outcome import LIST_TITLES, EditionResult, StageList
 from .stages import approval, competition, notice, public_vote, qualification, recommendation, review
 from .stages.base import Listing, StageOutput, freeze
@@ -51,36 +51,13 @@ def _frozen_figures(merged_of: dict[str, dict]) -> dict[str, MappingProxyType]:
     return out
 
 
-class gc_paused:
-    """No cyclic garbage collection inside the ``with`` block; the collector's state as
-    before after it.
-
-    A run allocates millions of small objects (steps, figures, scores) and frees almost
-    none of them until it ends, so the collector, triggered every few hundred
-    allocations, would walk the whole growing heap again and again and find nothing:
-    at 100,000 candidates that was the largest single cost. Reference counting still
-    frees almost everything at once; the few cycles a run leaves (a recursive local
-    helper) wait for the next collection after the block. The previous state comes
-    back even when the block raises; a caller that had the collector off keeps it off.
-
-    Switching the collector back on is the last thing the block's end does: the first
-    collection after it (at the caller's next allocations) walks once over what the run
-    built and kept -- its result -- and moves it to an older generation.
-    """
-
-    __slots__ = ("_was_enabled",)
-
-    def __enter__(self) -> None:
-        self._was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc) -> None:
-        if self._was_enabled:
-            gc.enable()
-
-
 def run(data: EditionData) -> EditionResult:
-    with gc_paused():
+    # A run allocates millions of small objects (steps, figures, scores) and frees
+    # almost none until it ends; the cyclic collector, triggered every few hundred
+    # allocations, would walk the whole growing heap again and again and find nothing
+    # (at 100,000 candidates, the largest single cost). Reference counting still frees
+    # almost everything; the collector's state is restored afterwards, even on errors.
+    with paused_gc():
         return _run(data)
 
 

@@ -1,4 +1,5 @@
-"""Pause Python's cyclic garbage collector while building many long-lived objects.
+"""Pause Python's cyclic garbage collector while building many long-lived objects
+(data loading, the record cache, the selection engine).
 
 Loading the data creates millions of small objects (parsed documents, records)
 that all stay alive. Every full collection walks all of them again, so with the

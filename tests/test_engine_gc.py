@@ -1,4 +1,5 @@
-"""engine.gc_paused: no cyclic collection inside, the collector's state restored after."""
+"""gcpause.paused_gc (used by the engine and loading): no cyclic collection inside, the
+collector's state restored after; engine.run restores it even on bad data."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gc
 import pytest
 
 from gongjiang_pipeline import engine
+from gongjiang_pipeline.gcpause import paused_gc
 
 
 @pytest.fixture
@@ -18,7 +20,7 @@ def collector_state():
 
 def test_collector_off_inside_and_back_on_after(collector_state):
     gc.enable()
-    with engine.gc_paused():
+    with paused_gc():
         assert not gc.isenabled()
     assert gc.isenabled()
 
@@ -26,14 +28,14 @@ def test_collector_off_inside_and_back_on_after(collector_state):
 def test_collector_back_on_when_the_block_raises(collector_state):
     gc.enable()
     with pytest.raises(RuntimeError, match="boom"):
-        with engine.gc_paused():
+        with paused_gc():
             raise RuntimeError("boom")
     assert gc.isenabled()
 
 
 def test_collector_left_off_when_it_was_off(collector_state):
     gc.disable()
-    with engine.gc_paused():
+    with paused_gc():
         assert not gc.isenabled()
     assert not gc.isenabled()
 
