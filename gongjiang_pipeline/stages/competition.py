@@ -237,19 +237,9 @@ def _public_figures(s: CandidateScore) -> dict[str, Any]:
 
 
 def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
-    """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order."""
-    judges, high, low, _ = s.details()
-    return {
-        "components": s.means,
-        "dropped_high": high,
-        "dropped_low": low,
-        "judge_scores": judges,
-        "places": places,
-        "rank": r,
-        "rank_scope": scope,
-        "recused": s.recused,
-        "total": s.total,
-    }
+    """``_score_figures(s)`` with the rank, its scope and the places, keys in sorted order
+    (a ``Deferred`` builder: runs only when the step's figures are read)."""
+    return dict(sorted({**_score_figures(s), "places": places, "rank": r, "rank_scope": scope}.items()))
 
 
 def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, places, figures) -> dict:
