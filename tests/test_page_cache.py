@@ -58,6 +58,12 @@ def build(root: Path, out: Path, media_cache: Path, as_of: dt.date = AS_OF, forc
                       force=force)
 
 
+def clean_build(project: Path, folder: Path, media_cache: Path, as_of: dt.date = AS_OF):
+    """A build from scratch into ``folder`` (no previous output, no page cache): what a
+    cached rebuild must equal byte for byte. Returns its summary."""
+    return build_site(project, folder, as_of, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -122,7 +128,7 @@ def test_cached_rebuild_equals_clean_build(project, tmp_path, media_cache, what)
     before = stamps(out)
     CHANGES[what](project)
     again = build(project, out, media_cache)
-    clean = build_site(project, tmp_path / "clean", AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+    clean = clean_build(project, tmp_path / "clean", media_cache)
     assert files(out) == files(tmp_path / "clean")
     assert again.files == clean.files and again.pages == clean.pages
     assert again.rendered < clean.rendered or what in ("政策页面标题",)  # a footer change: every page
@@ -268,7 +274,7 @@ def test_a_later_date_publishes_what_became_public(project, tmp_path, media_cach
     assert again.people > first.people  # the 2026 nominees became public
     assert page.read_text("utf-8") != before  # a 2016 page: only its footer's date changed
     assert "craftsmen/shan-lixin/index.html" not in again.kept
-    build_site(project, tmp_path / "clean", AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+    clean_build(project, tmp_path / "clean", media_cache)
     assert files(out) == files(tmp_path / "clean")
 
 
@@ -393,7 +399,7 @@ def test_story_images_are_cleaned_once_and_kept(project, tmp_path, media_cache):
     photo((40, 40, 200))
     again = build(project, out, media_cache)
     assert "images/workshop.jpg" not in again.kept
-    build_site(project, tmp_path / "clean", AS_OF, override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+    clean_build(project, tmp_path / "clean", media_cache)
     assert files(out) == files(tmp_path / "clean")
 
 
@@ -407,5 +413,5 @@ def test_a_new_day_with_nothing_published_renders_only_date_pages(project, tmp_p
     assert not any(rel.startswith(("craftsmen/", "stories/")) and rel.endswith(".html") and rel != "craftsmen/index.html"
                    and rel != "stories/index.html" and rel not in again.kept
                    for rel in again.keys)
-    build_site(project, tmp_path / "clean", dt.date(2026, 11, 29), override={"GONGJIANG_MEDIA_CACHE": str(media_cache)})
+    clean_build(project, tmp_path / "clean", media_cache, dt.date(2026, 11, 29))
     assert files(out) == files(tmp_path / "clean")
