@@ -118,6 +118,18 @@ def test_theme_marks_only_sanitised_html_safe():
         assert "autoescape false" not in tpl.read_text("utf-8")
 
 
+def test_theme_puts_data_into_script_elements_only_as_json():
+    """Inside ``<script>`` (JSON-LD, data islands) HTML escaping does not apply: every
+    value there must go through ``| tojson``, which writes ``<``, ``>``, ``&``, ``'`` as
+    ``\\u003c`` ... (tests/test_escape_literal.py), so no text can end the element."""
+    import re
+
+    for tpl in sorted((ROOT / "theme" / "templates").glob("*")):
+        for body in re.findall(r"<script\b[^>]*>(.*?)</script>", tpl.read_text("utf-8"), re.S | re.I):
+            for expr in re.findall(r"{{(.*?)}}", body, re.S):
+                assert re.search(r"\|\s*tojson\s*$", expr.strip()), f"{tpl.name}: {{{{{expr}}}}} in <script>"
+
+
 # --------------------------------------------------------------------------
 # no silent skips
 
