@@ -249,3 +249,29 @@ def test_json_inside_a_script_element_cannot_end_it():
     assert "<" not in inner and ">" not in inner and "&" not in inner
     assert "\\u003c/script\\u003e" in inner
     assert json.loads(inner) == data
+
+
+@pytest.mark.browser
+def test_search_results_show_the_text_as_typed_in_chromium(built, chromium):
+    """Pagefind's UI shows the indexed text (result metadata, excerpt) as text: the
+    employer as typed, no element made from it, no script run."""
+    from browserkit import search_results
+    from browsing import serve
+
+    _, out = built
+    dialogs: list[str] = []
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        with serve(out) as base:
+            page.goto(base + "/search/?q=zhangjianguo", wait_until="load")
+            results = search_results(page)
+            assert [r["url"] for r in results if r["url"].startswith("/craftsmen/")] == ["/craftsmen/zhang-jianguo/"]
+            assert STORY_TITLE in [r["title"] for r in results]
+            shown = page.locator(".pagefind-ui__result").all_inner_texts()
+            assert any(EMPLOYER in text and OCCUPATION in text for text in shown), shown
+            assert page.locator(".pagefind-ui__results b, .pagefind-ui__results script").count() == 0
+    finally:
+        context.close()
+    assert dialogs == []
