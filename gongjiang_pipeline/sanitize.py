@@ -1,4 +1,4 @@
-"""Allow-list sanitising of everything authors write (pure; no Pelican).
+"""Allow-list sanitising of the authored HTML (pure; no Pelican).
 
 Two kinds of authored text reach the site:
 
@@ -10,9 +10,12 @@ Two kinds of authored text reach the site:
   and ``data:`` URLs, iframes, objects, SVG/MathML, styles (except ``text-align`` on
   table cells, which Markdown tables use), forms, comments.
 * **Plain text** (every free-text field of the data files: names, employers,
-  citations, titles, achievements, edition texts, ...): :func:`plain_text` removes
-  any markup, and the templates escape the result (Jinja autoescape), as do the
-  feed, Open Graph tags, JSON and CSV writers.
+  citations, titles, achievements, edition texts, ...; and the plain metadata of
+  stories and pages: ``Title:``, ``Nav:``): never sanitised here. It is kept exactly
+  as written (``A<B 公司``, a citation quoting ``<焊接>``) and escaped by each output:
+  Jinja autoescape in the HTML and XML templates (``| tojson`` inside ``<script>``),
+  the JSON and CSV writers of the open data; images draw it as text. Removing
+  "markup" from plain text would lose what people typed.
 
 The sanitiser is `nh3` (the Rust ``ammonia`` allow-list sanitiser); nothing here
 hand-parses HTML.
@@ -20,12 +23,9 @@ hand-parses HTML.
 
 from __future__ import annotations
 
-import html
-from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
-from pydantic import BaseModel
 
 # Elements an authored body may contain. Everything else is removed (its text kept),
 # and the elements in DROP_WITH_CONTENT are removed together with their content.
@@ -105,61 +105,9 @@ _CLEANER = nh3.Cleaner(
     filter_style_properties=set(STYLE_PROPERTIES),
 )
 
-_TEXT_CLEANER = nh3.Cleaner(
-    tags=set(),
-    clean_content_tags=set(DROP_WITH_CONTENT),
-    attributes={},
-    strip_comments=True,
-    link_rel=None,
-)
-
 
 def clean_html(fragment: str) -> str:
     """An HTML fragment reduced to the allow-list (see the module docstring)."""
     if not fragment:
         return fragment
     return _CLEANER.clean(fragment)
-
-
-def plain_text(text: str) -> str:
-    """Text with any markup removed; the caller escapes it for its output format.
-
-    Text without ``<`` is returned unchanged (``&`` and quotes are ordinary characters
-    in plain text, escaped on output). Otherwise the text is read as an HTML fragment:
-    tags are dropped (with the whole content of scripts, styles, SVG ...) and
-    character references decoded, repeatedly until nothing changes, so that
-    ``&lt;script&gt;`` inside markup cannot become a tag by being decoded once more.
-    Space left at either end where markup was removed is trimmed.
-    """
-    for _ in range(8):
-        if "<" not in text:
-            return text
-        cleaned = html.unescape(_TEXT_CLEANER.clean(text)).strip()
-        if cleaned == text:
-            return text
-        text = cleaned
-    return text.replace("<", "")  # pathological nesting of escapes: keep no markup
-
-
-def clean_record(value: Any) -> Any:
-    """A copy of a data record (pydantic model, tuple, dict) with every string
-    passed through :func:`plain_text`. Identifiers, dates and numbers are unchanged
-    (identifiers cannot contain ``<`` or ``&``)."""
-    if isinstance(value, str):
-        return plain_text(value)
-    if isinstance(value, BaseModel):
-        update = {}
-        for name in type(value).model_fields:
-            old = getattr(value, name)
-            new = clean_record(old)
-            if new is not old and new != old:
-                update[name] = new
-        return value.model_copy(update=update) if update else value
-    if isinstance(value, tuple):
-        items = tuple(clean_record(v) for v in value)
-        return items if items != value else value
-    if isinstance(value, list):
-        return [clean_record(v) for v in value]
-    if isinstance(value, dict):
-        return {k: clean_record(v) for k, v in value.items()}
-    return value

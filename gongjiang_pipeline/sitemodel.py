@@ -5,8 +5,10 @@ date and returns a :class:`SiteModel`: visible lists in 姓氏笔画 order, the 
 people with their slugs, browse groups, statistics. Only public fields are copied
 into the model (never ``private``, ``education``, ``skill_grade``, ``work_years``,
 ``recommendation`` or ``birth_year``), so templates cannot leak what they never get.
-Every free-text field passes :func:`~gongjiang_pipeline.sanitize.plain_text` on the
-way in (the edition record via ``clean_record``), so no markup reaches a template.
+Free-text fields are copied exactly as written (``A<B 公司`` stays ``A<B 公司``): they are
+plain text, never HTML, and every output escapes them for its own format (Jinja
+autoescape in HTML and XML, ``json``/``csv`` writers for open data, Pillow draws them
+as text on images); see docs/site.md "Safety".
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from .models import Candidate, Edition
 from .naming import assign_slugs
 from .outcome import EditionResult
 from .publication import Publication, publish
-from .sanitize import clean_record, plain_text
 from .stats import ListStats, list_stats
 from .strokes import StrokeDataError, sort_by_strokes
 
@@ -162,7 +163,7 @@ def _edition_refs(e: Edition) -> _EditionRefs:
 def _person(
     e: Edition, c: Candidate, slug: str, since: dt.date, honours: tuple[Honour, ...], refs: _EditionRefs | None = None
 ) -> Person:
-    """``e`` is the cleaned edition record; ``c`` the candidate as loaded; ``refs``:
+    """``e`` is the edition record; ``c`` the candidate as loaded; ``refs``:
     ``_edition_refs(e)``, when the caller has it already."""
     occ, dis, sec = refs or _edition_refs(e)
     for what, table, key in (("工种", occ, c.occupation), ("区", dis, c.district), ("行业领域", sec, c.sector)):
@@ -171,16 +172,16 @@ def _person(
     return Person(
         id=c.id,
         slug=slug,
-        name=plain_text(c.name),
+        name=c.name,
         female=c.gender == "女",
         gender=c.gender,
-        employer=plain_text(c.employer),
+        employer=c.employer,
         occupation=occ[c.occupation],
         district=dis[c.district],
         sector=sec[c.sector],
-        citation=plain_text(c.citation),
-        titles=tuple(plain_text(t) for t in c.titles),
-        achievements=tuple(plain_text(a) for a in c.achievements),
+        citation=c.citation,
+        titles=c.titles,
+        achievements=c.achievements,
         photo=c.photo,
         edition_id=e.id,
         edition_name=e.name,
@@ -200,11 +201,11 @@ def _sorted(people, what: str):
 
 def build_model(project: Project, results: Mapping[str, EditionResult], as_of: dt.date) -> SiteModel:
     pubs: dict[str, Publication] = {}
-    editions: dict[str, Edition] = {}  # edition records with every text field cleaned
+    editions: dict[str, Edition] = {}
     for eid, ed in project.editions.items():
         if eid not in results:
             raise SiteDataError(f"届次 {eid} 没有评选结果")
-        editions[eid] = clean_record(ed.edition)
+        editions[eid] = ed.edition
         pubs[eid] = publish(editions[eid], results[eid], as_of)
 
     # every public person, in an order that keeps slugs stable as more are published
@@ -217,14 +218,14 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
                 raise SiteDataError(f"届次 {eid} 的公开名单中有不存在的候选人：{cid}")
             entries.append((since, cid, ed, ed.candidate(cid)))
     entries.sort(key=lambda t: (t[0], t[1]))
-    slugs = assign_slugs((cid, plain_text(c.name), c.name_pinyin) for _, cid, _, c in entries)
+    slugs = assign_slugs((cid, c.name, c.name_pinyin) for _, cid, _, c in entries)
 
     people: dict[str, Person] = {}
     refs: dict[str, _EditionRefs] = {}
     for since, cid, ed, c in entries:
         pub = pubs[ed.edition.id]
         honours = tuple(
-            Honour(ed.edition.id, sl.key, plain_text(sl.title), sl.publish_on)  # type: ignore[arg-type]
+            Honour(ed.edition.id, sl.key, sl.title, sl.publish_on)  # type: ignore[arg-type]
             for sl in pub.lists
             if cid in sl.entries
         )
@@ -239,11 +240,11 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
         lists = tuple(
             ListView(
                 key=sl.key,
-                title=plain_text(sl.title),
+                title=sl.title,
                 edition_id=eid,
                 publish_on=sl.publish_on,  # type: ignore[arg-type]
                 people=_sorted([people[c] for c in sl.entries], f"{ed.edition.name}{sl.title}"),
-                note=plain_text(sl.note),
+                note=sl.note,
                 outcome=notice_outcome(ed) if sl.key == "notice" and any(x.key == "craftsmen" for x in pub.lists) else (),
             )
             for sl in pub.lists
@@ -305,8 +306,8 @@ def notice_outcome(data: EditionData) -> tuple[str, ...]:
     lines = [f"公示期内共收到异议 {len(objections)} 件，经核实成立 {len(upheld)} 件、不成立 {len(objections) - len(upheld)} 件。"]
     names = {c.id: c.name for c in data.candidates}
     for o in upheld:
-        note = plain_text(o.public_note) if o.public_note else "异议成立，撤销建议资格"
-        lines.append(f"{plain_text(names[o.candidate])}：{note.rstrip('。')}。")
+        note = o.public_note or "异议成立，撤销建议资格"
+        lines.append(f"{names[o.candidate]}：{note.rstrip('。')}。")
     return tuple(lines)
 
 

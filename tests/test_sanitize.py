@@ -2,15 +2,18 @@
 
 Every vector of tests/xss_vectors.txt is cleaned and the result parsed: no element or
 attribute outside the allow-list, no event handler, no script or data URL, no
-external image. The browser test (test_xss_browser.py) checks the built site."""
+external image. Plain text is not sanitised but escaped as the templates escape it
+(Jinja autoescape): parsed back, it is the vector as typed, with no element at all.
+The browser test (test_xss_browser.py) checks the built site."""
 
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import escape
 from xsskit import load_vectors
 
 from gongjiang_pipeline.opendata import csv_cell
-from gongjiang_pipeline.sanitize import ATTRIBUTES, TAGS, clean_html, clean_record, plain_text
+from gongjiang_pipeline.sanitize import ATTRIBUTES, TAGS, clean_html
 
 VECTORS = load_vectors()
 
@@ -31,11 +34,19 @@ class _Elements(HTMLParser):
         self.text.append(data)
 
 
-def elements(fragment: str) -> list[tuple[str, dict[str, str | None]]]:
+def _parse(fragment: str) -> _Elements:
     p = _Elements()
     p.feed(fragment)
     p.close()
-    return p.found
+    return p
+
+
+def elements(fragment: str) -> list[tuple[str, dict[str, str | None]]]:
+    return _parse(fragment).found
+
+
+def text_of(fragment: str) -> str:
+    return "".join(_parse(fragment).text)
 
 
 def problems(fragment: str) -> list[str]:
@@ -68,10 +79,13 @@ def test_vector_is_defused(vector):
 
 
 @pytest.mark.parametrize("vector", VECTORS)
-def test_vector_as_plain_text_has_no_markup(vector):
-    text = plain_text(vector)
-    assert elements(text) == [], text
-    assert plain_text(text) == text
+def test_vector_as_plain_text_is_escaped_literally(vector):
+    """What a template does with a plain-text field: no element, the text as typed,
+    in a text node and in an attribute value."""
+    escaped = str(escape(vector))
+    assert elements(escaped) == [] and text_of(escaped) == vector
+    assert elements(f"<p>{escaped}</p>") == [("p", {})] and text_of(f"<p>{escaped}</p>") == vector
+    assert elements(f'<meta content="{escaped}">') == [("meta", {"content": vector})]
 
 
 def test_the_theme_keeps_what_it_needs():
@@ -111,33 +125,55 @@ def test_what_is_dropped():
         assert clean_html(dirty) == clean, dirty
 
 
-def test_plain_text():
-    assert plain_text("三十年如一日钻研焊接技术。") == "三十年如一日钻研焊接技术。"
-    assert plain_text("三十年<b>如一日</b>") == "三十年如一日"
-    assert plain_text("精度 <0.01mm") == "精度 <0.01mm"  # a lone "<" is text
-    assert plain_text("R&D 部门 & “工匠”") == "R&D 部门 & “工匠”"  # no markup: unchanged
-    assert plain_text("<img src=x onerror=alert(1)>获奖") == "获奖"
-    assert plain_text("<script>alert(1)</script>获奖") == "获奖"
-    # decoded entities cannot smuggle a tag past it
-    assert plain_text("<b>x</b>&lt;script&gt;alert(1)&lt;/script&gt;") == "x"
+def test_plain_text_is_escaped_not_stripped():
+    cases = {
+        "三十年如一日钻研焊接技术。": "三十年如一日钻研焊接技术。",
+        "三十年<b>如一日</b>": "三十年&lt;b&gt;如一日&lt;/b&gt;",
+        "精度 <0.01mm": "精度 &lt;0.01mm",
+        "R&D 部门 & “工匠”": "R&amp;D 部门 &amp; “工匠”",
+        "<img src=x onerror=alert(1)>获奖": "&lt;img src=x onerror=alert(1)&gt;获奖",
+        "A<B & \"C\" '公司' {{ x }}": "A&lt;B &amp; &#34;C&#34; &#39;公司&#39; {{ x }}",
+        # typed entities stay typed: shown as "&lt;", never decoded into a tag
+        "&lt;script&gt;": "&amp;lt;script&amp;gt;",
+    }
+    for typed, escaped in cases.items():
+        assert str(escape(typed)) == escaped, typed
+        assert text_of(escaped) == typed
 
 
-def test_clean_record_cleans_every_text_of_an_edition():
-    from scratch import EDITION
+def test_site_model_keeps_every_text_as_typed(tmp_path):
+    """build_model copies the edition and candidate texts as written (it used to strip
+    anything that looked like markup, losing text such as ``A<B 公司``)."""
+    import datetime as dt
+    import json
 
-    import yaml
+    from sitekit import SiteProject, fake_engine
 
-    from gongjiang_pipeline.models import Edition
+    from gongjiang_pipeline.loading import load_project
+    from gongjiang_pipeline.sitemodel import build_model
 
-    raw = yaml.safe_load(EDITION)
-    raw["occupations"][0]["name"] = "焊工<script>alert(1)</script>"
-    raw["notice"]["rules"] = ["须实名<img src=x onerror=alert(1)>"]
-    raw["summary"] = "<b>简介</b>"
-    e = Edition.model_validate(raw)
-    c = clean_record(e)
-    assert c.occupations[0].name == "焊工" and c.notice.rules == ("须实名",) and c.summary == "简介"
-    assert c.occupations[0].id == "welder" and c.timeline == e.timeline
-    assert clean_record(c) == c
+    site = SiteProject(tmp_path / "p")
+    texts = {"occupation": "焊工<script>alert(1)</script>", "rule": "须实名<img src=x onerror=alert(1)>",
+             "summary": "<b>简介</b> & {{ x }}", "employer": "A<B & \"C\" '公司' {{ x }}", "citation": "擅长“<焊接>”"}
+    ed = site.path("data/editions/2099.yaml")
+    ed.write_text(
+        ed.read_text("utf-8").replace("name: 焊工", f"name: {json.dumps(texts['occupation'], ensure_ascii=False)}")
+        + f"  rules:\n    - {json.dumps(texts['rule'], ensure_ascii=False)}\n"
+        + f"summary: {json.dumps(texts['summary'], ensure_ascii=False)}\n", "utf-8")
+    cand = site.path("data/candidates/2099/2099-001.yaml")
+    cand.write_text(
+        cand.read_text("utf-8")
+        .replace("employer: 北京示例机械有限公司", f"employer: {json.dumps(texts['employer'], ensure_ascii=False)}")
+        .replace("citation: 三十年如一日钻研焊接技术。", f"citation: {json.dumps(texts['citation'], ensure_ascii=False)}"),
+        "utf-8")
+    project = load_project(site.root)
+    model = build_model(project, {eid: fake_engine(e) for eid, e in project.editions.items()}, dt.date(2099, 12, 31))
+    (ev,) = model.editions
+    assert ev.edition.occupations[0].name == texts["occupation"] and ev.edition.occupations[0].id == "welder"
+    assert ev.edition.notice.rules == (texts["rule"],) and ev.summary == texts["summary"]
+    p = model.person("2099-001")
+    assert (p.employer, p.citation, p.occupation.name) == (texts["employer"], texts["citation"], texts["occupation"])
+    assert ev.edition is project.editions["2099"].edition  # the record as loaded, not a cleaned copy
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,15 @@
-"""Site builds: sanitised text reaches every output format, and problems are never
-skipped silently (Pelican warnings, unknown metadata, template errors)."""
+"""Site builds: plain text reaches every output format as typed and escaped, authored
+HTML sanitised, and problems are never skipped silently (Pelican warnings, unknown
+metadata, template errors). tests/test_escape_literal.py checks every format in detail."""
 
 import csv
 import io
 import json
 import logging
+import xml.etree.ElementTree as ET
 
 import pytest
+from searchkit import fragments
 from sitekit import ROOT, SiteProject, all_text, files
 
 from gongjiang_pipeline.sitebuild import SiteBuildError, build_site
@@ -27,40 +30,50 @@ def set_field(site, cid: str, old: str, new: str) -> None:
 
 
 # --------------------------------------------------------------------------
-# sanitised and escaped in every output
+# plain text escaped (never stripped), authored HTML sanitised, in every output
 
 
-def test_markup_in_a_free_text_field_is_removed_not_shown(site, tmp_path):
-    set_field(site, "2099-001", "citation: 三十年如一日钻研焊接技术。",
-              'citation: "三十年<b>如一日</b>钻研<script>alert(1)</script>焊接技术。"')
+def test_markup_in_a_free_text_field_is_shown_as_typed_not_run(site, tmp_path):
+    citation = "三十年<b>如一日</b>钻研<script>alert(1)</script>焊接技术。"
+    set_field(site, "2099-001", "citation: 三十年如一日钻研焊接技术。", f'citation: "{citation}"')
     out = site.build("2099-12-31", tmp_path / "out")
     page = (out / "craftsmen/zhang-jianguo/index.html").read_text("utf-8")
-    assert '<blockquote class="citation">三十年如一日钻研焊接技术。</blockquote>' in page
-    assert '<meta name="description" content="张建国，北京示例机械有限公司，焊工。三十年如一日钻研焊接技术。">' in page
-    text = all_text(out)
-    assert "alert(1)" not in text and "&lt;b&gt;" not in text
+    shown = "三十年&lt;b&gt;如一日&lt;/b&gt;钻研&lt;script&gt;alert(1)&lt;/script&gt;焊接技术。"
+    assert f'<blockquote class="citation">{shown}</blockquote>' in page
+    assert f'<meta name="description" content="张建国，北京示例机械有限公司，焊工。{shown}">' in page
+    for name, data in files(out).items():
+        if name.endswith((".html", ".xml")) and not name.startswith("pagefind/"):
+            text = data.decode("utf-8")
+            assert "<script>alert" not in text and "<b>如一日" not in text, name
+            assert "&amp;lt;" not in text, name  # escaped once, not twice
+    frag = fragments(out)["/craftsmen/zhang-jianguo/"]
+    assert citation in frag["content"].replace("\u200b", "")  # the index holds the text; its UI escapes it
 
 
 def test_quotes_and_angle_brackets_are_escaped_in_attributes_feed_and_json(site, tmp_path):
     employer = 'A&B "精工" <有限> 公司'
     set_field(site, "2099-001", "employer: 北京示例机械有限公司", f"employer: '{employer}'")
-    site.story("s", "2099-001", title='标题 "引号" & </title><script>alert(1)</script>')
+    title = '标题 "引号" & </title><script>alert(1)</script>'
+    site.story("s", "2099-001", title=title)
     out = site.build("2099-12-31", tmp_path / "out")
     page = (out / "craftsmen/zhang-jianguo/index.html").read_text("utf-8")
     assert "<dd>A&amp;B &#34;精工&#34; &lt;有限&gt; 公司</dd>" in page
     assert 'content="张建国，A&amp;B &#34;精工&#34; &lt;有限&gt; 公司，焊工。' in page  # meta / Open Graph
     story = (out / "stories/s/index.html").read_text("utf-8")
-    assert "<script>" not in story
-    assert "<h1>标题 &#34;引号&#34; &amp;</h1>" in story
-    assert "<title>标题 &#34;引号&#34; &amp; - 工匠故事" in story
-    assert '<meta property="og:title" content="标题 &#34;引号&#34; &amp; - 工匠故事' in story
+    shown = "标题 &#34;引号&#34; &amp; &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert "<script>" not in story and "</title><" not in story
+    assert f"<h1>{shown}</h1>" in story
+    assert f"<title>{shown} - 工匠故事" in story
+    assert f'<meta property="og:title" content="{shown} - 工匠故事' in story
     feed = (out / "feeds/stories.atom.xml").read_text("utf-8")
-    assert "<title>标题 &#34;引号&#34; &amp;</title>" in feed
+    assert f"<title>{shown}</title>" in feed
+    assert ET.fromstring(feed.encode("utf-8")).find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title").text == title
     rows = json.loads((out / "opendata/2099/nominees.json").read_text("utf-8"))["entries"]
     assert rows[[r["id"] for r in rows].index("2099-001")]["employer"] == employer
 
 
-def test_story_body_summary_and_title_are_sanitised(site, tmp_path):
+def test_story_body_and_summary_are_sanitised_and_title_escaped(site, tmp_path):
+    """Body and Summary: are HTML (sanitised); Title: is plain text (shown as typed, escaped)."""
     (site.path("content/stories/bad.md")).write_text(
         "Title: 故事<img src=x onerror=alert(1)>\nDate: 2099-07-01\nCandidate: 2099-001\n"
         "Summary: 摘要<script>alert(2)</script>\n\n"
@@ -70,11 +83,14 @@ def test_story_body_summary_and_title_are_sanitised(site, tmp_path):
     )
     out = site.build("2099-12-31", tmp_path / "out")
     story = (out / "stories/bad/index.html").read_text("utf-8")
-    assert "<h1>故事</h1>" in story
+    assert "<h1>故事&lt;img src=x onerror=alert(1)&gt;</h1>" in story
     assert "<h2>小标题</h2>" in story and "<p>正文<a>链接</a></p>" in story and "<p><a>点</a></p>" in story
     text = all_text(out)
-    for bad in ("alert", "iframe", "javascript", "onclick", "onerror"):
+    for bad in ("alert(2)", "alert(3)", "alert(4)", "alert(5)", "iframe", "javascript", "onclick"):
         assert bad not in text, bad
+    for name, data in files(out).items():
+        if name.endswith((".html", ".xml")) and not name.startswith("pagefind/"):
+            assert "<img src=x" not in data.decode("utf-8"), name
     assert "摘要" in (out / "feeds/stories.atom.xml").read_text("utf-8")
 
 
@@ -100,6 +116,18 @@ def test_theme_marks_only_sanitised_html_safe():
         for expr in re.findall(r"{{\s*([^}|]+?)\s*\|\s*safe\s*}}", tpl.read_text("utf-8")):
             assert expr in allowed, f"{tpl.name}: {expr} | safe"
         assert "autoescape false" not in tpl.read_text("utf-8")
+
+
+def test_theme_puts_data_into_script_elements_only_as_json():
+    """Inside ``<script>`` (JSON-LD, data islands) HTML escaping does not apply: every
+    value there must go through ``| tojson``, which writes ``<``, ``>``, ``&``, ``'`` as
+    ``\\u003c`` ... (tests/test_escape_literal.py), so no text can end the element."""
+    import re
+
+    for tpl in sorted((ROOT / "theme" / "templates").glob("*")):
+        for body in re.findall(r"<script\b[^>]*>(.*?)</script>", tpl.read_text("utf-8"), re.S | re.I):
+            for expr in re.findall(r"{{(.*?)}}", body, re.S):
+                assert re.search(r"\|\s*tojson\s*$", expr.strip()), f"{tpl.name}: {{{{{expr}}}}} in <script>"
 
 
 # --------------------------------------------------------------------------

@@ -8,8 +8,9 @@ one place it is sanitised (``gongjiang_pipeline.sanitize``):
 
 * the body and the formatted metadata fields (``Summary:``) go through the HTML
   allow-list (``clean_html``);
-* every other text metadata value (``Title:``, ``Nav:`` ...) is plain text
-  (``plain_text``), escaped by the templates.
+* every other text metadata value (``Title:``, ``Nav:`` ...) is plain text, kept
+  exactly as written (``Title: 谈<焊接>`` shows ``谈<焊接>``) and escaped by the
+  templates wherever it is output.
 
 Metadata keys are checked too: a misspelt key (``Candiate:``) would otherwise be
 ignored silently, so it fails the build with the file and the key named.
@@ -24,7 +25,7 @@ from pathlib import Path
 from pelican.contents import Article, Page
 
 from gongjiang_pipeline import images
-from gongjiang_pipeline.sanitize import clean_html, plain_text
+from gongjiang_pipeline.sanitize import clean_html
 from gongjiang_pipeline.sitemodel import SiteDataError
 
 # keys an author may write (lower case, as Pelican stores them); "reader" is Pelican's own
@@ -45,7 +46,7 @@ def _check_keys(content, allowed: tuple[str, ...], what: str) -> None:
 
 
 def sanitize_content(content) -> None:
-    """``content_object_init``: check a story's or page's metadata and sanitise it."""
+    """``content_object_init``: check a story's or page's metadata and sanitise its HTML."""
     if isinstance(content, Article):
         _check_keys(content, STORY_KEYS, "故事")
     elif isinstance(content, Page):
@@ -54,11 +55,12 @@ def sanitize_content(content) -> None:
         return  # static files (images) carry no text
     if content._content:
         content._content = clean_html(content._content)
-    formatted = set(content.settings.get("FORMATTED_FIELDS", ()))
-    for key, value in list(content.metadata.items()):
+    # only the formatted fields are HTML; plain-text metadata stays as written
+    for key in content.settings.get("FORMATTED_FIELDS", ()):
+        value = content.metadata.get(key)
         if not isinstance(value, str):
             continue
-        clean = clean_html(value) if key in formatted else plain_text(value)
+        clean = clean_html(value)
         if clean != value:
             content.metadata[key] = clean
             setattr(content, key, clean)
