@@ -69,12 +69,17 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
     # candidates whose own file has errors: their file's problems are reported,
     # references to them elsewhere are not (one typo, one message)
     broken = {p.stem for p in data_dir.glob("candidates/*/*.yaml")} - set(candidates)
+    stage_files: dict[str, dict[str, object]] = defaultdict(dict)  # edition -> kind -> file (not score sheets)
     for x in loaded:
         if x.kind in ("edition", "candidate"):
             continue
         problems.extend(_edition_ref(x, editions))
         if x.record.edition in editions:
             problems.extend(check_result(x, editions[x.record.edition].record, candidates, broken))
+            if x.kind != "scores" and x.edition_dir in (None, x.record.edition):
+                stage_files[x.record.edition][x.kind] = x
+    for eid, files in sorted(stage_files.items()):
+        problems.extend(check_stage_dates(files, editions[eid]))
     return problems
 
 
@@ -362,3 +367,90 @@ def _check_errata(x, e: Edition, cand, candidates: dict) -> Iterator[Problem]:
                     f"更正后的内容「{er.after}」与候选人文件中 {er.field}（{ERRATUM_FIELDS[er.field]}）的现值「{current}」不一致："
                     "请先修改候选人文件，再照抄到 after",
                 )
+
+
+# --------------------------------------------------------------------------
+# dates of the stage files: against the edition's timeline and against each other
+# (every rule is listed, with its message, in docs/data-format.md "跨文件检查")
+
+
+def _outside(what: str, day, stage: str, period, edition_path: str) -> str:
+    return f"{what} {day} 不在{stage}（{period.start} 至 {period.end}）内（见 {edition_path}）"
+
+
+def check_stage_dates(files: dict, ex) -> Iterator[Problem]:
+    """The dates of one edition's stage files (``files``: kind -> loaded file; ``ex``: its edition file).
+
+    Each stage's date must fall in its period of the timeline (when the edition gives
+    one) and not before the date of the stage it follows; a tie decision not before
+    what it decides. A pure function of the loaded records.
+    """
+    e: Edition = ex.record
+    t = e.timeline
+    ed = ex.path
+    qual, votes, review = files.get("qualification"), files.get("votes"), files.get("review")
+    objections, approval, decisions = files.get("objections"), files.get("approval"), files.get("decisions")
+    if qual is not None:
+        d = qual.record.decided
+        if t.qualification and not t.qualification.start <= d <= t.qualification.end:
+            yield _at(qual, ("decided",), _outside("审核完成日期", d, "资格审核阶段", t.qualification, ed))
+    if votes is not None:
+        d = votes.record.closed
+        if t.voting and not t.voting.start <= d <= t.voting.end:
+            yield _at(votes, ("closed",), _outside("投票截止日期", d, "公众投票阶段", t.voting, ed))
+        if qual is not None and d < qual.record.decided:
+            yield _at(votes, ("closed",), f"投票截止日期 {d} 早于资格审核完成日期 {qual.record.decided}（另见 {qual.path}）")
+    if review is not None:
+        d = review.record.date
+        if t.review and not t.review.start <= d <= t.review.end:
+            yield _at(review, ("date",), _outside("评审日期", d, "综合评审阶段", t.review, ed))
+        if votes is not None and d < votes.record.closed:
+            yield _at(review, ("date",), f"评审日期 {d} 早于投票截止日期 {votes.record.closed}（另见 {votes.path}）")
+    if objections is not None:
+        for i, o in enumerate(objections.record.objections):
+            if t.notice and not t.notice.start <= o.received <= t.notice.end:
+                yield _at(objections, ("objections", i, "received"), _outside("收到日期", o.received, "公示期", t.notice, ed))
+            elif review is not None and o.received < review.record.date:
+                yield _at(
+                    objections, ("objections", i, "received"),
+                    f"收到日期 {o.received} 早于综合评审日期 {review.record.date}（另见 {review.path}）",
+                )
+            if o.decided is not None and o.decided < o.received:
+                yield _at(objections, ("objections", i, "decided"), f"结论日期 {o.decided} 早于收到日期 {o.received}")
+    if approval is not None:
+        d = approval.record.date
+        if t.notice and d < t.notice.end:
+            yield _at(approval, ("date",), f"审定日期 {d} 早于公示结束日期 {t.notice.end}（见 {ed}）")
+        elif review is not None and d < review.record.date:
+            yield _at(approval, ("date",), f"审定日期 {d} 早于综合评审日期 {review.record.date}（另见 {review.path}）")
+        if objections is not None:
+            for o in objections.record.objections:
+                if o.decided is not None and d < o.decided:
+                    yield _at(
+                        approval, ("date",),
+                        f"审定日期 {d} 早于异议「{o.id}」的结论日期 {o.decided}（另见 {objections.path}）",
+                    )
+    if decisions is not None:
+        for i, dec in enumerate(decisions.record.decisions):
+            after = _decided_after(dec.stage, files, e, ed)
+            if after is not None and dec.date < after[0]:
+                yield _at(decisions, ("decisions", i, "date"), f"裁定日期 {dec.date} 早于{after[1]} {after[0]}（{after[2]}）")
+
+
+def _decided_after(stage: str, files: dict, e: Edition, edition_path: str):
+    """(day, what, where) a tie decision of ``stage`` cannot come before, or None."""
+    t = e.timeline
+    ed = f"见 {edition_path}"
+    if stage == "行业比选":
+        if t.competition is not None:
+            return t.competition.start, "行业比选开始日期", ed
+        if (q := files.get("qualification")) is not None:
+            return q.record.decided, "资格审核完成日期", f"另见 {q.path}"
+        return None
+    if stage == "公众参与":
+        if (v := files.get("votes")) is not None:
+            return v.record.closed, "投票截止日期", f"另见 {v.path}"
+        return (t.voting.end, "公众投票结束日期", ed) if t.voting else None
+    if (r := files.get("review")) is not None:
+        return r.record.date, "综合评审日期", f"另见 {r.path}"
+    return (t.review.start, "综合评审开始日期", ed) if t.review else None

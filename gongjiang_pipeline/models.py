@@ -319,10 +319,18 @@ class Tally(Record):
     cancel_reason: Text | None = Field(None, description="作废理由（有作废票时必填）")
 
 
+class AbsentVote(Record):
+    candidate: Ident = Field(description="未参加投票的提名人选编号")
+    reason: Text = Field(description="未参加投票（没有计票）的原因")
+
+
 class Votes(Record):
     edition: Ident = Field(description="届次编号")
     closed: Day = Field(description="投票截止日期")
     tallies: tuple[Tally, ...] = Field(description="各渠道计票")
+    absent: tuple[AbsentVote, ...] = Field(
+        default_factory=tuple, description="没有计票的提名人选及原因（按 0 票计算）；每名提名人选要么有计票，要么列在这里"
+    )
 
 
 class ReviewRow(Record):
