@@ -152,11 +152,10 @@ def _edition(project, eid):
 
 
 def _results(project, eid) -> dict:
-    from .engine import run
     from .report import results_json
 
     data = _edition(project, eid)
-    return results_json(data, run(data))
+    return results_json(data, project.result(eid))
 
 
 def cmd_results(args) -> int:
@@ -222,12 +221,11 @@ def cmd_diff(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from .engine import run
     from .status import project_status
 
     project = _load(args.root)
     eids = [_edition(project, args.edition).edition.id] if args.edition else list(project.editions)
-    results = {eid: run(project.editions[eid]) for eid in eids}
+    results = {eid: project.result(eid) for eid in eids}
     print(project_status(project, results, args.as_of or dt.date.today(), eids))
     return 0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 from .models import (
     Approval,
@@ -62,6 +62,18 @@ class Project:
 
     editions: Mapping[str, EditionData]
     sources: Mapping[str, str] = field(default_factory=dict)  # candidate id -> file path
+    # the engine's results (engine.run) of the editions the loader's checks ran it for:
+    # the same as running it again (a pure function of the data), kept to save doing so
+    results: Mapping[str, Any] = field(default_factory=dict)
+
+    def result(self, eid: str):
+        """``engine.run(self.editions[eid])``, reusing the loader's run when there was one."""
+        got = self.results.get(eid)
+        if got is None:
+            from .engine import run
+
+            got = run(self.editions[eid])
+        return got
 
     def find_candidate(self, cid: str) -> tuple[EditionData, Candidate] | None:
         for ed in self.editions.values():

@@ -14,14 +14,16 @@ collected, and only then does loading fail, once, with all of them.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Iterator
 
-from . import crosscheck
+from . import crosscheck, engine, stagecheck
 from .dataset import EditionData, Project
 from .errors import DataError, Problem
 from .gcpause import freezing_loaded_data, paused_gc
@@ -268,7 +270,15 @@ def load_project(
         problems.extend(crosscheck.check(loaded, data_dir, root))
         if problems:
             raise DataError(problems)
-        return assemble(loaded)
+        project = assemble(loaded)
+        # who may appear in a stage file is what the engine computes from the earlier
+        # stages: only on valid data, and only for editions with such files
+        checked = {x.record.edition for x in loaded if x.kind in stagecheck.CHECKED_KINDS}
+        results = {eid: engine.run(ed) for eid, ed in project.editions.items() if eid in checked}
+        problems = stagecheck.check(loaded, project, results)
+        if problems:
+            raise DataError(problems)
+        return dataclasses.replace(project, results=MappingProxyType(results))
 
 
 def assemble(loaded: list[Loaded]) -> Project:

@@ -119,6 +119,7 @@ def _record_cache(settings: dict) -> Path | None:
 
 def load_site_model(pelican) -> None:
     """``initialized``: load the data, run the engine, build the site model."""
+    from gongjiang_pipeline.engine import run as engine_run
     from gongjiang_pipeline.loading import load_project
 
     settings = pelican.settings
@@ -129,7 +130,9 @@ def load_site_model(pelican) -> None:
         project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
     run = _engine(settings)
     with phase("engine"):
-        results = {eid: run(ed) for eid, ed in project.editions.items()}
+        # the loader's checks already ran the default engine on some editions: the same results
+        reuse = project.results if run is engine_run else {}
+        results = {eid: reuse[eid] if eid in reuse else run(ed) for eid, ed in project.editions.items()}
     with phase("model"):
         settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
     # photos (every problem fails the build here, before anything is written), share cards
