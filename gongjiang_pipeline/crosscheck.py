@@ -269,6 +269,10 @@ def check_result(x, e: Edition, candidates: dict, broken: set[str] = frozenset()
             if (t.candidate, t.channel) in seen:
                 yield _at(x, ("tallies", i), f"候选人「{t.candidate}」在渠道「{t.channel}」的计票重复")
             seen.add((t.candidate, t.channel))
+        for i, a in enumerate(rec.absent):
+            if (p := cand(("absent", i, "candidate"), a.candidate)) is not None:
+                yield p
+        yield from dup_candidates(rec.absent, ("absent",), "未计票说明")
     elif x.kind == "review":
         for i, r in enumerate(rec.results):
             if (p := cand(("results", i, "candidate"), r.candidate)) is not None:

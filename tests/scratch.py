@@ -1,7 +1,9 @@
 """Write small, valid scratch projects for tests (in the manner of Lektor's conftest).
 
-``ScratchProject(tmp_path)`` writes a minimal valid edition with two candidates;
-tests then overwrite or add files with ``write()`` and run the loader or CLI.
+``ScratchProject(tmp_path)`` writes a minimal valid edition with one candidate;
+``write_stages()`` adds two more and a valid file for every stage, through to the
+naming (``STAGES``: who ends where is in its docstring). Tests then overwrite or
+add files with ``write()`` and run the loader or CLI.
 """
 
 from __future__ import annotations
@@ -105,12 +107,109 @@ private:
 """
 
 
+def _person(cid: str, name: str, n: int, **over: str) -> str:
+    text = CANDIDATE.format(id=cid, name=name)
+    text = text.replace('"110101197501010011"', f'"11010119750101{n:03d}1"').replace('"13800000001"', f'"1380000000{n}"')
+    for old, new in over.items():
+        text = text.replace(old, new)
+    return text
+
+
+# A valid set of stage files for 2099, through to the naming. The engine's outcome:
+# 2099-002 does not make the welder shortlist (70 < 90); nominees 2099-001 and
+# 2099-003; 2099-001 gets the 最佳人气奖 and is named 北京大工匠; 2099-003 gets the
+# 提名奖 after an objection that was found groundless.
+STAGES = {
+    "data/candidates/2099/2099-002.yaml": _person("2099-002", "李卫东", 2, **{"dongcheng-union": "machinery-union"}),
+    "data/candidates/2099/2099-003.yaml": _person("2099-003", "王秀兰", 3, welder="fitter"),
+    "data/results/2099/qualification.yaml": """\
+edition: "2099"
+decided: 2099-03-05
+decisions:
+  - candidate: "2099-001"
+    result: 通过
+  - candidate: "2099-002"
+    result: 通过
+  - candidate: "2099-003"
+    result: 通过
+""",
+    "data/results/2099/scores/welder.yaml": """\
+edition: "2099"
+occupation: welder
+judges:
+  - id: j1
+    name: 评委甲
+rows:
+  - judge: j1
+    candidate: "2099-001"
+    scores: {practical: 90, theory: 80}
+  - judge: j1
+    candidate: "2099-002"
+    scores: {practical: 70, theory: 80}
+""",
+    "data/results/2099/scores/fitter.yaml": """\
+edition: "2099"
+occupation: fitter
+judges:
+  - id: j1
+    name: 评委甲
+rows:
+  - judge: j1
+    candidate: "2099-003"
+    scores: {practical: 85, theory: 80}
+""",
+    "data/results/2099/votes.yaml": """\
+edition: "2099"
+closed: 2099-04-20
+tallies:
+  - candidate: "2099-001"
+    channel: app
+    votes: 1200
+  - candidate: "2099-003"
+    channel: app
+    votes: 800
+""",
+    "data/results/2099/review.yaml": """\
+edition: "2099"
+meeting: 综合评审会
+date: 2099-05-10
+results:
+  - candidate: "2099-001"
+    score: 90
+  - candidate: "2099-003"
+    score: 80
+""",
+    "data/results/2099/objections.yaml": """\
+edition: "2099"
+objections:
+  - id: 2099-yy-01
+    candidate: "2099-003"
+    received: 2099-06-03
+    channel: 信函
+    summary: 反映申报材料有误
+    outcome: 不成立
+    decided: 2099-06-06
+""",
+    "data/results/2099/approval.yaml": """\
+edition: "2099"
+meeting: 市总工会主席办公会
+date: 2099-06-15
+""",
+}
+
+
 class ScratchProject:
     def __init__(self, root: Path):
         self.root = Path(root)
         (self.root / "schemas").mkdir(parents=True, exist_ok=True)
         self.write("data/editions/2099.yaml", EDITION)
         self.write("data/candidates/2099/2099-001.yaml", CANDIDATE.format(id="2099-001", name="张建国"))
+
+    def write_stages(self) -> "ScratchProject":
+        """Add the candidates and stage files of ``STAGES`` (a valid edition through to the naming)."""
+        for rel, text in STAGES.items():
+            self.write(rel, text)
+        return self
 
     def path(self, rel: str) -> Path:
         return self.root / rel

@@ -2,6 +2,11 @@
 
 Each case: corpus file, where it is placed in a scratch project, and the
 lines `check` must print (path:line:column: 字段: 说明).
+
+Mistakes that show only when two files are read together are folders: a folder
+holds files at their paths in the project (``data/results/2099/votes.yaml``),
+copied over a scratch project with a valid file for every stage
+(``ScratchProject.write_stages``); `check` must print exactly the listed lines.
 """
 
 import io
@@ -15,6 +20,8 @@ from gongjiang_pipeline.cli import main
 CORPUS = Path(__file__).parent / "bad_corpus"
 C = "data/candidates/2099/2099-002.yaml"
 SCORES = "data/results/2099/scores/welder.yaml"
+V, RV, O, A, D = (f"data/results/2099/{k}.yaml" for k in ("votes", "review", "objections", "approval", "decisions"))
+STAGES = "a folder over every stage"  # target of the folder cases
 
 CASES = [
     ("01-tab-indent.yaml", C, [f"{C}:13:1: YAML 语法错误：不能用 Tab 缩进，请改用空格"]),
@@ -98,6 +105,55 @@ CASES = [
     ]),
     ("55-edition-order.yaml", "data/editions/2099.yaml", [
         "data/editions/2099.yaml:39:25: timeline.popularity_published: 日期 2099-03-25 早于前一阶段（voting：2099-04-02），请检查时间顺序"
+    ]),    # cross-file: each stage file against the edition's timeline and the other stage files
+    ("60-votes-not-nominee", STAGES, [
+        f"{V}:11:16: tallies[3].candidate: 候选人「2099-002」不是提名人选（行业比选：未入围，见 data/results/2099/scores/welder.yaml），不应有计票",
+    ]),
+    ("61-votes-nominee-missing", STAGES, [
+        f"{V}:4:1: tallies: 提名人选「2099-003」（见 data/results/2099/scores/fitter.yaml）没有计票：请补录其计票，或在 absent 中写明没有计票的原因",
+    ]),
+    ("62-votes-absent-not-nominee", STAGES, [
+        f"{V}:12:16: absent[1].candidate: 候选人「2099-002」不是提名人选（行业比选：未入围，见 data/results/2099/scores/welder.yaml），不应列在 absent 中",
+    ]),
+    ("63-votes-absent-and-tallied", STAGES, [
+        f"{V}:12:16: absent[1].candidate: 提名人选「2099-003」已有计票，不应同时列在 absent 中",
+    ]),
+    ("64-votes-absent-twice", STAGES, [
+        f"{V}:11:16: absent[2].candidate: 候选人「2099-003」的未计票说明重复",
+    ]),
+    ("65-review-not-nominee", STAGES, [
+        f"{RV}:10:16: results[3].candidate: 候选人「2099-002」不是提名人选（行业比选：未入围，见 data/results/2099/scores/welder.yaml），不应有综合评审得分",
+    ]),
+    ("66-objection-not-on-notice", STAGES, [
+        f"{O}:5:16: objections[1].candidate: 候选人「2099-002」不在公示名单中（行业比选：未入围，见 data/results/2099/scores/welder.yaml），不能对其提出公示期异议",
+    ]),
+    ("67-objection-decided-before-received", STAGES, [
+        f"{O}:10:14: objections[1].decided: 结论日期 2099-06-02 早于收到日期 2099-06-03",
+    ]),
+    ("68-objection-outside-notice", STAGES, [
+        f"{O}:6:15: objections[1].received: 收到日期 2099-06-09 不在公示期（2099-06-01 至 2099-06-07）内（见 data/editions/2099.yaml）",
+    ]),
+    ("69-approval-during-notice", STAGES, [
+        f"{A}:4:7: date: 审定日期 2099-06-05 早于公示结束日期 2099-06-07（见 data/editions/2099.yaml）",
+        f"{A}:4:7: date: 审定日期 2099-06-05 早于异议「2099-yy-01」的结论日期 2099-06-06（另见 data/results/2099/objections.yaml）",
+    ]),
+    ("70-objection-decided-after-approval", STAGES, [
+        f"{A}:4:7: date: 审定日期 2099-06-15 早于异议「2099-yy-01」的结论日期 2099-06-20（另见 data/results/2099/objections.yaml）",
+    ]),
+    ("71-votes-closed-after-voting", STAGES, [
+        f"{V}:3:9: closed: 投票截止日期 2099-04-25 不在公众投票阶段（2099-04-02 至 2099-04-20）内（见 data/editions/2099.yaml）",
+    ]),
+    ("72-review-before-votes-closed", STAGES, [
+        f"{RV}:4:7: date: 评审日期 2099-04-15 早于投票截止日期 2099-04-20（另见 data/results/2099/votes.yaml）",
+    ]),
+    ("73-decision-before-votes-closed", STAGES, [
+        f"{D}:8:11: decisions[1].date: 裁定日期 2099-04-10 早于投票截止日期 2099-04-20（另见 data/results/2099/votes.yaml）",
+    ]),
+    ("74-decision-not-nominee", STAGES, [
+        f"{D}:6:25: decisions[1].order[2]: 候选人「2099-002」不是提名人选（行业比选：未入围，见 data/results/2099/scores/welder.yaml），不能参加综合评审的同分裁定",
+    ]),
+    ("75-decision-not-qualified", STAGES, [
+        f"{D}:6:25: decisions[1].order[2]: 候选人「2099-002」未通过资格审核（资格审核：未通过，见 data/results/2099/qualification.yaml），不能参加行业比选的同分裁定",
     ]),
 ]
 
@@ -121,7 +177,35 @@ def test_scratch_project_is_valid(scratch):
     assert out == "数据检查通过：1 个届次，1 名候选人。\n"
 
 
-@pytest.mark.parametrize("name,target,expected", CASES, ids=[c[0] for c in CASES])
+FILE_CASES = [c for c in CASES if c[1] is not STAGES]
+FOLDER_CASES = [c[::2] for c in CASES if c[1] is STAGES]
+
+
+def test_corpus_has_cross_file_cases():
+    assert len(FOLDER_CASES) >= 12
+    for name, _ in FOLDER_CASES:
+        assert (CORPUS / name).is_dir()
+
+
+def test_scratch_stages_are_valid(scratch):
+    rc, out, err = run_check(scratch.write_stages().root)
+    assert (rc, err) == (0, "")
+    assert out == "数据检查通过：1 个届次，3 名候选人。\n"
+
+
+@pytest.mark.parametrize("name,expected", FOLDER_CASES, ids=[c[0] for c in FOLDER_CASES])
+def test_cross_file_mistake_is_reported(scratch, name, expected):
+    scratch.write_stages()
+    folder = CORPUS / name
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        scratch.write_bytes(path.relative_to(folder).as_posix(), path.read_bytes())
+    rc, out, err = run_check(scratch.root)
+    assert (rc, out) == (1, "")
+    files = {line.split(":", 1)[0] for line in expected}
+    assert err.splitlines() == expected + [f"数据检查未通过：{len(files)} 个文件中共有 {len(expected)} 处错误。"]
+
+
+@pytest.mark.parametrize("name,target,expected", FILE_CASES, ids=[c[0] for c in FILE_CASES])
 def test_bad_file_is_reported(scratch, name, target, expected):
     scratch.write_bytes(target, (CORPUS / name).read_bytes())
     rc, out, err = run_check(scratch.root)

@@ -2,7 +2,8 @@
 
 Valid votes = sum over channels of (votes - cancelled); a channel never counts
 below zero. Tallies of people who are not nominees are ignored; a nominee
-without a tally has 0 valid votes.
+without a tally has 0 valid votes (the loader's checks require such a nominee
+to be listed under ``absent`` with the reason, which the trace then gives).
 
 The top ``awards.popularity`` nominees by valid votes win; ties go through
 the edition's tie-break chain (valid votes first, then ``scoring.tie_break``),
@@ -64,6 +65,7 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
         valid[t.candidate] += max(0, t.votes - t.cancelled)
         channels[t.candidate][t.channel] = {"votes": t.votes, "cancelled": t.cancelled, "cancel_reason": t.cancel_reason}
     valid = {cid: valid.get(cid, 0) for cid in nominees}
+    absent = {a.candidate: a.reason for a in data.votes.absent}
 
     places = data.edition.awards.popularity
     decisions = [d for d in (data.decisions.decisions if data.decisions else ()) if d.stage == "公众参与" and d.scope == "all"]
@@ -75,7 +77,10 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     for cid in ranking.order():
         r = ranking.rank_of(cid)
         figures[cid] = {"valid_votes": valid[cid], "vote_rank": r}
-        head = f"有效票 {valid[cid]} 票（原始 {raw[cid]}，作废 {cancelled[cid]}），第 {r} 名"
+        if cid in absent and cid not in channels:
+            head = f"没有计票（{absent[cid]}），有效票按 0 票计，第 {r} 名"
+        else:
+            head = f"有效票 {valid[cid]} 票（原始 {raw[cid]}，作废 {cancelled[cid]}），第 {r} 名"
         settled = ranking.settled.get(cid)
         tail = f"（{settled}）" if settled else ""
         fig = {  # keys in order
