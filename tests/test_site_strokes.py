@@ -116,3 +116,34 @@ def test_equal_names_tiebreak_by_id():
 def test_unknown_character_fails_with_name():
     with pytest.raises(StrokeDataError, match="姓名“王😀”"):
         name_key("王😀")
+
+
+# --- stroke counts (Unihan) and the optional stroke-order data -------------------
+
+
+def test_counts_come_from_unihan():
+    from gongjiang_pipeline.strokes import stroke_count
+
+    assert [stroke_count(c) for c in "丁王方张欧达范"] == [2, 4, 4, 7, 8, 6, 8]
+
+
+def test_missing_package_means_no_stroke_order():
+    from gongjiang_pipeline.strokes import load_stroke_order, stroke_order_note
+
+    assert load_stroke_order("no_such_stroke_package") is None
+    assert stroke_order_note(None).startswith("提示：未安装笔顺数据")
+    assert stroke_order_note({"王": "1121"}) is None
+
+
+def test_without_stroke_order_ties_go_by_code_point():
+    # 方 U+65B9 < 王 U+738B: without the 横竖撇点折 data 方 comes first
+    assert sort_names(["王芳", "方芳"], order=None) == ["方芳", "王芳"]
+    # the stroke count still decides first: 丁2 < 于3 < 王4 < 李7
+    assert sort_names(["李红", "王力", "于洋", "丁一"], order=None) == ["丁一", "于洋", "王力", "李红"]
+    with pytest.raises(StrokeDataError, match="未安装笔顺数据"):
+        strokes("王", order=None)
+
+
+def test_injected_stroke_order_is_used():
+    fake = {"王": "5555", "方": "1111"}
+    assert sort_names(["王芳", "方芳"], order=fake) == ["方芳", "王芳"]
