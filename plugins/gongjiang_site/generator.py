@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import opendata, search, svgcharts
+from gongjiang_pipeline import csp, opendata, search, svgcharts
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.outcome import LIST_TITLES
@@ -64,6 +64,11 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_SEARCH_SAVE_AS": "search/index.html",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
+    # Content-Security-Policy: <meta> on every page, and the same policy as response
+    # headers for servers that set them (gongjiang_pipeline/csp.py, docs/site.md)
+    "GONGJIANG_CSP": csp.DEFAULT_POLICY,
+    "GONGJIANG_HEADERS_SAVE_AS": "_headers",
+    "GONGJIANG_NGINX_CSP_SAVE_AS": "nginx-csp.conf",
     **media.MEDIA_DEFAULTS,  # portraits, share cards, QR codes, posters
 }
 
@@ -124,6 +129,10 @@ def load_site_model(pelican) -> None:
     settings = pelican.settings
     for name, value in DEFAULTS.items():
         settings.setdefault(name, value)
+    try:
+        csp.check_policy(settings["GONGJIANG_CSP"])
+    except csp.PolicyError as exc:
+        raise SiteBuildError(str(exc)) from None
     root = project_root(settings)
     with phase("load"):
         project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
@@ -188,6 +197,11 @@ class Helpers:
     def absolute(self, url: str) -> str:
         base = setting(self.settings, "GONGJIANG_CANONICAL_BASE").rstrip("/")
         return base + (url if url.startswith("/") else "/" + url)
+
+    @property
+    def csp(self) -> str:
+        """The Content-Security-Policy of ``<meta http-equiv>`` (no header-only directives)."""
+        return csp.meta_policy(setting(self.settings, "GONGJIANG_CSP"))
 
     def person_url(self, person) -> str:
         return self.url("CRAFTSMAN", slug=person.slug)
@@ -378,6 +392,9 @@ class GongjiangGenerator(Generator):
             url="", page_url="/404.html", canonical=h.absolute("/404.html"), noindex=True,
         )
         self._sitemap(stories)
+        policy = setting(self.settings, "GONGJIANG_CSP")
+        self._write_bytes(self._s("HEADERS_SAVE_AS"), csp.headers_file(policy).encode("utf-8"))
+        self._write_bytes(self._s("NGINX_CSP_SAVE_AS"), csp.nginx_snippet(policy).encode("utf-8"))
 
     # ---- parts
 
