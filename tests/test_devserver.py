@@ -111,11 +111,11 @@ def test_live_reload_in_chromium_under_the_sites_csp(tab, sample_site):
     srv = Running(make_server(sample_site, "127.0.0.1", 0, gen))
     try:
         page = tab.page
-        page.goto(f"http://127.0.0.1:{srv.port}/craftsmen/shan-lixin/", wait_until="load")
+        with page.expect_response(lambda r: r.url.endswith(RELOAD_PATH)):  # the script ran and connected
+            page.goto(f"http://127.0.0.1:{srv.port}/craftsmen/shan-lixin/", wait_until="load")
         assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
-        page.wait_for_function("() => performance.getEntriesByType('resource').some(r => r.name.endsWith('/__gongjiang__/reload'))")
         page.evaluate("() => { window.__before_reload = true; }")
-        page.wait_for_timeout(300)  # the stream has sent the current generation
+        page.wait_for_timeout(500)  # the stream's first message (the current build) has arrived
         with page.expect_navigation():
             gen.bump()
         assert page.evaluate("() => window.__before_reload === undefined")
