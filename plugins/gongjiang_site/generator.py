@@ -203,6 +203,17 @@ class Helpers:
         """The Content-Security-Policy of ``<meta http-equiv>`` (no header-only directives)."""
         return csp.meta_policy(setting(self.settings, "GONGJIANG_CSP"))
 
+    @staticmethod
+    def sample_only(items) -> bool:
+        """Whether ``items`` (people, editions) are all sample data, and there is at least
+        one: such a page carries ``noindex`` and stays out of the sitemap."""
+        items = list(items)
+        return bool(items) and all(i.sample for i in items)
+
+    def story_person(self, article):
+        """The public person a story is about."""
+        return self.model.person(str(article.candidate).strip())
+
     def person_url(self, person) -> str:
         return self.url("CRAFTSMAN", slug=person.slug)
 
@@ -256,11 +267,13 @@ class GongjiangGenerator(Generator):
 
     # ---- writing
 
-    def _write(self, save_as: str, template: str, url: str, deps: Any = None, **kw: Any) -> None:
+    def _write(self, save_as: str, template: str, url: str, deps: Any = None, noindex: bool = False, **kw: Any) -> None:
         """One page. ``deps``: everything the page shows, for the caching writer's key
-        (writer.py); None means the page may show anything on the site."""
-        self.urls.append(url)
-        writer_kw = dict(kw, page_url=url, canonical=self.helpers.absolute(url))
+        (writer.py); None means the page may show anything on the site. ``noindex``: the
+        page shows only sample data (robots noindex, not in the sitemap)."""
+        if not noindex:
+            self.urls.append(url)
+        writer_kw = dict(kw, page_url=url, canonical=self.helpers.absolute(url), noindex=noindex)
         if deps is not None and isinstance(self._writer, CachingWriter):
             writer_kw["deps"] = deps
         self._writer.write_file(
@@ -340,18 +353,19 @@ class GongjiangGenerator(Generator):
         for a in stories:
             by_person.setdefault(str(a.candidate).strip(), []).append(a)
 
-        self._write(self._s("INDEX_SAVE_AS"), "home", "/", stories=stories[:5])
+        sample_only = h.sample_only
+        self._write(self._s("INDEX_SAVE_AS"), "home", "/", noindex=sample_only(m.editions), stories=stories[:5])
         for ev in m.editions:
             ev_deps = self.edition_deps(ev)
             self._write(
                 self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id),
-                deps=ev_deps, ev=ev,
+                deps=ev_deps, noindex=ev.sample, ev=ev,
             )
             media.write_edition_media(self.settings, h, self._write_media, ev)
             for lv in ev.lists:
                 self._write(
                     self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv),
-                    deps=ev_deps, ev=ev, lv=lv,
+                    deps=ev_deps, noindex=ev.sample, ev=ev, lv=lv,
                 )
                 media.write_list_media(self.settings, h, self._write_media, ev, lv)
         editions = {ev.id: ev for ev in m.editions}
@@ -363,25 +377,29 @@ class GongjiangGenerator(Generator):
                 "craftsman",
                 h.person_url(p),
                 deps=deps,
+                noindex=p.sample,
                 person=p,
                 ev=ev,
                 stories_about=about,
             )
             media.write_person_media(self.settings, h, self._write_media, p)
             self._poster(p, ev, deps)
-        self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"))
+        self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"), noindex=sample_only(m.people))
         for kind in GROUP_KINDS:
             groups = m.groups.get(kind, ())
             self._write(self._s("GROUPS_SAVE_AS", kind=kind), "groups", h.url("GROUPS", kind=kind),
-                        kind=kind, groups=groups)
+                        noindex=sample_only(p for g in groups for p in g.people), kind=kind, groups=groups)
             for g in groups:
                 self._write(self._s("GROUP_SAVE_AS", kind=kind, id=g.id), "group", h.group_url(kind, g.id),
-                            deps=self.group_deps(kind, g), kind=kind, group=g)
-        self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), charts=self._charts())
-        self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"), stories=stories)
-        self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"))
+                            deps=self.group_deps(kind, g), noindex=sample_only(g.people), kind=kind, group=g)
+        self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), noindex=sample_only(m.editions),
+                    charts=self._charts())
+        self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"),
+                    noindex=sample_only(h.story_person(a) for a in stories), stories=stories)
+        self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"),
+                    noindex=sample_only(er.person for er in m.errata if er.person is not None))
         self._opendata()
-        self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"))
+        self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"), noindex=sample_only(m.editions))
         self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))
         self._writer.write_file(
             self._s("FEED_SAVE_AS"), self.get_template("feed"), self.context, False,
@@ -452,7 +470,8 @@ class GongjiangGenerator(Generator):
     def _sitemap(self, stories) -> None:
         urls = set(self.urls)
         for a in stories:
-            urls.add("/" + a.url)
+            if not self.helpers.story_person(a).sample:  # a story about sample data is noindex
+                urls.add("/" + a.url)
         for p in self.context.get("pages", []):
             urls.add("/" + p.url)
         self._writer.write_file(
