@@ -6,6 +6,15 @@ from jinja2 import StrictUndefined
 SITENAME = "北京大工匠"
 SITEURL = ""  # links are root-relative; absolute URLs use GONGJIANG_CANONICAL_BASE
 GONGJIANG_CANONICAL_BASE = "https://gongjiang.example.org"  # TODO: the real domain
+# Content-Security-Policy of every page (<meta http-equiv>) and of the generated _headers
+# and nginx-csp.conf (docs/site.md, "Content-Security-Policy"). No inline script or style:
+# scripts, styles, images and fonts come from the site itself; 'wasm-unsafe-eval' lets
+# Pagefind's search compile its WebAssembly (it allows no JavaScript eval).
+GONGJIANG_CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE = None  # a story without a date fails the build

@@ -11,8 +11,10 @@ A build that fails (bad data, a broken template) prints its Chinese errors and
 leaves the last good site in place, still served.
 
 The live-reload script is added by this server to each HTML page as it sends
-it; the files on disk are byte for byte what ``make html`` writes, so the
-script can never reach the published site.
+it, as ``<script src>`` of a file the server itself serves from the site's origin
+(``RELOAD_JS_PATH``): the pages' Content-Security-Policy (``script-src 'self'``,
+no inline script) applies in the preview too. The files on disk are byte for byte
+what ``make html`` writes, so the script can never reach the published site.
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ from typing import Callable
 from .errors import GongjiangError
 
 RELOAD_PATH = "/__gongjiang__/reload"
-RELOAD_SCRIPT = (
-    "<script>/* 本地预览：文件修改并重新生成后自动刷新（只在 make devserver 中出现） */"
+RELOAD_JS_PATH = "/__gongjiang__/reload.js"
+RELOAD_JS = (
+    "/* 本地预览：文件修改并重新生成后自动刷新（只在 make devserver 中出现） */\n"
     "(function(){var seen=null;var es=new EventSource(\"" + RELOAD_PATH + "\");"
-    "es.onmessage=function(e){if(seen===null){seen=e.data}else if(e.data!==seen){location.reload()}};})();"
-    "</script>"
+    "es.onmessage=function(e){if(seen===null){seen=e.data}else if(e.data!==seen){location.reload()}};})();\n"
 )
+RELOAD_SCRIPT = f'<script src="{RELOAD_JS_PATH}"></script>'  # no inline script: the pages' CSP forbids it
 WATCHED = ("content", "data", "theme", "pelican.conf.py")
 KEEPALIVE_SECONDS = 15.0
 _BODY_END = re.compile(rb"</body\s*>", re.I)
@@ -103,6 +106,8 @@ class Handler(SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if self.live and path == RELOAD_PATH:
             return self._events()
+        if self.live and path == RELOAD_JS_PATH:
+            return self._reload_js()
         if self.live:
             local = Path(self.translate_path(self.path))
             if local.is_dir() and path.endswith("/"):
@@ -123,6 +128,14 @@ class Handler(SimpleHTTPRequestHandler):
             body = inject(body)
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _reload_js(self) -> None:
+        body = RELOAD_JS.encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/javascript; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -198,7 +198,7 @@ class NoticeRules(Record):
 class Edition(Record):
     id: Ident = Field(description="届次编号，例如 2016")
     name: Text = Field(description="届次名称")
-    sample: Bool = Field(False, description="示例数据：网站上会标明“示例”")
+    sample: Bool = Field(False, description="示例数据：网站上标明“示例数据”、不被搜索引擎收录，不能发布到服务器")
     summary: Text | None = Field(None, description="本届简介")
     occupations: tuple[Occupation, ...] = Field(min_length=1, description="参评工种")
     sectors: tuple[Named, ...] = Field(min_length=1, description="行业领域")

@@ -15,6 +15,10 @@ Targets (``PUBLISH_TARGET`` or ``--target``):
   stored ETag, uploads only what changed). s3cmd is an optional extra
   (``pip install -e '.[publish]'``); credentials from ``~/.s3cfg`` or the
   ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` environment variables.
+
+Sample data (an edition with ``sample: true``) may go to a local folder only, for a
+preview: publishing it to an rsync or S3 target is refused before anything is sent
+(:func:`refuse_sample_data`).
 """
 
 from __future__ import annotations
@@ -209,12 +213,43 @@ def summary(target: Target, plan: SyncPlan, *, dry_run: bool) -> list[str]:
 
 
 # --------------------------------------------------------------------------
+# sample data stays local
+
+
+def sample_editions(project: Path) -> list[tuple[str, str]]:
+    """``(id, name)`` of the project's editions marked ``sample: true``, by id."""
+    from .loading import load_project
+
+    editions = load_project(project).editions.values()
+    return sorted((ed.edition.id, ed.edition.name) for ed in editions if ed.edition.sample)
+
+
+def refuse_sample_data(target: Target, project: Path) -> None:
+    """Raise :class:`PublishError` when ``target`` is a server (rsync, S3) and any
+    edition of ``project`` is sample data; a local folder (``dir:``) is allowed."""
+    if target.kind == "dir":
+        return
+    samples = sample_editions(project)
+    if not samples:
+        return
+    named = "、".join(f"{eid}（{name}，data/editions/{eid}.yaml）" for eid, name in samples)
+    raise PublishError(
+        f"拒绝发布到 {target}：以下届次是示例数据（届次文件中写有 sample: true），示例数据不能发布到服务器：{named}。"
+        "如果这是真实的届次，请删除该届次文件中的 sample: true，重新生成后再发布；"
+        "如果只想预览示例网站，请发布到本地目录，例如 make publish PUBLISH_TARGET=dir:/tmp/gongjiang-preview"
+    )
+
+
+# --------------------------------------------------------------------------
 
 
 def publish(target: Target, source: Path, *, dry_run: bool = False, project: Path | None = None) -> list[str]:
-    """Sync ``source`` (a built site) to ``target``; Chinese lines describing what was done."""
+    """Sync ``source`` (a built site) to ``target``; Chinese lines describing what was done.
+    ``project``: the project root; its sample editions are never sent to a server."""
     if not (source / "index.html").is_file():
         raise UsageError(f"{source} 中没有生成好的网站（缺少 index.html）：请先运行 make html")
+    if project is not None:
+        refuse_sample_data(target, project)
     if target.kind == "dir":
         plan = sync_dir(source, Path(target.where), dry_run=dry_run, project=project)
         return summary(target, plan, dry_run=dry_run)

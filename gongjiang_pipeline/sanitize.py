@@ -7,8 +7,10 @@ Two kinds of authored text reach the site:
   the elements and attributes the theme needs (headings with ids, paragraphs, lists,
   tables, figures, images from the site itself, links to http/https/mailto or relative
   URLs, footnotes) and drops everything else: scripts, event handlers, ``javascript:``
-  and ``data:`` URLs, iframes, objects, SVG/MathML, styles (except ``text-align`` on
-  table cells, which Markdown tables use), forms, comments.
+  and ``data:`` URLs, iframes, objects, SVG/MathML, styles, forms, comments. The one
+  style Markdown writes, ``text-align`` on table cells, becomes a class
+  (``align-left``/``align-center``/``align-right``, theme/static/css/site.css): the
+  Content-Security-Policy allows no inline style.
 * **Plain text** (every free-text field of the data files: names, employers,
   citations, titles, achievements, edition texts, ...; and the plain metadata of
   stories and pages: ``Title:``, ``Nav:``): never sanitised here. It is kept exactly
@@ -23,6 +25,7 @@ hand-parses HTML.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import nh3
@@ -106,8 +109,29 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+# A table cell's start tag as nh3 writes it: every attribute value double-quoted, with
+# any " inside escaped, so no value can hide a quote or end the match early; a "<td"
+# in text is written "&lt;td" and never matches.
+_CELL_TAG = re.compile(r'<(td|th)((?:\s+[^\s"=>/]+(?:="[^"]*")?)*)\s*>')
+_STYLE_ATTR = re.compile(r'\s+style="([^"]*)"')
+ALIGNMENTS: frozenset[str] = frozenset({"left", "center", "right"})
+
+
+def _align_class(tag: re.Match) -> str:
+    """A cell's ``style="text-align:X"`` as ``class="align-X"``; any other style dropped."""
+    name, attrs = tag.group(1), tag.group(2)
+    found = _STYLE_ATTR.search(attrs)
+    if not found:
+        return tag.group(0)
+    attrs = attrs[: found.start()] + attrs[found.end() :]
+    prop, _, value = found.group(1).strip().rstrip(";").partition(":")
+    if prop.strip().lower() == "text-align" and value.strip().lower() in ALIGNMENTS:
+        attrs += f' class="align-{value.strip().lower()}"'
+    return f"<{name}{attrs}>"
+
+
 def clean_html(fragment: str) -> str:
     """An HTML fragment reduced to the allow-list (see the module docstring)."""
     if not fragment:
         return fragment
-    return _CLEANER.clean(fragment)
+    return _CELL_TAG.sub(_align_class, _CLEANER.clean(fragment))

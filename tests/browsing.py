@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
+from browserkit import CSP_LISTENER, csp_violation_text
+
 CHROMIUM = Path(os.environ.get("GONGJIANG_CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -72,7 +74,7 @@ DOM_AUDIT = r"""() => {
       if (n.startsWith('on')) bad.push(`${tag} has ${n}`);
       if (urlAttrs.includes(n) && /^\s*(javascript|data|vbscript)\s*:/i.test(v.replace(/[\u0000-\u001f]/g, '')))
         bad.push(`${tag} ${n}=${v.slice(0, 60)}`);
-      if (n === 'style' && !/^\s*text-align\s*:\s*[a-z]+\s*;?\s*$/i.test(v)) bad.push(`${tag} style=${v.slice(0, 60)}`);
+      if (n === 'style') bad.push(`${tag} style=${v.slice(0, 60)}`);  // none: the CSP allows no inline style
       if (n === 'srcdoc') bad.push(`${tag} srcdoc`);
     }
     // elements no page of ours has a use for (the theme's own search form, inline <style>
@@ -84,7 +86,12 @@ DOM_AUDIT = r"""() => {
       const target = el.getAttribute('action') || el.getAttribute('formaction') || '';
       if (target && !(target.startsWith('/') && !target.startsWith('//'))) bad.push(`${tag} submits to ${target.slice(0, 60)}`);
     }
-    if (tag === 'meta' && el.hasAttribute('http-equiv')) bad.push('<meta http-equiv>');
+    // the one allowed: the site's own Content-Security-Policy, the first http-equiv in <head>
+    if (tag === 'meta' && el.hasAttribute('http-equiv')) {
+      const own = el.getAttribute('http-equiv').toLowerCase() === 'content-security-policy'
+        && el.parentElement === document.head && el === document.head.querySelector('meta[http-equiv]');
+      if (!own) bad.push('<meta http-equiv>');
+    }
     if (tag === 'link' && /\b(stylesheet|import|preload|prefetch|modulepreload|icon|manifest)\b/i.test(el.getAttribute('rel') || '')) {
       const href = el.getAttribute('href') || '';
       if (!href.startsWith('/') || href.startsWith('//')) bad.push(`<link rel=${el.getAttribute('rel')} href=${href}>`);
@@ -116,6 +123,7 @@ class Visit:
     page_errors: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)  # securitypolicyviolation events
     dom: list[str] = field(default_factory=list)
     missing_local: list[str] = field(default_factory=list)  # 404s on 127.0.0.1 (e.g. <img src="x">)
 
@@ -123,7 +131,8 @@ class Visit:
     def events(self) -> int:
         """Signs that script ran or the page reached outside: must be zero."""
         return sum(
-            len(x) for x in (self.dialogs, self.console, self.page_errors, self.external_requests, self.markers)
+            len(x)
+            for x in (self.dialogs, self.console, self.page_errors, self.external_requests, self.markers, self.csp)
         )
 
 
@@ -156,6 +165,8 @@ def visit_all(browser, base: str, paths: list[str], *, settle_ms: int = 30) -> V
             v.external_requests.append(f"{current['path']}: {url[:200]}")
             route.abort()
 
+    context.expose_function("__gongjiangCspViolation", lambda e: v.csp.append(f"{current['path']}: {csp_violation_text(e)}"))
+    context.add_init_script(CSP_LISTENER)
     page.on("dialog", on_dialog)
     page.on("console", on_console)
     page.on("pageerror", lambda err: v.page_errors.append(f"{current['path']}: {err}"))

@@ -46,8 +46,17 @@ def fake_engine(ed) -> EditionResult:
 
 
 class SiteProject(ScratchProject):
-    def __init__(self, root: Path):
+    """A scratch project Pelican can build. Its edition is real data (``sample: false``)
+    unless ``sample``: a sample edition's pages are all noindex and out of the sitemap
+    (tests/test_site_sample.py)."""
+
+    def __init__(self, root: Path, *, sample: bool = False):
         super().__init__(root)
+        if not sample:
+            edition = self.root / "data/editions/2099.yaml"
+            text = edition.read_text("utf-8")
+            assert "\nsample: true\n" in text
+            edition.write_text(text.replace("\nsample: true\n", "\nsample: false\n"), "utf-8")
         for cid, name, gender, phone in PEOPLE:
             text = CANDIDATE.format(id=cid, name=name).replace("gender: 男", f"gender: {gender}")
             text = text.replace('phone: "13800000001"', f'phone: "{phone}"')

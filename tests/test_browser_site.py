@@ -64,7 +64,7 @@ def test_navigation_home_list_person_story_and_back(tab, site_server):
     assert _h1(page).startswith("单立新")
     page.get_by_role("link", name="单立新：为城市地下交通“定位导航”").click()
     page.wait_for_url("**/stories/shan-lixin-cezhang/")
-    assert _h1(page) == "单立新：为城市地下交通“定位导航”"
+    assert _h1(page) == "单立新：为城市地下交通“定位导航” 示例数据"  # a story about a sample edition: badged
     page.go_back()
     page.wait_for_url("**/craftsmen/shan-lixin/")
     page.go_back()

@@ -8,7 +8,7 @@ import time
 import pytest
 from sitekit import SiteProject
 
-from gongjiang_pipeline.devserver import RELOAD_PATH, RELOAD_SCRIPT, DevServer, DevServerError, Generation, inject, make_server, serve
+from gongjiang_pipeline.devserver import RELOAD_JS, RELOAD_JS_PATH, RELOAD_PATH, RELOAD_SCRIPT, DevServer, DevServerError, Generation, inject, make_server, serve
 
 
 def test_inject_before_the_last_body_end():
@@ -54,6 +54,10 @@ def test_live_server_injects_only_into_html(output):
         assert body == ("<html><body><h1>首页</h1>" + RELOAD_SCRIPT + "</body></html>").encode("utf-8")
         assert srv.get("/craftsmen/a/")[2].count(RELOAD_PATH.encode()) == 1
         assert srv.get("/site.css")[2] == b"body{}"
+        # the script is a same-origin file, not inline (the pages' CSP forbids inline script)
+        assert RELOAD_SCRIPT == f'<script src="{RELOAD_JS_PATH}"></script>'
+        assert srv.get(RELOAD_JS_PATH) == (200, "text/javascript; charset=utf-8", RELOAD_JS.encode("utf-8"))
+        assert f'new EventSource("{RELOAD_PATH}")'.encode() in srv.get(RELOAD_JS_PATH)[2]
         status, _, body = srv.get("/nope/")
         assert status == 404 and "页面不存在".encode() in body and RELOAD_PATH.encode() in body
         assert srv.get("/craftsmen/a")[0] == 301  # folders without the slash redirect, as on the real server
@@ -79,6 +83,7 @@ def test_plain_server_serves_files_as_built(output):
     try:
         assert srv.get("/")[2] == "<html><body><h1>首页</h1></body></html>".encode("utf-8")
         assert srv.get(RELOAD_PATH)[0] == 404
+        assert srv.get(RELOAD_JS_PATH)[0] == 404
     finally:
         srv.stop()
 
@@ -94,6 +99,29 @@ def test_serve_needs_a_built_site_and_a_free_port(tmp_path, output):
         assert str(exc.value).startswith(f"无法在 127.0.0.1:{srv.port} 启动预览服务器（")
         assert str(exc.value).endswith(f"请用 make devserver PORT={srv.port + 1}（或 make serve PORT={srv.port + 1}）换一个端口")
     finally:
+        srv.stop()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_live_reload_in_chromium_under_the_sites_csp(tab, sample_site):
+    """The preview of the real sample site: the reload script runs under the pages'
+    Content-Security-Policy without a violation, and a new build reloads the page."""
+    gen = Generation()
+    srv = Running(make_server(sample_site, "127.0.0.1", 0, gen))
+    try:
+        page = tab.page
+        with page.expect_response(lambda r: r.url.endswith(RELOAD_PATH)):  # the script ran and connected
+            page.goto(f"http://127.0.0.1:{srv.port}/craftsmen/shan-lixin/", wait_until="load")
+        assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+        page.evaluate("() => { window.__before_reload = true; }")
+        page.wait_for_timeout(500)  # the stream's first message (the current build) has arrived
+        with page.expect_navigation():
+            gen.bump()
+        assert page.evaluate("() => window.__before_reload === undefined")
+        assert tab.watch.take() == []
+    finally:
+        gen.close()
         srv.stop()
 
 

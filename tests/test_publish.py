@@ -9,7 +9,7 @@ import pytest
 
 from gongjiang_pipeline.cli import main
 from gongjiang_pipeline.errors import UsageError
-from gongjiang_pipeline.publish import MARKER, PublishError, Target, command, parse_target, publish
+from gongjiang_pipeline.publish import MARKER, PublishError, Target, command, parse_target, publish, refuse_sample_data
 
 
 def cli(*args):
@@ -145,3 +145,68 @@ def test_cli_reads_publish_target(tmp_path, monkeypatch):
     rc, out, err = cli("--root", str(root), "publish")
     assert rc == 2 and err.startswith("没有指定发布目标：请设置 PUBLISH_TARGET")
     assert os.listdir(dest)
+
+
+# --------------------------------------------------------------------------
+# sample data (sample: true) goes to a local folder only
+
+SAMPLE_REFUSED = (
+    "拒绝发布到 {target}：以下届次是示例数据（届次文件中写有 sample: true），示例数据不能发布到服务器："
+    "2016（2016年“北京大工匠”选树（示例），data/editions/2016.yaml）、"
+    "2026（2026年“北京大工匠”选树（示例），data/editions/2026.yaml）。"
+    "如果这是真实的届次，请删除该届次文件中的 sample: true，重新生成后再发布；"
+    "如果只想预览示例网站，请发布到本地目录，例如 make publish PUBLISH_TARGET=dir:/tmp/gongjiang-preview"
+)
+
+
+def fake_tools(tmp_path, monkeypatch) -> Path:
+    """rsync and s3cmd stand-ins on PATH that record each call in calls.txt."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls.txt"
+    for name in ("rsync", "s3cmd"):
+        tool = bin_dir / name
+        tool.write_text(f'#!/bin/sh\necho "{name} $*" >> "{calls}"\n', "utf-8")
+        tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return calls
+
+
+@pytest.mark.parametrize("text", ["rsync:www.example.org:/srv/www/gongjiang", "s3://gongjiang-site/www"])
+def test_sample_data_is_not_published_to_a_server(sample, tmp_path, monkeypatch, text):
+    calls = fake_tools(tmp_path, monkeypatch)
+    site(sample / "output", SITE)
+    for args in (("publish", "--target", text), ("publish", "--target", text, "--dry-run")):
+        rc, out, err = cli("--root", str(sample), *args)
+        assert (rc, out) == (1, "")
+        assert err == SAMPLE_REFUSED.format(target=parse_target(text)) + "\n"
+    assert not calls.exists()  # nothing was sent, not even a dry run
+
+
+def test_sample_data_may_go_to_a_local_folder(sample, tmp_path):
+    site(sample / "output", SITE)
+    dest = tmp_path / "preview"
+    rc, out, err = cli("--root", str(sample), "publish", "--target", f"dir:{dest}")
+    assert (rc, err) == (0, "")
+    assert (dest / "index.html").read_text("utf-8") == "首页"
+
+
+def test_real_editions_are_published_to_a_server(sample, tmp_path, monkeypatch):
+    calls = fake_tools(tmp_path, monkeypatch)
+    site(sample / "output", SITE)
+    for f in (sample / "data/editions").glob("*.yaml"):
+        text = f.read_text("utf-8")
+        assert "\nsample: true\n" in text
+        f.write_text(text.replace("\nsample: true\n", "\n"), "utf-8")
+    rc, out, err = cli("--root", str(sample), "publish", "--target", "rsync:www.example.org:/srv/www")
+    assert (rc, err) == (0, "")
+    assert calls.read_text("utf-8").startswith("rsync -rlc --delete")
+
+
+def test_only_the_sample_editions_are_named(sample):
+    f = sample / "data/editions/2016.yaml"
+    f.write_text(f.read_text("utf-8").replace("\nsample: true\n", "\n"), "utf-8")
+    with pytest.raises(PublishError) as exc:
+        refuse_sample_data(parse_target("s3://bucket/x"), sample)
+    assert "：2026（2026年“北京大工匠”选树（示例），data/editions/2026.yaml）。如果这是" in str(exc.value)
+    assert "data/editions/2016.yaml" not in str(exc.value)

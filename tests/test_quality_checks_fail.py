@@ -9,6 +9,7 @@ fault, and, where it matters, that the same page without the fault passes.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -19,11 +20,21 @@ from sitecheck import check_links, validate_html
 pytestmark = pytest.mark.slow
 
 
-def _inject(site: Path, source: str, name: str, html: str, head: str = "") -> str:
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">\n')
+
+
+def _inject(site: Path, source: str, name: str, html: str, head: str = "", keep_csp: bool = False) -> str:
     """Copy page ``source`` of ``site`` to /_broken/<name>/ with ``html`` added at the
-    end of <main> (and ``head`` at the end of <head>); returns its URL path."""
+    end of <main> (and ``head`` at the end of <head>); returns its URL path.
+
+    The faults are written inline (a style attribute, a <style>, a <script>), which
+    the page's Content-Security-Policy would block: so the copy drops its CSP <meta>,
+    unless ``keep_csp`` (the test of the CSP check itself)."""
     text = (site / source).read_text("utf-8")
     assert "</main>" in text and "</head>" in text
+    assert len(CSP_META.findall(text)) == 1
+    if not keep_csp:
+        text = CSP_META.sub("", text)
     text = text.replace("</main>", html + "\n</main>", 1).replace("</head>", head + "\n</head>", 1)
     out = site / "_broken" / name / "index.html"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +140,40 @@ def test_missing_image_and_console_errors_are_reported(tab, broken_site):
     assert any(p == f"HTTP 404：{broken_site.url('/photos/nobody.jpg')}" for p in problems), problems
     assert any("控制台error：示例错误：控制台" in p for p in problems), problems
     assert any(p.startswith("脚本异常：") for p in problems), problems
+
+
+@pytest.mark.browser
+def test_csp_violations_are_reported(tab, broken_site):
+    """Inline script, an inline <style>, a style attribute and a script from another
+    site on a page that keeps the site's CSP: each is blocked, and reported both by
+    the securitypolicyviolation listener and from the console."""
+    url = _inject(
+        broken_site.root,
+        "stories/shan-lixin-cezhang/index.html",
+        "csp",
+        '<p id="styled" style="color: rgb(255, 0, 0)">内联样式</p>'
+        "<script>window.__inline_ran = true;</script>"
+        '<script src="http://127.0.0.2:9/elsewhere.js"></script>',
+        head="<style>main { display: none; }</style>",
+        keep_csp=True,
+    )
+    open_page(tab.page, broken_site.url(url))
+    page = tab.page
+    # the policy is enforced: nothing inline ran or applied
+    assert page.evaluate("() => window.__inline_ran === undefined")
+    assert page.evaluate("() => getComputedStyle(document.querySelector('#styled')).color") != "rgb(255, 0, 0)"
+    assert page.locator("main").is_visible()
+    problems = tab.watch.take()
+    events = [p for p in problems if p.startswith("CSP 违规：")]
+    assert any(p.startswith("CSP 违规：script-src-elem 阻止了 inline") for p in events), problems
+    assert any(p.startswith("CSP 违规：script-src-elem 阻止了 http://127.0.0.2:9/elsewhere.js") for p in events), problems
+    assert any(p.startswith("CSP 违规：style-src-elem 阻止了 inline") for p in events), problems
+    assert any(p.startswith("CSP 违规：style-src-attr 阻止了 inline") for p in events), problems
+    console = [p for p in problems if p.startswith("CSP 违规（控制台error）：")]
+    assert len(console) >= 4 and all("violates the following Content Security Policy directive" in p for p in console), problems
+    # the same page as built: no violation
+    open_page(tab.page, broken_site.url("/stories/shan-lixin-cezhang/"))
+    assert tab.watch.take() == []
 
 
 @pytest.mark.browser

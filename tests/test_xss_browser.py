@@ -6,7 +6,7 @@ puts them in a story, a policy page, every free-text field of every candidate fi
 of the edition file, and makes everyone public. The built site is served on
 127.0.0.1 and every HTML and XML page is loaded in headless Chromium; dialogs,
 console messages, page errors, requests to any other host and window.__xss markers
-are counted (must be zero), and a DOM audit lists event-handler attributes,
+and Content-Security-Policy violations are counted (must be zero), and a DOM audit lists event-handler attributes,
 script/data URLs, styles, iframes, forms ... (must be none).
 """
 
@@ -53,7 +53,7 @@ def test_no_script_runs_in_chromium(xss_site, chromium, safety_figures):
         f"XSS: {len(project.vectors)} vectors tried, {v.pages} pages loaded in Chromium, "
         f"{v.events} events caught (dialogs {len(v.dialogs)}, console {len(v.console)}, "
         f"page errors {len(v.page_errors)}, external requests {len(v.external_requests)}, "
-        f"__xss markers {len(v.markers)}), {len(v.dom)} DOM audit findings"
+        f"__xss markers {len(v.markers)}, CSP violations {len(v.csp)}), {len(v.dom)} DOM audit findings"
     )
     assert v.pages == len(pages)
     assert v.dialogs == []
@@ -61,4 +61,5 @@ def test_no_script_runs_in_chromium(xss_site, chromium, safety_figures):
     assert v.page_errors == []
     assert v.external_requests == []
     assert v.markers == []
+    assert v.csp == []
     assert v.dom == []

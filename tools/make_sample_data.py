@@ -1306,7 +1306,7 @@ def sample_doc(g: Gen) -> str:
     a("> `.venv/bin/python tools/make_sample_data.py`（`--check` 只检查输出是否与仓库一致）。")
     a("")
     a("示例数据全部为**虚构**：人物、工作单位、身份证号、电话、地址、评委、票数、异议都是编造的，")
-    a("届次文件中 `sample: true`，网站上会标明“示例”。照片是合成的抽象剪影，不是真人。")
+    a("届次文件中 `sample: true`：网站上由这些届次生成的页面都标有“示例数据”、带 `noindex` 且不列入 sitemap，`make publish` 拒绝把它们发布到 rsync 或 S3（只能发布到本地目录预览，见 staff-guide.md“发布”）。照片是合成的抽象剪影，不是真人。")
     a("")
     a("| 届次 | 状态 | 候选人 | 文件 |")
     a("|---|---|---|---|")

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import opendata, search, svgcharts
+from gongjiang_pipeline import csp, opendata, search, svgcharts
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.outcome import LIST_TITLES
@@ -64,6 +64,11 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_SEARCH_SAVE_AS": "search/index.html",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
+    # Content-Security-Policy: <meta> on every page, and the same policy as response
+    # headers for servers that set them (gongjiang_pipeline/csp.py, docs/site.md)
+    "GONGJIANG_CSP": csp.DEFAULT_POLICY,
+    "GONGJIANG_HEADERS_SAVE_AS": "_headers",
+    "GONGJIANG_NGINX_CSP_SAVE_AS": "nginx-csp.conf",
     **media.MEDIA_DEFAULTS,  # portraits, share cards, QR codes, posters
 }
 
@@ -125,6 +130,10 @@ def load_site_model(pelican) -> None:
     settings = pelican.settings
     for name, value in DEFAULTS.items():
         settings.setdefault(name, value)
+    try:
+        csp.check_policy(settings["GONGJIANG_CSP"])
+    except csp.PolicyError as exc:
+        raise SiteBuildError(str(exc)) from None
     root = project_root(settings)
     with phase("load"):
         project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
@@ -192,6 +201,22 @@ class Helpers:
         base = setting(self.settings, "GONGJIANG_CANONICAL_BASE").rstrip("/")
         return base + (url if url.startswith("/") else "/" + url)
 
+    @property
+    def csp(self) -> str:
+        """The Content-Security-Policy of ``<meta http-equiv>`` (no header-only directives)."""
+        return csp.meta_policy(setting(self.settings, "GONGJIANG_CSP"))
+
+    @staticmethod
+    def sample_only(items) -> bool:
+        """Whether ``items`` (people, editions) are all sample data, and there is at least
+        one: such a page carries ``noindex`` and stays out of the sitemap."""
+        items = list(items)
+        return bool(items) and all(i.sample for i in items)
+
+    def story_person(self, article):
+        """The public person a story is about."""
+        return self.model.person(str(article.candidate).strip())
+
     def person_url(self, person) -> str:
         return self.url("CRAFTSMAN", slug=person.slug)
 
@@ -245,11 +270,13 @@ class GongjiangGenerator(Generator):
 
     # ---- writing
 
-    def _write(self, save_as: str, template: str, url: str, deps: Any = None, **kw: Any) -> None:
+    def _write(self, save_as: str, template: str, url: str, deps: Any = None, noindex: bool = False, **kw: Any) -> None:
         """One page. ``deps``: everything the page shows, for the caching writer's key
-        (writer.py); None means the page may show anything on the site."""
-        self.urls.append(url)
-        writer_kw = dict(kw, page_url=url, canonical=self.helpers.absolute(url))
+        (writer.py); None means the page may show anything on the site. ``noindex``: the
+        page shows only sample data (robots noindex, not in the sitemap)."""
+        if not noindex:
+            self.urls.append(url)
+        writer_kw = dict(kw, page_url=url, canonical=self.helpers.absolute(url), noindex=noindex)
         if deps is not None and isinstance(self._writer, CachingWriter):
             writer_kw["deps"] = deps
         self._writer.write_file(
@@ -329,18 +356,19 @@ class GongjiangGenerator(Generator):
         for a in stories:
             by_person.setdefault(str(a.candidate).strip(), []).append(a)
 
-        self._write(self._s("INDEX_SAVE_AS"), "home", "/", stories=stories[:5])
+        sample_only = h.sample_only
+        self._write(self._s("INDEX_SAVE_AS"), "home", "/", noindex=sample_only(m.editions), stories=stories[:5])
         for ev in m.editions:
             ev_deps = self.edition_deps(ev)
             self._write(
                 self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id),
-                deps=ev_deps, ev=ev,
+                deps=ev_deps, noindex=ev.sample, ev=ev,
             )
             media.write_edition_media(self.settings, h, self._write_media, ev)
             for lv in ev.lists:
                 self._write(
                     self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv),
-                    deps=ev_deps, ev=ev, lv=lv,
+                    deps=ev_deps, noindex=ev.sample, ev=ev, lv=lv,
                 )
                 media.write_list_media(self.settings, h, self._write_media, ev, lv)
         editions = {ev.id: ev for ev in m.editions}
@@ -352,25 +380,29 @@ class GongjiangGenerator(Generator):
                 "craftsman",
                 h.person_url(p),
                 deps=deps,
+                noindex=p.sample,
                 person=p,
                 ev=ev,
                 stories_about=about,
             )
             media.write_person_media(self.settings, h, self._write_media, p)
             self._poster(p, ev, deps)
-        self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"))
+        self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"), noindex=sample_only(m.people))
         for kind in GROUP_KINDS:
             groups = m.groups.get(kind, ())
             self._write(self._s("GROUPS_SAVE_AS", kind=kind), "groups", h.url("GROUPS", kind=kind),
-                        kind=kind, groups=groups)
+                        noindex=sample_only(p for g in groups for p in g.people), kind=kind, groups=groups)
             for g in groups:
                 self._write(self._s("GROUP_SAVE_AS", kind=kind, id=g.id), "group", h.group_url(kind, g.id),
-                            deps=self.group_deps(kind, g), kind=kind, group=g)
-        self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), charts=self._charts())
-        self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"), stories=stories)
-        self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"))
+                            deps=self.group_deps(kind, g), noindex=sample_only(g.people), kind=kind, group=g)
+        self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), noindex=sample_only(m.editions),
+                    charts=self._charts())
+        self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"),
+                    noindex=sample_only(h.story_person(a) for a in stories), stories=stories)
+        self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"),
+                    noindex=sample_only(er.person for er in m.errata if er.person is not None))
         self._opendata()
-        self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"))
+        self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"), noindex=sample_only(m.editions))
         self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))
         self._writer.write_file(
             self._s("FEED_SAVE_AS"), self.get_template("feed"), self.context, False,
@@ -381,6 +413,9 @@ class GongjiangGenerator(Generator):
             url="", page_url="/404.html", canonical=h.absolute("/404.html"), noindex=True,
         )
         self._sitemap(stories)
+        policy = setting(self.settings, "GONGJIANG_CSP")
+        self._write_bytes(self._s("HEADERS_SAVE_AS"), csp.headers_file(policy).encode("utf-8"))
+        self._write_bytes(self._s("NGINX_CSP_SAVE_AS"), csp.nginx_snippet(policy).encode("utf-8"))
 
     # ---- parts
 
@@ -438,7 +473,8 @@ class GongjiangGenerator(Generator):
     def _sitemap(self, stories) -> None:
         urls = set(self.urls)
         for a in stories:
-            urls.add("/" + a.url)
+            if not self.helpers.story_person(a).sample:  # a story about sample data is noindex
+                urls.add("/" + a.url)
         for p in self.context.get("pages", []):
             urls.add("/" + p.url)
         self._writer.write_file(

@@ -1,0 +1,111 @@
+"""Sample data on the site: every page generated from an edition marked ``sample: true``
+(craftsmen, stories about them, lists, edition pages, browse pages) shows the 示例数据
+badge and carries ``noindex``, and stays out of the sitemap; a page mixing sample and
+real editions badges the sample entries only and stays indexable."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from sitekit import ROOT, SiteProject
+
+from gongjiang_pipeline.sitebuild import build_site
+
+NOINDEX = '<meta name="robots" content="noindex">'
+BADGE = '<span class="badge-sample" title="本届为示例数据，并非真实评选结果" data-pagefind-ignore>示例数据</span>'
+BASE = "https://gongjiang.example.org"
+
+
+def pages(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in sorted(out.rglob("*.html"))}
+
+
+def sitemap(out: Path) -> set[str]:
+    root = ET.fromstring((out / "sitemap.xml").read_bytes())
+    return {loc.text.removeprefix(BASE) for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+
+
+def h1(page: str) -> str:
+    return re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+
+
+def test_sample_edition_pages_are_badged_and_noindex(tmp_path):
+    site = SiteProject(tmp_path / "project", sample=True)
+    site.story("zhang", "2099-001", title="张建国的故事")
+    out = site.build("2099-12-31", tmp_path / "out")
+    html = pages(out)
+    indexable = {name for name, text in html.items() if NOINDEX not in text}
+    # the search page shows nothing by itself; the errata page has no errata
+    assert indexable == {"search/index.html", "errata/index.html"}
+    assert sitemap(out) == {"/search/", "/errata/"}
+    for name in ("craftsmen/zhang-jianguo/index.html", "stories/zhang/index.html", "editions/2099/index.html",
+                 "editions/2099/craftsmen/index.html", "editions/2099/nominees/index.html",
+                 "occupations/index.html"):
+        assert h1(html[name]).endswith(" " + BADGE), name
+    for name in ("index.html", "craftsmen/index.html", "occupations/welder/index.html", "stories/index.html",
+                 "statistics/index.html", "opendata/index.html"):
+        assert BADGE in html[name], name
+    assert html["stories/index.html"].count(BADGE) == 1  # the one story
+    assert 'class="poster-sample">示例数据' in html["craftsmen/zhang-jianguo/poster/index.html"]
+
+
+def test_real_edition_pages_carry_no_badge(tmp_path):
+    site = SiteProject(tmp_path / "project")
+    site.story("zhang", "2099-001", title="张建国的故事")
+    out = site.build("2099-12-31", tmp_path / "out")
+    html = pages(out)
+    assert not any("badge-sample" in text or "示例数据" in text for text in html.values())
+    noindex = {name for name, text in html.items() if NOINDEX in text}
+    assert noindex == {"404.html"} | {name for name in html if name.endswith("/poster/index.html")}
+    assert {"/", "/craftsmen/zhang-jianguo/", "/stories/zhang/", "/editions/2099/craftsmen/"} <= sitemap(out)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """The sample project with the 2026 edition marked real (sample: true removed)."""
+    root = tmp_path_factory.mktemp("mixed") / "project"
+    for name in ("data", "content", "schemas"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("theme", "plugins"):
+        os.symlink(ROOT / name, root / name)
+    shutil.copy(ROOT / "pelican.conf.py", root / "pelican.conf.py")
+    edition = root / "data/editions/2026.yaml"
+    text = edition.read_text("utf-8")
+    assert "\nsample: true\n" in text
+    edition.write_text(text.replace("\nsample: true\n", "\n"), "utf-8")
+    out = root.parent / "out"
+    import datetime as dt
+
+    build_site(root, out, dt.date(2026, 12, 1))
+    return out
+
+
+@pytest.mark.slow
+def test_mixed_site_badges_the_sample_entries(mixed):
+    html = pages(mixed)
+    people = {n: t for n, t in html.items() if re.fullmatch(r"craftsmen/[^/]+/index.html", n)}
+    sample = {n for n, t in people.items() if "2016年“北京大工匠”选树（示例）" in t}
+    real = set(people) - sample
+    assert (len(sample), len(real)) == (30, 24)  # public as of 2026-12-01: the 2016 nominees, 2026 nominees
+    for name in sample:
+        assert NOINDEX in people[name] and h1(people[name]).endswith(" " + BADGE), name
+    for name in real:
+        assert NOINDEX not in people[name] and BADGE not in people[name], name
+    in_sitemap = sitemap(mixed)
+    assert {"/" + n.removesuffix("index.html") for n in real} <= in_sitemap
+    assert not {"/" + n.removesuffix("index.html") for n in sample} & in_sitemap
+    # pages showing both editions: indexable, one badge per sample entry
+    directory = html["craftsmen/index.html"]
+    assert NOINDEX not in directory and directory.count(BADGE) == 30
+    home = html["index.html"]
+    assert NOINDEX not in home and "/" in in_sitemap
+    assert re.search(r"2016年“北京大工匠”选树（示例）</a> " + re.escape(BADGE) + "</h2>", home)
+    assert re.search(r"2026年“北京大工匠”选树（示例）</a> </h2>", home)
+    assert NOINDEX in html["editions/2016/index.html"] and NOINDEX not in html["editions/2026/index.html"]
+    assert NOINDEX in html["stories/shan-lixin-cezhang/index.html"]
+    assert "/stories/shan-lixin-cezhang/" not in in_sitemap
