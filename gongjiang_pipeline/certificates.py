@@ -15,6 +15,8 @@ setting ``GONGJIANG_CJK_FONT``). The QR code is the project's own
 Same inputs, same bytes: the creation date is the approval date (00:00 Beijing
 time), and fpdf2 derives the file ID from the content.
 
+An honour revoked after the naming (candidate file ``revoked:``) gets no certificate.
+
 Certificate number (证书编号): ``BJGJ-<edition>-<D|N>-<nnn>``: ``D`` for
 北京大工匠, ``N`` for 提名奖, ``nnn`` the serial part of the candidate id (the
 candidate id's part after the edition, e.g. 2016-048 → 048). It depends only on
@@ -84,6 +86,8 @@ def honorees(project, edition_id: str) -> list[Honoree]:
     for key, title in TITLES.items():
         for cid in result.lists[key].entries:
             c = data.candidate(cid)
+            if c.revoked is not None:  # an honour withdrawn after the naming gets no certificate
+                continue
             out.append(Honoree(cid, c.name, title, key, occupations[c.occupation], c.employer,
                                certificate_number(edition_id, key, cid), a.date, a.meeting, a.document, ed.name))
     return out
