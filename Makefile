@@ -12,7 +12,7 @@ NODE_TOOLS := tests/node_modules/.package-lock.json
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story publish bench tools
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story publish bench tools certificates
 
 venv: $(STAMP)
 
@@ -58,6 +58,10 @@ devserver: $(STAMP)
 ## results: print an edition's results as JSON (EDITION=2016)
 results: $(STAMP)
 	$(PY) -m gongjiang_pipeline results $(or $(EDITION),2016)
+
+## certificates: A4 landscape PDF certificates of an approved edition into certificates/<EDITION>/ (staff only, not the site)
+certificates: $(STAMP)
+	$(PY) -m gongjiang_pipeline certificates $(or $(EDITION),2016)
 
 ## status: each edition's stage, public lists, next step and missing data (AS_OF=YYYY-MM-DD)
 status: $(STAMP)

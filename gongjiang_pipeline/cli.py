@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import runpy
 import subprocess
 import sys
 import tempfile
@@ -73,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     dv.add_argument("--as-of", type=_date, default=None, help="按该日期（YYYY-MM-DD）生成，默认今天")
     dv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     sub.add_parser("schema", help="重新生成 schemas/ 下的 JSON Schema")
+    ce = sub.add_parser("certificates", help="为已审定届次的北京大工匠和提名奖制作 A4 横版 PDF 证书（工作人员用，不进入网站）")
+    ce.add_argument("edition", help="届次编号，例如 2016")
+    ce.add_argument("--output", type=Path, default=None, help="输出目录（默认 certificates/<届次>）")
     return p
 
 
@@ -290,7 +294,41 @@ def cmd_schema(args) -> int:
     return 0
 
 
+CRAFTSMAN_URL = "craftsmen/{slug}/"  # the plugin's default GONGJIANG_CRAFTSMAN_URL
+
+
+def cmd_certificates(args) -> int:
+    from .certificates import honorees, write_all
+    from .media.fonts import find_cjk_font
+    from .sitemodel import build_model
+
+    project = _load(args.root)
+    items = honorees(project, args.edition)
+    conf = args.root / "pelican.conf.py"  # the site's settings, read without Pelican (no content/ needed)
+    settings = runpy.run_path(str(conf)) if conf.is_file() else {}
+    choice, why = find_cjk_font(settings.get("GONGJIANG_CJK_FONT"))
+    if choice is None:
+        raise UsageError(f"无法制作证书：{why}")
+    # the slugs of the complete site (everyone published), as on the craftsman pages
+    model = build_model(project, {eid: project.result(eid) for eid in project.editions}, dt.date(9999, 1, 1))
+    slugs = {p.id: p.slug for p in model.people}
+    base = settings.get("GONGJIANG_CANONICAL_BASE", "").rstrip("/")
+    pattern = settings.get("GONGJIANG_CRAFTSMAN_URL", CRAFTSMAN_URL)
+
+    def page_url(h) -> str:
+        return f"{base}/{pattern.format(slug=slugs[h.candidate_id])}"
+
+    out = args.output or Path("certificates") / args.edition
+    out = out if out.is_absolute() else args.root / out
+    paths = write_all(items, out, page_url, (choice.regular.path, choice.regular.index),
+                      (choice.bold.path, choice.bold.index))
+    n = sum(1 for h in items if h.list_key == "craftsmen")
+    print(f"已制作 {len(paths)} 份证书（北京大工匠 {n} 份，提名奖 {len(paths) - n} 份）：{out}")
+    return 0
+
+
 COMMANDS = {
+    "certificates": cmd_certificates,
     "check": cmd_check,
     "build": cmd_build,
     "results": cmd_results,

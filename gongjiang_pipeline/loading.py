@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator
 
-from . import crosscheck, engine, stagecheck
+from . import badges, crosscheck, engine, stagecheck
 from .dataset import EditionData, Project
 from .errors import DataError, Problem
 from .gcpause import freezing_loaded_data, paused_gc
@@ -275,7 +275,7 @@ def load_project(
         # stages: only on valid data, and only for editions with such files
         checked = {x.record.edition for x in loaded if x.kind in stagecheck.CHECKED_KINDS}
         results = {eid: engine.run(ed) for eid, ed in project.editions.items() if eid in checked}
-        problems = stagecheck.check(loaded, project, results)
+        problems = stagecheck.check(loaded, project, results) + badges.check(loaded, project, results)
         if problems:
             raise DataError(problems)
         return dataclasses.replace(project, results=MappingProxyType(results))

@@ -238,6 +238,14 @@ class Private(Record):
     union_card: Text | None = Field(None, description="工会会员证号（私密，不会发布）", json_schema_extra=_PRIVATE)
 
 
+class Revocation(Record):
+    """An honour withdrawn after the naming (see gongjiang_pipeline/badges.py): public from ``date`` on."""
+
+    date: Day = Field(description="撤销日期：自该日起网站“核验”一节显示称号已撤销，不再提供产品徽标")
+    decision: Text = Field(description="撤销依据（公开），例如 市总工会主席办公会决定（京工发〔2020〕示例5号）")
+    reason: Text = Field(description="撤销说明（公开）")
+
+
 class Candidate(Record):
     id: Ident = Field(description="候选人编号，例如 2016-001；发布后不要修改")
     edition: Ident = Field(description="届次编号")
@@ -262,6 +270,9 @@ class Candidate(Record):
     photo: Text | None = Field(None, description="照片路径，相对于 data/ 目录，例如 photos/2016-001.jpg")
     recommendation: Recommendation = Field(description="推荐信息")
     private: Private = Field(description="私密信息：不会出现在网站上", json_schema_extra=_PRIVATE)
+    revoked: Revocation | None = Field(
+        None, description="称号撤销（仅用于已命名的北京大工匠或提名奖，命名后被撤销时填写）"
+    )
 
 
 # --------------------------------------------------------------------------

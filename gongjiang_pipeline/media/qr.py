@@ -43,8 +43,18 @@ class QrCode:
     png_size: int
 
 
+def symbol(url: str) -> segno.QRCode:
+    """The QR symbol of ``url``, with the options every code of the site uses."""
+    return segno.make(url, error=ERROR, boost_error=False, micro=False)
+
+
+def matrix(url: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark (True) and light modules of ``url``'s symbol, quiet zone of BORDER modules included."""
+    return tuple(tuple(bool(v) for v in row) for row in symbol(url).matrix_iter(scale=1, border=BORDER))
+
+
 def make(url: str, title: str = "二维码") -> QrCode:
-    qr = segno.make(url, error=ERROR, boost_error=False, micro=False)
+    qr = symbol(url)
     svg, png = io.BytesIO(), io.BytesIO()
     qr.save(svg, kind="svg", scale=SVG_SCALE, border=BORDER, xmldecl=False, title=title, svgclass="qr",
             lineclass=None, nl=False)

@@ -11,6 +11,7 @@ from typing import Any, Callable
 from pelican.generators import Generator
 
 from gongjiang_pipeline import csp, opendata, search, svgcharts
+from gongjiang_pipeline.badges import verifications
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.outcome import LIST_TITLES
@@ -145,11 +146,15 @@ def load_site_model(pelican) -> None:
     with phase("model"):
         settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
     # photos (every problem fails the build here, before anything is written), share cards
+    settings[VERIFY_KEY] = verifications(project, settings[MODEL_KEY])  # 核验 and product badges
     with phase("media"):
         settings[media.MEDIA_KEY] = media.prepare_media(settings, project, settings[MODEL_KEY], root)
     settings[media.STATS_KEY] = settings[media.MEDIA_KEY].stats
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
+
+
+VERIFY_KEY = "GONGJIANG_VERIFY"  # candidate id -> badges.Verification
 
 
 def model_of(settings: dict) -> SiteModel:
@@ -335,6 +340,7 @@ class GongjiangGenerator(Generator):
             ev.id, ev.name, self.helpers.search(person),
             [(er.id, er.date, er.what) for er in self.model.errata_for(person.id)],  # links only
             [(a.url, a.title, a.date) for a in stories_about],
+            self.helpers.media.verify(person),  # the 核验 section and its badges
         )
 
     def _s(self, name: str, **kw: Any) -> str:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gongjiang_pipeline.errors import DataError
+from gongjiang_pipeline.media import badges as badgelib
 from gongjiang_pipeline.media import cards as cardlib
 from gongjiang_pipeline.media import qr as qrlib
 from gongjiang_pipeline.media.cache import CachedFile, CacheSource, MediaCache
@@ -57,6 +58,8 @@ MEDIA_DEFAULTS: dict[str, Any] = {
     "GONGJIANG_LIST_QR_SAVE_AS": "editions/{edition}/{list}/qr.{ext}",
     "GONGJIANG_EDITION_QR_URL": "editions/{edition}/qr.{ext}",
     "GONGJIANG_EDITION_QR_SAVE_AS": "editions/{edition}/qr.{ext}",
+    "GONGJIANG_BADGE_URL": "craftsmen/{slug}/badge-{size}.{ext}",
+    "GONGJIANG_BADGE_SAVE_AS": "craftsmen/{slug}/badge-{size}.{ext}",
     "GONGJIANG_POSTER_URL": "craftsmen/{slug}/poster/",
     "GONGJIANG_POSTER_SAVE_AS": "craftsmen/{slug}/poster/index.html",
     "GONGJIANG_MEDIA_CACHE": None,  # None: <project root>/cache/media
@@ -79,6 +82,14 @@ class MediaSet:
     portrait_batch: PortraitBatch | None = None
     card_batch: CardBatch | None = None
     qr_batch: qrlib.QrBatch | None = None
+    badge_batch: badgelib.BadgeBatch | None = None
+
+    @property
+    def badges(self) -> dict[str, badgelib.Badge]:
+        return self.badge_batch.badges if self.badge_batch is not None else {}
+
+    def badge_source(self, badge: badgelib.Badge, name: str) -> CacheSource:
+        return self._synced(self.badge_batch.source(badge, name))
 
     def qr(self, url: str) -> qrlib.QrEntry:
         """The QR code of ``url`` (prepared, else from the cache, else encoded now)."""
@@ -156,7 +167,7 @@ def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
     site_name = settings.get("GONGJIANG_SITE_NAME", "北京大工匠")
     coverage = Coverage(cache.root / COVERAGE_FILE)
     fonts, why = find_cjk_font(settings.get("GONGJIANG_CJK_FONT"), coverage)
-    cb = None
+    cb = bb = None
     if fonts is None:
         stats.warnings.append(f"{why}，未生成分享图片，工匠页面改用照片作为分享图片。{NO_FONT_ADVICE}")
     else:
@@ -174,17 +185,34 @@ def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
         cb = prepare_cards(requests, fonts, cache, workers, coverage, batch.read)
         stats.warnings.extend(cb.warnings)
         stats.workers = max(stats.workers, cb.workers)
+        bb = prepare_badges(settings, model, fonts, cache, workers, coverage)
+        stats.warnings.extend(bb.warnings)
     coverage.save()
     stats.glyphs_checked = coverage.glyphs
 
     qb = qrlib.prepare_qr([(url, qr_title(url)) for url in _qr_targets(settings, model)], cache, workers)
     stats.workers = max(stats.workers, qb.workers)
-    media = MediaSet(batch.portraits, cb.cards if cb else {}, stats, batch, cb, qb)
+    media = MediaSet(batch.portraits, cb.cards if cb else {}, stats, batch, cb, qb, bb)
     media._sync()
     stats.seconds = time.perf_counter() - started
     for w in stats.warnings:
         logger.info("警告：%s", w)  # INFO, not WARNING: any Pelican warning fails the build
     return media
+
+
+def prepare_badges(settings: dict, model, fonts, cache: MediaCache, workers, coverage) -> badgelib.BadgeBatch:
+    """The product badges of every honoree whose honour is valid (not revoked) as of the build."""
+    from .generator import VERIFY_KEY, Helpers  # here: generator imports this module
+
+    mh = MediaHelpers(Helpers(settings))
+    verify = settings.get(VERIFY_KEY, {})
+    requests = [
+        (p.id, badgelib.BadgeText(v.title, p.name, v.year, v.code, mh.person_qr_target(p), p.sample),
+         f"候选人 {p.id}（{p.name}）")
+        for p in model.people
+        if (v := verify.get(p.id)) is not None and v.valid
+    ]
+    return badgelib.prepare_badges(requests, fonts, cache, workers, coverage)
 
 
 def media_of(settings: dict) -> MediaSet:
@@ -215,6 +243,21 @@ class OgImage:
     type: str
     alt: str
     large: bool  # a 1200x630 card (twitter:card summary_large_image)
+
+
+@dataclass(frozen=True)
+class BadgeFile:
+    label: str  # 大 / 小
+    width: int
+    height: int
+    svg: str  # root-relative
+    png: str
+
+
+@dataclass(frozen=True)
+class VerifyView:
+    verification: object  # gongjiang_pipeline.badges.Verification
+    badges: tuple[BadgeFile, ...]  # empty when revoked, or when no font could draw them
 
 
 @dataclass(frozen=True)
@@ -303,6 +346,23 @@ class MediaHelpers:
             svg, png = (self._url("EDITION_QR", edition=ev.id, ext=e) for e in ("svg", "png"))
         return QrView(target, svg, png, self.media.qr(target).svg_size)
 
+    def verify(self, person) -> VerifyView | None:
+        """The 核验 section of a craftsman page: None when the person holds no named honour."""
+        from .generator import VERIFY_KEY
+
+        v = self.settings.get(VERIFY_KEY, {}).get(person.id)
+        if v is None:
+            return None
+        files = ()
+        if v.valid and person.id in self.media.badges:
+            files = tuple(
+                BadgeFile(label, round(badgelib.W * badgelib.SIZES[size]), round(badgelib.H * badgelib.SIZES[size]),
+                          self._url("BADGE", slug=person.slug, size=size, ext="svg"),
+                          self._url("BADGE", slug=person.slug, size=size, ext="png"))
+                for size, label in (("large", "大"), ("small", "小"))
+            )
+        return VerifyView(v, files)
+
     def poster_url(self, person) -> str:
         return self._url("POSTER", slug=person.slug)
 
@@ -342,6 +402,12 @@ def write_person_media(settings: dict, helpers, write: WriteMedia, person) -> No
         media.stats.cards += 1
     qv = MediaHelpers(helpers).person_qr(person)
     _write_qr(settings, write, media.qr(qv.target), "CRAFTSMAN_QR", slug=person.slug)
+    vv = MediaHelpers(helpers).verify(person)
+    if vv is not None and vv.badges:
+        badge = media.badges[person.id]
+        for name in badgelib.FILES:
+            size, ext = name[len("badge-"):].split(".")
+            write(_s(settings, "BADGE_SAVE_AS", slug=person.slug, size=size, ext=ext), media.badge_source(badge, name))
 
 
 def write_list_media(settings: dict, helpers, write: WriteMedia, ev, lv) -> None:
