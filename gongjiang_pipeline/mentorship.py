@@ -148,7 +148,7 @@ def check(loaded: list, candidates: dict) -> Iterator[Problem]:
         if key in first:
             yield _at(
                 x, ("apprentice",),
-                f"徒弟「{x.record.apprentice.name}」已有带徒记录 {first[key].path}（每名徒弟只记一位师傅）",
+                f"徒弟「{x.record.apprentice.name}」已有带徒记录 {first[key].path}（每名徒弟只记一位师傅）", key=True,
             )
         else:
             first[key] = x

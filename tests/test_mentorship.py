@@ -1,0 +1,140 @@
+"""大工匠带徒: mentorship records, their exact error messages (cycles and self-mentorship
+name every file), the lineages the site shows, the embargo and privacy."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from scratch import _person
+from test_bad_corpus import run_check
+
+from gongjiang_pipeline import mentorship
+from gongjiang_pipeline.loading import load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+M = "data/mentorships/a.yaml"
+AS_OF = dt.date(2030, 1, 1)
+
+GOOD = """\
+id: a
+master: "2099-001"
+apprentice:
+  name: 王小明
+start: 2099-03-01
+occupation: 焊工
+milestones:
+  - kind: 技能等级证书
+    title: 焊工高级工
+    date: 2099-06-01
+    public: true
+"""
+
+
+def record(old="", new="", text=GOOD):
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def second_candidate(scratch):
+    scratch.write("data/candidates/2099/2099-002.yaml", _person("2099-002", "李卫东", 2))
+
+
+def test_a_valid_mentorship_passes(scratch):
+    scratch.write(M, GOOD)
+    rc, out, err = run_check(scratch.root)
+    assert (rc, err) == (0, "")
+
+
+CASES = [
+    ("unknown-master", record('master: "2099-001"', 'master: "2099-010"'),
+     [f"{M}:3:9: master: 未知的工匠编号「2099-010」，是否想写「2099-001」？"]),
+    ("master-and-master-from", record('master: "2099-001"', 'master: "2099-001"\nmaster_from: b'),
+     [f"{M}:5:1: apprentice: master（师傅的候选人编号）和 master_from（师傅的带徒记录）必须填写一项，且只能填一项"]),
+    ("no-master", record('master: "2099-001"\n', ""),
+     [f"{M}:3:1: apprentice: master（师傅的候选人编号）和 master_from（师傅的带徒记录）必须填写一项，且只能填一项"]),
+    ("unknown-master-from", record('master: "2099-001"', "master_from: b"),
+     [f"{M}:3:14: master_from: 未知的带徒记录编号「b」"]),
+    ("unknown-apprentice-candidate", record("  name: 王小明", '  name: 王小明\n  candidate: "2099-011"'),
+     [f"{M}:6:14: apprentice.candidate: 未知的候选人编号「2099-011」，是否想写「2099-001」？"]),
+    ("milestone-before-start", record("date: 2099-06-01", "date: 2099-02-01"),
+     [f"{M}:11:11: milestones[1].date: 成长记录日期 2099-02-01 早于拜师日期 2099-03-01"]),
+    ("id-filename", record("id: a", "id: b"),
+     [f"{M}:2:5: id: 带徒记录编号「b」与文件名「a.yaml」不一致"]),
+    ("bad-milestone-kind", record("kind: 技能等级证书", "kind: 证书"),
+     [f"{M}:9:11: milestones[1].kind: 取值「证书」无效，应为以下之一：技能等级证书、竞赛成绩、荣誉"]),
+    ("self-mentorship", record("  name: 王小明", '  name: 张建国\n  candidate: "2099-001"'),
+     [f"{M}:3:9: master: 师傅和徒弟是同一人「张建国」（data/candidates/2099/2099-001.yaml）"]),
+    ("self-mentorship-by-record", record('master: "2099-001"', "master_from: a"),
+     [f"{M}:3:14: master_from: 师傅和徒弟是同一人「王小明」（{M}）"]),
+    ("private-field", record("milestones:", "private:\n  phone: \"13900000000\"\n  wechat: x\nmilestones:"),
+     [f"{M}:10:3: private.wechat: 未知字段「wechat」。可用的字段：phone、id_number、note"]),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", CASES, ids=[c[0] for c in CASES])
+def test_mentorship_error(scratch, name, text, expected):
+    scratch.write(M, text)
+    rc, out, err = run_check(scratch.root)
+    assert rc == 1, err
+    assert err.splitlines() == expected + [f"数据检查未通过：1 个文件中共有 {len(expected)} 处错误。"]
+
+
+def test_apprentice_name_must_match_the_candidate(scratch):
+    second_candidate(scratch)
+    scratch.write(M, record("  name: 王小明", '  name: 李伟东\n  candidate: "2099-002"'))
+    rc, out, err = run_check(scratch.root)
+    assert err.splitlines() == [
+        f"{M}:5:9: apprentice.name: 徒弟姓名「李伟东」与候选人 2099-002 的姓名「李卫东」不一致",
+        "数据检查未通过：1 个文件中共有 1 处错误。",
+    ]
+
+
+def test_a_two_cycle_names_both_files(scratch):
+    second_candidate(scratch)
+    scratch.write(M, record("  name: 王小明", '  name: 李卫东\n  candidate: "2099-002"'))
+    scratch.write("data/mentorships/b.yaml", record("id: a", "id: b", record(
+        'master: "2099-001"', 'master: "2099-002"', record("  name: 王小明", '  name: 张建国\n  candidate: "2099-001"'))))
+    rc, out, err = run_check(scratch.root)
+    assert rc == 1
+    assert err.splitlines() == [
+        f"{M}:3:9: master: 师徒关系形成循环：{M} → data/mentorships/b.yaml → {M}（徒弟不能是自己的师傅或更上一代的师傅）",
+        "数据检查未通过：1 个文件中共有 1 处错误。",
+    ]
+
+
+def test_a_longer_cycle_through_records_names_every_file(scratch):
+    # a's master is c's apprentice, c's master is b's, b's master is a's
+    scratch.write(M, record('master: "2099-001"', "master_from: c"))
+    scratch.write("data/mentorships/b.yaml", record("id: a", "id: b", record('master: "2099-001"', "master_from: a")))
+    scratch.write("data/mentorships/c.yaml", record("id: a", "id: c", record('master: "2099-001"', "master_from: b")))
+    # and a record hanging off the cycle is not part of it
+    scratch.write("data/mentorships/d.yaml", record("id: a", "id: d", record('master: "2099-001"', "master_from: c")))
+    rc, out, err = run_check(scratch.root)
+    assert rc == 1
+    assert err.splitlines() == [
+        f"{M}:3:14: master_from: 师徒关系形成循环：{M} → data/mentorships/c.yaml → data/mentorships/b.yaml → {M}"
+        "（徒弟不能是自己的师傅或更上一代的师傅）",
+        "数据检查未通过：1 个文件中共有 1 处错误。",
+    ]
+
+
+def test_one_master_per_apprentice(scratch):
+    second_candidate(scratch)
+    scratch.write(M, record("  name: 王小明", '  name: 李卫东\n  candidate: "2099-002"'))
+    scratch.write("data/mentorships/b.yaml", record("id: a", "id: b", record("  name: 王小明", '  name: 李卫东\n  candidate: "2099-002"')))
+    rc, out, err = run_check(scratch.root)
+    assert err.splitlines() == [
+        "data/mentorships/b.yaml:4:1: apprentice: 徒弟「李卫东」已有带徒记录 data/mentorships/a.yaml（每名徒弟只记一位师傅）",
+        "数据检查未通过：1 个文件中共有 1 处错误。",
+    ]
+
+
+def test_errors_in_several_mentorship_files_are_all_reported(scratch):
+    scratch.write(M, record('master: "2099-001"', 'master: "2099-010"'))
+    scratch.write("data/mentorships/b.yaml", record("id: a", "id: b", record("date: 2099-06-01", "date: 2099-02-01")))
+    rc, out, err = run_check(scratch.root)
+    assert err.splitlines() == [
+        f"{M}:3:9: master: 未知的工匠编号「2099-010」，是否想写「2099-001」？",
+        "data/mentorships/b.yaml:11:11: milestones[1].date: 成长记录日期 2099-02-01 早于拜师日期 2099-03-01",
+        "数据检查未通过：2 个文件中共有 2 处错误。",
+    ]
