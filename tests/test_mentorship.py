@@ -138,3 +138,103 @@ def test_errors_in_several_mentorship_files_are_all_reported(scratch):
         "data/mentorships/b.yaml:11:11: milestones[1].date: 成长记录日期 2099-02-01 早于拜师日期 2099-03-01",
         "数据检查未通过：2 个文件中共有 2 处错误。",
     ]
+
+
+# --------------------------------------------------------------------------
+# the lineages the site shows (the sample data)
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(ROOT, cache=False)
+
+
+class _Person:
+    def __init__(self, cid):
+        self.id, self.name = cid, cid
+
+
+def public(*ids):
+    """Stands in for SiteModel.person: these candidate ids are public."""
+    ids = set(ids)
+    return lambda cid: _Person(cid) if cid in ids else None
+
+
+EVERYONE = public("2016-003", "2016-028", "2016-032", "2016-048", "2016-054", "2016-093", "2026-013")
+
+
+def test_sample_has_twenty_public_mentorships_three_generations_deep(project):
+    found = mentorship.lineages(project.mentorships, AS_OF, EVERYONE)
+    roots = [lin for cid, lin in found.items() if cid.startswith("2016-")]
+    assert sum(lin.descendants for lin in roots) == 20
+    assert max(lin.generations for lin in roots) >= 3
+    he = found["2016-003"]
+    assert (he.direct, he.descendants, he.generations) == (2, 6, 3)
+    # the apprentice who became a 2026 candidate: her own lineage, and her master's link back
+    assert found["2026-013"].master_of_master.id == "2016-003"
+    assert mentorship.masters_of(project.mentorships, AS_OF, EVERYONE)["2026-013"].id == "2016-003"
+    (lin_lixue,) = [a for a in he.apprentices if a.id == "lin-lixue"]
+    assert lin_lixue.person.id == "2026-013" and [a.name for a in lin_lixue.apprentices] == ["张晓雨", "李明"]
+
+
+def test_a_record_or_milestone_is_shown_only_from_its_date(project):
+    before = mentorship.lineages(project.mentorships, AS_OF, EVERYONE)["2016-054"]
+    assert [a.name for a in before.apprentices] == ["蔡勇"]  # 高远 starts on 2030-03-01
+    assert [s.title for s in before.apprentices[0].milestones] == ["汽车维修工技师", "北京市职工职业技能大赛汽车维修工第一名"]
+    after = mentorship.lineages(project.mentorships, dt.date(2030, 5, 1), EVERYONE)["2016-054"]
+    assert [a.name for a in after.apprentices] == ["蔡勇", "高远"]
+    assert after.apprentices[0].milestones[-1].title == "北京市技术能手"
+    # nothing begun after the build date, on any day
+    for day in (dt.date(2010, 1, 1), dt.date(2016, 1, 1), AS_OF):
+        for lin in mentorship.lineages(project.mentorships, day, EVERYONE).values():
+            assert all(m.id not in {"gao-yuan"} for _, m in lin.walk())
+    assert "2016-054" not in mentorship.lineages(project.mentorships, dt.date(2013, 2, 28), EVERYONE)
+
+
+def test_an_apprentice_who_is_not_public_shows_only_name_and_public_milestones(project):
+    he = mentorship.lineages(project.mentorships, AS_OF, EVERYONE)["2016-003"]
+    (wang,) = [a for a in he.apprentices if a.id == "wang-haitao"]
+    assert (wang.person, wang.start, wang.occupation) == (None, None, None)
+    assert [s.title for s in wang.milestones] == ["焊工高级工"]  # the company contest is not public
+    # the same apprentice who later became a candidate, while not yet public: name and public milestones only
+    hidden = mentorship.lineages(project.mentorships, AS_OF, public("2016-003"))["2016-003"]
+    (lin_lixue,) = [a for a in hidden.apprentices if a.id == "lin-lixue"]
+    assert (lin_lixue.person, lin_lixue.start) == (None, None)
+    assert "2026-013" not in mentorship.lineages(project.mentorships, AS_OF, public("2016-003"))
+
+
+def test_a_master_who_is_not_public_has_no_lineage(project):
+    found = mentorship.lineages(project.mentorships, AS_OF, public("2016-048"))
+    assert list(found) == ["2016-048"]
+
+
+def test_training_statistics_by_edition_and_occupation(project):
+    from gongjiang_pipeline.sitemodel import build_model
+
+    model = build_model(project, {e: project.result(e) for e in project.editions}, AS_OF)
+    found = mentorship.lineages(project.mentorships, AS_OF, model.person)
+    rows = {(r.edition_id, r.occupation): (r.masters, r.direct, r.descendants)
+            for r in mentorship.training_stats(model.editions, found)}
+    assert rows[("2016", "焊工")] == (2, 4, 10)
+    assert rows[("2016", "工程测量员")] == (1, 2, 4)
+    assert sum(v[2] for v in rows.values()) == 20
+
+
+@pytest.mark.slow
+def test_pages_link_both_ways_and_private_data_never_reaches_the_site(tmp_path):
+    from gongjiang_pipeline.sitebuild import build_site
+
+    out = tmp_path / "site"
+    build_site(ROOT, out, AS_OF)
+    master = (out / "craftsmen/he-xingyong/index.html").read_text("utf-8")
+    apprentice = (out / "craftsmen/lin-lixue/index.html").read_text("utf-8")
+    assert '<a href="/craftsmen/lin-lixue/">林丽雪</a>' in master
+    assert '师承：<a href="/craftsmen/he-xingyong/">何兴勇</a>' in apprentice
+    lineage = (out / "mentorship/he-xingyong/index.html").read_text("utf-8")
+    assert 'role="img"' in lineage and "直接带徒 2 人，各代徒弟共 6 人" in lineage
+    assert "<script" not in lineage.split("</main>")[0].split("<main")[1]
+    stats = (out / "statistics/index.html").read_text("utf-8")
+    assert "获奖者带徒人数" in stats
+    text = "\n".join(p.read_text("utf-8", "replace") for p in out.rglob("*") if p.suffix in (".html", ".json", ".xml", ".csv"))
+    for secret in ("13900001001", "联系人为班组长", "公司焊工技能比武第三名", "高远", "北京市技术能手（<time datetime=\"2030"):
+        assert secret not in text

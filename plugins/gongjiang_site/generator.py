@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import opendata, search, svgcharts
+from gongjiang_pipeline import mentorship, opendata, search, svgcharts
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.outcome import LIST_TITLES
@@ -23,6 +23,7 @@ from .writer import CachingWriter
 logger = logging.getLogger(__name__)
 
 MODEL_KEY = "GONGJIANG_MODEL"
+MENTORSHIP_KEY = "GONGJIANG_MENTORSHIP"
 
 # Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
 DEFAULTS: dict[str, Any] = {
@@ -62,6 +63,11 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_ERRATA_SAVE_AS": "errata/index.html",
     "GONGJIANG_SEARCH_URL": "search/",
     "GONGJIANG_SEARCH_SAVE_AS": "search/index.html",
+    # 大工匠带徒 (issue 15): all lineages, one lineage page per public master
+    "GONGJIANG_LINEAGES_URL": "mentorship/",
+    "GONGJIANG_LINEAGES_SAVE_AS": "mentorship/index.html",
+    "GONGJIANG_LINEAGE_URL": "mentorship/{slug}/",
+    "GONGJIANG_LINEAGE_SAVE_AS": "mentorship/{slug}/index.html",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
     **media.MEDIA_DEFAULTS,  # portraits, share cards, QR codes, posters
@@ -139,6 +145,12 @@ def load_site_model(pelican) -> None:
     with phase("media"):
         settings[media.MEDIA_KEY] = media.prepare_media(settings, project, settings[MODEL_KEY], root)
     settings[media.STATS_KEY] = settings[media.MEDIA_KEY].stats
+    # lineages of public masters, from the records begun by the build date (gongjiang_pipeline/mentorship.py)
+    model = settings[MODEL_KEY]
+    settings[MENTORSHIP_KEY] = (
+        mentorship.lineages(project.mentorships, model.as_of, model.person),
+        mentorship.masters_of(project.mentorships, model.as_of, model.person),
+    )
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
 
@@ -221,6 +233,25 @@ class Helpers:
     @staticmethod
     def span(a: dt.date, b: dt.date) -> str:
         return Helpers.date(a) if a == b else f"{Helpers.date(a)}至{Helpers.date(b)}"
+
+    # ---- 大工匠带徒
+
+    @property
+    def lineages(self) -> dict:
+        return self.settings.get(MENTORSHIP_KEY, ({}, {}))[0]
+
+    def lineage_of(self, person):
+        return self.lineages.get(person.id)
+
+    def master_of(self, person):
+        """The public master of a public person who was an apprentice (师承), or None."""
+        return self.settings.get(MENTORSHIP_KEY, ({}, {}))[1].get(person.id)
+
+    def lineage_url(self, person) -> str:
+        return self.url("LINEAGE", slug=person.slug)
+
+    def training_stats(self) -> tuple:
+        return mentorship.training_stats(self.model.editions, self.lineages)
 
     group_kinds = GROUP_KINDS
     list_titles = LIST_TITLES
@@ -308,6 +339,7 @@ class GongjiangGenerator(Generator):
             ev.id, ev.name, self.helpers.search(person),
             [(er.id, er.date, er.what) for er in self.model.errata_for(person.id)],  # links only
             [(a.url, a.title, a.date) for a in stories_about],
+            self.helpers.lineage_of(person), self.helpers.master_of(person),
         )
 
     def _s(self, name: str, **kw: Any) -> str:
@@ -367,6 +399,12 @@ class GongjiangGenerator(Generator):
                 self._write(self._s("GROUP_SAVE_AS", kind=kind, id=g.id), "group", h.group_url(kind, g.id),
                             deps=self.group_deps(kind, g), kind=kind, group=g)
         self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), charts=self._charts())
+        self._write(self._s("LINEAGES_SAVE_AS"), "lineages", h.url("LINEAGES"))
+        for lin in h.lineages.values():
+            self._write(
+                self._s("LINEAGE_SAVE_AS", slug=lin.master.slug), "lineage", h.lineage_url(lin.master),
+                deps=("lineage", lin), lineage=lin, tree_svg=svgcharts.lineage_tree(f"tree-{lin.master.slug}", lin),
+            )
         self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"), stories=stories)
         self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"))
         self._opendata()
