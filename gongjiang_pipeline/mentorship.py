@@ -353,3 +353,76 @@ def training_stats(editions, found: dict[str, Lineage]) -> tuple[TrainingRow, ..
         for (_, name), ls in sorted(by_occ.items()):
             rows.append(TrainingRow(ev.id, ev.name, name, len(ls), sum(x.direct for x in ls), sum(x.descendants for x in ls)))
     return tuple(rows)
+
+
+# --------------------------------------------------------------------------
+# scaffold: make new-mentorship
+
+
+def new_mentorship(root, *, master: str | None, master_from: str | None, name: str, start: dt.date,
+                   record_id: str | None = None, candidate: str | None = None):
+    """Write data/mentorships/<id>.yaml (valid as written; milestones to be added). Returns its path."""
+    import re
+    from pathlib import Path
+
+    from .errors import UsageError
+    from .loading import read_all, schema_line
+    from .naming import SlugError, base_slug
+
+    root = Path(root)
+    loaded, _ = read_all(root)
+    candidates = {x.record.id: x.record for x in loaded if x.kind == "candidate"}
+    editions = {x.record.id: x.record for x in loaded if x.kind == "edition"}
+    records = {x.record.id: x.record for x in loaded if x.kind == "mentorship"}
+    if (master is None) == (master_from is None):
+        raise UsageError("请给出师傅：MASTER=<候选人编号>，或师傅不是候选人时 FROM=<师傅作为徒弟的带徒记录编号>")
+    if master is not None and master not in candidates:
+        raise UsageError(f"没有编号为「{master}」的候选人（或其文件有错误，请先运行 make check）")
+    if master_from is not None and master_from not in records:
+        raise UsageError(f"没有编号为「{master_from}」的带徒记录（或其文件有错误，请先运行 make check）")
+    if not name or not name.strip():
+        raise UsageError("请给出徒弟姓名：NAME=<姓名>")
+    name = name.strip()
+    if candidate is not None and candidate not in candidates:
+        raise UsageError(f"没有编号为「{candidate}」的候选人（或其文件有错误，请先运行 make check）")
+    if record_id is None:
+        try:
+            base = base_slug(name, None)
+        except SlugError:
+            raise UsageError(f"无法由姓名「{name}」生成编号，请用 ID=<编号> 给出，例如 wang-xiaoming") from None
+        record_id, n = base, 1
+        while record_id in records or (root / "data" / "mentorships" / f"{record_id}.yaml").exists():
+            n += 1
+            record_id = f"{base}-{n}"
+    elif not re.fullmatch(r"[a-z0-9][a-z0-9-]*", record_id):
+        raise UsageError(f"ID={record_id}：只能使用小写字母、数字和连字符，例如 wang-xiaoming")
+    path = root / "data" / "mentorships" / f"{record_id}.yaml"
+    if path.exists():
+        raise UsageError(f"带徒记录已存在：{path.relative_to(root).as_posix()}，请用 ID= 另取一个编号")
+    # the craft: the master's occupation (or their own master's record's)
+    if master is not None:
+        c = candidates[master]
+        occ = {o.id: o.name for o in editions[c.edition].occupations}.get(c.occupation, c.occupation) if c.edition in editions else c.occupation
+    else:
+        occ = records[master_from].occupation
+    lines = [
+        schema_line(root, path, "mentorship"),
+        f"id: {record_id}",
+        f'master: "{master}"' if master is not None else f"master_from: {master_from}",
+        "apprentice:",
+        f"  name: {name}",
+    ]
+    if candidate is not None:
+        lines.append(f'  candidate: "{candidate}"')
+    lines += [
+        f"start: {start.isoformat()}",
+        f"occupation: {occ}",
+        "# 成长记录：每条写 kind（技能等级证书 / 竞赛成绩 / 荣誉）、title、date；public: true 才会在网站上显示",
+        "milestones: []",
+        "# 私密信息（不会发布到网站）：",
+        "# private:",
+        '#   phone: "138…"',
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path

@@ -238,3 +238,47 @@ def test_pages_link_both_ways_and_private_data_never_reaches_the_site(tmp_path):
     text = "\n".join(p.read_text("utf-8", "replace") for p in out.rglob("*") if p.suffix in (".html", ".json", ".xml", ".csv"))
     for secret in ("13900001001", "联系人为班组长", "公司焊工技能比武第三名", "高远", "北京市技术能手（<time datetime=\"2030"):
         assert secret not in text
+
+
+# --------------------------------------------------------------------------
+# make new-mentorship
+
+
+def _cli(root, *args):
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from gongjiang_pipeline.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main(["--root", str(root), *args])
+    return rc, out.getvalue(), err.getvalue()
+
+
+def test_new_mentorship_writes_a_valid_record_and_the_next_generation(scratch):
+    rc, out, err = _cli(scratch.root, "new-mentorship", "--master", "2099-001", "--name", "王小明", "--start", "2099-03-01")
+    assert (rc, err) == (0, "")
+    assert out.splitlines()[0] == "已新建 data/mentorships/wang-xiaoming.yaml"
+    text = scratch.path("data/mentorships/wang-xiaoming.yaml").read_text("utf-8")
+    assert text.splitlines()[:7] == [
+        "# yaml-language-server: $schema=../../schemas/mentorship.schema.json",
+        "id: wang-xiaoming", 'master: "2099-001"', "apprentice:", "  name: 王小明", "start: 2099-03-01", "occupation: 焊工",
+    ]
+    rc, out, err = _cli(scratch.root, "new-mentorship", "--from", "wang-xiaoming", "--name", "王小明", "--start", "2099-05-01")
+    assert out.splitlines()[0] == "已新建 data/mentorships/wang-xiaoming-2.yaml"
+    assert 'master_from: wang-xiaoming' in scratch.path("data/mentorships/wang-xiaoming-2.yaml").read_text("utf-8")
+    assert run_check(scratch.root)[:2] == (0, "数据检查通过：1 个届次，1 名候选人。\n")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--name", "王小明"], "请给出师傅：MASTER=<候选人编号>，或师傅不是候选人时 FROM=<师傅作为徒弟的带徒记录编号>"),
+    (["--master", "2099-009", "--name", "王小明"], "没有编号为「2099-009」的候选人（或其文件有错误，请先运行 make check）"),
+    (["--from", "nobody", "--name", "王小明"], "没有编号为「nobody」的带徒记录（或其文件有错误，请先运行 make check）"),
+    (["--master", "2099-001"], "请给出徒弟姓名：NAME=<姓名>"),
+    (["--master", "2099-001", "--name", "王小明", "--id", "Wang"], "ID=Wang：只能使用小写字母、数字和连字符，例如 wang-xiaoming"),
+])
+def test_new_mentorship_errors(scratch, args, message):
+    rc, out, err = _cli(scratch.root, "new-mentorship", *args)
+    assert rc == 2
+    assert message in err
