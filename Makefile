@@ -12,7 +12,7 @@ NODE_TOOLS := tests/node_modules/.package-lock.json
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story publish bench tools certificates
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story new-mentorship publish bench tools certificates
 
 venv: $(STAMP)
 
@@ -74,6 +74,10 @@ new-candidate: $(STAMP)
 ## new-story: write content/stories/<slug>.md for a candidate (ID=2016-003, optional SLUG=)
 new-story: $(STAMP)
 	$(PY) -m gongjiang_pipeline new-story $(ID) $(if $(SLUG),--slug '$(SLUG)',)
+
+## new-mentorship: write data/mentorships/<id>.yaml (MASTER=2016-003 or FROM=<record id>, NAME=徒弟姓名, optional CANDIDATE=, ID=, START=)
+new-mentorship: $(STAMP)
+	$(PY) -m gongjiang_pipeline new-mentorship $(if $(MASTER),--master '$(MASTER)',) $(if $(FROM),--from '$(FROM)',) $(if $(NAME),--name '$(NAME)',) $(if $(CANDIDATE),--candidate '$(CANDIDATE)',) $(if $(ID),--id '$(ID)',) $(if $(START),--start '$(START)',)
 
 ## publish: build, then sync $(OUTPUT)/ to PUBLISH_TARGET (dir:/path, rsync:host:/path or s3://bucket/prefix), changed files only
 publish: html

@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     ns.add_argument("--slug", help="文件名（也是网址），默认按姓名拼音，例如 he-xingyong")
     ns.add_argument("--title", help="标题（默认留待填写）")
     ns.add_argument("--date", type=_date, default=None, help="发布日期 YYYY-MM-DD，默认今天")
+    nm = sub.add_parser("new-mentorship", help="新建带徒记录 data/mentorships/<编号>.yaml")
+    nm.add_argument("--master", help="师傅的候选人编号，例如 2016-003")
+    nm.add_argument("--from", dest="master_from", help="师傅不是候选人时：师傅本人作为徒弟的带徒记录编号")
+    nm.add_argument("--name", help="徒弟姓名")
+    nm.add_argument("--candidate", help="徒弟的候选人编号（徒弟也是候选人时）")
+    nm.add_argument("--id", dest="record_id", help="记录编号（也是文件名），默认按徒弟姓名拼音")
+    nm.add_argument("--start", type=_date, default=None, help="拜师日期 YYYY-MM-DD，默认今天")
     pb = sub.add_parser("publish", help="把生成好的网站同步到发布目标（只传输有变化的文件）")
     pb.add_argument("--target", default=None, help="发布目标：dir:<目录>、rsync:<主机>:<路径> 或 s3://<存储桶>/<前缀>（默认取环境变量 PUBLISH_TARGET）")
     pb.add_argument("--source", type=Path, default=Path("output"), help="生成好的网站目录（默认 output）")
@@ -258,6 +265,18 @@ def cmd_new_story(args) -> int:
     return 0
 
 
+def cmd_new_mentorship(args) -> int:
+    from .mentorship import new_mentorship
+
+    path = new_mentorship(
+        args.root, master=args.master, master_from=args.master_from, name=args.name or "",
+        start=args.start or dt.date.today(), record_id=args.record_id, candidate=args.candidate,
+    )
+    print(f"已新建 {path.relative_to(args.root).as_posix()}")
+    print("补充成长记录（milestones）后运行 make check 检查，用 make devserver 预览。")
+    return 0
+
+
 def cmd_publish(args) -> int:
     import os
 
@@ -338,6 +357,7 @@ COMMANDS = {
     "status": cmd_status,
     "new-candidate": cmd_new_candidate,
     "new-story": cmd_new_story,
+    "new-mentorship": cmd_new_mentorship,
     "publish": cmd_publish,
     "serve": cmd_serve,
     "devserver": cmd_devserver,

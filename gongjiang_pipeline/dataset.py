@@ -65,6 +65,7 @@ class Project:
     # the engine's results (engine.run) of the editions the loader's checks ran it for:
     # the same as running it again (a pure function of the data), kept to save doing so
     results: Mapping[str, Any] = field(default_factory=dict)
+    mentorships: tuple = ()  # 大工匠带徒 (gongjiang_pipeline.mentorship.Mentorship), by id
 
     def result(self, eid: str):
         """``engine.run(self.editions[eid])``, reusing the loader's run when there was one."""

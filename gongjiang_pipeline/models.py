@@ -431,6 +431,8 @@ FILE_KINDS: dict[str, type[Record]] = {
     "errata": Errata,
 }
 
+from . import mentorship  # noqa: E402,F401  (issue 15: its own module, built on the types above; registers its kind)
+
 PRIVATE_FIELDS = ("private",)
 # fields that must never change an outcome (checked by property tests)
 IRRELEVANT_FIELDS = ("gender", "education", "skill_grade", "work_years", "birth_year")

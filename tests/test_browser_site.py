@@ -33,6 +33,9 @@ PAGE_TYPES = {
     "policy": "/policy/",  # 政策页面
     "opendata": "/opendata/",  # 开放数据
     "errata": "/errata/",  # 勘误
+    "lineages": "/mentorship/",  # 大工匠带徒：各位师傅
+    "lineage": "/mentorship/he-xingyong/",  # 一位师傅的传承图（SVG，三代以上，徒弟后来成为候选人）
+    "craftsman-apprentice": "/craftsmen/lin-lixue/",  # 工匠（师承、徒弟：两页互相链接）
     "poster": "/craftsmen/shan-lixin/poster/",  # 宣传海报（A4，可打印）
     "search": "/search/?q=%E7%84%8A%E5%B7%A5",  # 搜索“焊工”，有结果
     "404": "/404.html",  # 页面不存在

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import csp, opendata, search, svgcharts
+from gongjiang_pipeline import csp, mentorship, opendata, search, svgcharts
 from gongjiang_pipeline.badges import verifications
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
@@ -24,6 +24,7 @@ from .writer import CachingWriter
 logger = logging.getLogger(__name__)
 
 MODEL_KEY = "GONGJIANG_MODEL"
+MENTORSHIP_KEY = "GONGJIANG_MENTORSHIP"
 
 # Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
 DEFAULTS: dict[str, Any] = {
@@ -63,6 +64,11 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_ERRATA_SAVE_AS": "errata/index.html",
     "GONGJIANG_SEARCH_URL": "search/",
     "GONGJIANG_SEARCH_SAVE_AS": "search/index.html",
+    # 大工匠带徒 (issue 15): all lineages, one lineage page per public master
+    "GONGJIANG_LINEAGES_URL": "mentorship/",
+    "GONGJIANG_LINEAGES_SAVE_AS": "mentorship/index.html",
+    "GONGJIANG_LINEAGE_URL": "mentorship/{slug}/",
+    "GONGJIANG_LINEAGE_SAVE_AS": "mentorship/{slug}/index.html",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
     # Content-Security-Policy: <meta> on every page, and the same policy as response
@@ -150,6 +156,12 @@ def load_site_model(pelican) -> None:
     with phase("media"):
         settings[media.MEDIA_KEY] = media.prepare_media(settings, project, settings[MODEL_KEY], root)
     settings[media.STATS_KEY] = settings[media.MEDIA_KEY].stats
+    # lineages of public masters, from the records begun by the build date (gongjiang_pipeline/mentorship.py)
+    model = settings[MODEL_KEY]
+    settings[MENTORSHIP_KEY] = (
+        mentorship.lineages(project.mentorships, model.as_of, model.person),
+        mentorship.masters_of(project.mentorships, model.as_of, model.person),
+    )
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
 
@@ -252,6 +264,25 @@ class Helpers:
     def span(a: dt.date, b: dt.date) -> str:
         return Helpers.date(a) if a == b else f"{Helpers.date(a)}至{Helpers.date(b)}"
 
+    # ---- 大工匠带徒
+
+    @property
+    def lineages(self) -> dict:
+        return self.settings.get(MENTORSHIP_KEY, ({}, {}))[0]
+
+    def lineage_of(self, person):
+        return self.lineages.get(person.id)
+
+    def master_of(self, person):
+        """The public master of a public person who was an apprentice (师承), or None."""
+        return self.settings.get(MENTORSHIP_KEY, ({}, {}))[1].get(person.id)
+
+    def lineage_url(self, person) -> str:
+        return self.url("LINEAGE", slug=person.slug)
+
+    def training_stats(self) -> tuple:
+        return mentorship.training_stats(self.model.editions, self.lineages)
+
     group_kinds = GROUP_KINDS
     list_titles = LIST_TITLES
 
@@ -341,6 +372,7 @@ class GongjiangGenerator(Generator):
             [(er.id, er.date, er.what) for er in self.model.errata_for(person.id)],  # links only
             [(a.url, a.title, a.date) for a in stories_about],
             self.helpers.media.verify(person),  # the 核验 section and its badges
+            self.helpers.lineage_of(person), self.helpers.master_of(person),
         )
 
     def _s(self, name: str, **kw: Any) -> str:
@@ -403,6 +435,12 @@ class GongjiangGenerator(Generator):
                             deps=self.group_deps(kind, g), noindex=sample_only(g.people), kind=kind, group=g)
         self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), noindex=sample_only(m.editions),
                     charts=self._charts())
+        self._write(self._s("LINEAGES_SAVE_AS"), "lineages", h.url("LINEAGES"))
+        for lin in h.lineages.values():
+            self._write(
+                self._s("LINEAGE_SAVE_AS", slug=lin.master.slug), "lineage", h.lineage_url(lin.master),
+                deps=("lineage", lin), lineage=lin, tree_svg=svgcharts.lineage_tree(f"tree-{lin.master.slug}", lin),
+            )
         self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"),
                     noindex=sample_only(h.story_person(a) for a in stories), stories=stories)
         self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"),
