@@ -65,6 +65,7 @@ class Project:
     # the engine's results (engine.run) of the editions the loader's checks ran it for:
     # the same as running it again (a pure function of the data), kept to save doing so
     results: Mapping[str, Any] = field(default_factory=dict)
+    lectures: tuple = ()  # 北京大工匠讲堂 (gongjiang_pipeline.lectures.Lecture), by id
 
     def result(self, eid: str):
         """``engine.run(self.editions[eid])``, reusing the loader's run when there was one."""

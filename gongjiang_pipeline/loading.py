@@ -88,6 +88,8 @@ def classify(rel: tuple[str, ...]) -> tuple[str, str | None] | None:
         return rel[2][:-5], rel[1]
     if len(rel) == 4 and rel[0] == "results" and rel[2] == "scores":
         return "scores", rel[1]
+    if len(rel) == 2 and rel[0] == "lectures":
+        return "lecture", None
     return None
 
 
@@ -285,8 +287,12 @@ def assemble(loaded: list[Loaded]) -> Project:
     editions = {x.record.id: x.record for x in loaded if x.kind == "edition"}
     parts: dict[str, dict] = {eid: {"candidates": [], "score_sheets": {}} for eid in editions}
     sources = {}
+    lectures: list = []
     for x in loaded:
         if x.kind == "edition":
+            continue
+        if x.kind == "lecture":
+            lectures.append(x.record)
             continue
         eid = x.record.edition
         if x.kind == "candidate":
@@ -299,4 +305,5 @@ def assemble(loaded: list[Loaded]) -> Project:
     return Project(
         editions={eid: EditionData(edition=editions[eid], **parts[eid]) for eid in sorted(editions)},
         sources=dict(sorted(sources.items())),
+        lectures=tuple(sorted(lectures, key=lambda r: r.id)),
     )

@@ -420,6 +420,10 @@ FILE_KINDS: dict[str, type[Record]] = {
     "errata": Errata,
 }
 
+from .lectures import Lecture  # noqa: E402  (issue 15: its own module, built on the types above)
+
+FILE_KINDS["lecture"] = Lecture
+
 PRIVATE_FIELDS = ("private",)
 # fields that must never change an outcome (checked by property tests)
 IRRELEVANT_FIELDS = ("gender", "education", "skill_grade", "work_years", "birth_year")

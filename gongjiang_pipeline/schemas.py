@@ -18,6 +18,7 @@ TITLES = {
     "approval": "审定命名记录",
     "decisions": "同分裁定记录",
     "errata": "勘误记录",
+    "lecture": "北京大工匠讲堂 讲座",
 }
 
 
