@@ -33,6 +33,9 @@ PAGE_TYPES = {
     "policy": "/policy/",  # 政策页面
     "opendata": "/opendata/",  # 开放数据
     "errata": "/errata/",  # 勘误
+    "lectures": "/lectures/",  # 北京大工匠讲堂：即将举行
+    "lectures-past": "/lectures/past/",  # 往期讲座
+    "lecture": "/lectures/2026-dianqi/",  # 一场讲座（有回顾和回放）
     "poster": "/craftsmen/shan-lixin/poster/",  # 宣传海报（A4，可打印）
     "search": "/search/?q=%E7%84%8A%E5%B7%A5",  # 搜索“焊工”，有结果
     "404": "/404.html",  # 页面不存在
