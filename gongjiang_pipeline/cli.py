@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     ns.add_argument("--slug", help="文件名（也是网址），默认按姓名拼音，例如 he-xingyong")
     ns.add_argument("--title", help="标题（默认留待填写）")
     ns.add_argument("--date", type=_date, default=None, help="发布日期 YYYY-MM-DD，默认今天")
+    nl = sub.add_parser("new-lecture", help="新建北京大工匠讲堂讲座文件 data/lectures/<编号>.yaml")
+    nl.add_argument("lecture", nargs="?", help="讲座编号（也是网址），例如 2030-hanjie")
+    nl.add_argument("--speaker", help="主讲工匠的候选人编号，例如 2016-048（不填则为嘉宾讲座）")
     pb = sub.add_parser("publish", help="把生成好的网站同步到发布目标（只传输有变化的文件）")
     pb.add_argument("--target", default=None, help="发布目标：dir:<目录>、rsync:<主机>:<路径> 或 s3://<存储桶>/<前缀>（默认取环境变量 PUBLISH_TARGET）")
     pb.add_argument("--source", type=Path, default=Path("output"), help="生成好的网站目录（默认 output）")
@@ -254,6 +257,17 @@ def cmd_new_story(args) -> int:
     return 0
 
 
+def cmd_new_lecture(args) -> int:
+    from .lectures import new_lecture
+
+    if not args.lecture:
+        raise UsageError("请给出讲座编号，例如：make new-lecture ID=2030-hanjie SPEAKER=2016-028")
+    path = new_lecture(args.root, args.lecture, speaker=args.speaker, today=dt.date.today())
+    print(f"已新建 {path.relative_to(args.root).as_posix()}")
+    print("把其中的【待填写：……】换成实际内容（make check 会列出还没填写的地方），用 make devserver 预览。")
+    return 0
+
+
 def cmd_publish(args) -> int:
     import os
 
@@ -300,6 +314,7 @@ COMMANDS = {
     "status": cmd_status,
     "new-candidate": cmd_new_candidate,
     "new-story": cmd_new_story,
+    "new-lecture": cmd_new_lecture,
     "publish": cmd_publish,
     "serve": cmd_serve,
     "devserver": cmd_devserver,

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
 from .errors import Problem
-from .models import Day, Ident, Record, Text, _text
+from .models import FILE_KINDS, Day, Ident, Record, Text, _text
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}\Z")
 
@@ -67,6 +67,9 @@ class Lecture(Record):
     video: Text | None = Field(None, description="讲座回放网址（https://…）")
 
 
+FILE_KINDS["lecture"] = Lecture
+
+
 # --------------------------------------------------------------------------
 # cross-file checks
 
@@ -76,6 +79,10 @@ def _zone(name: str) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+TODO = "【待填写："
+TEXT_FIELDS = ("title", "guest", "venue", "registration", "online", "note", "summary", "video")
 
 
 def check(loaded: list, candidates: dict, data_dir) -> Iterator[Problem]:
@@ -91,6 +98,9 @@ def check(loaded: list, candidates: dict, data_dir) -> Iterator[Problem]:
         if lec.id in seen:
             yield _at(x, ("id",), f"讲座编号「{lec.id}」重复（另见 {seen[lec.id].path}）")
         seen.setdefault(lec.id, x)
+        unfilled = {n for n in TEXT_FIELDS if TODO in (getattr(lec, n) or "")}
+        for name in sorted(unfilled, key=TEXT_FIELDS.index):
+            yield _at(x, (name,), "还没有填写（请把【待填写：……】换成实际内容）")
         if (lec.speaker is None) == (lec.guest is None):
             yield _at(x, ("title",), "speaker（工匠编号）和 guest（嘉宾）必须填写一项，且只能填一项", key=True)
         elif lec.speaker is not None and lec.speaker not in candidates:
@@ -103,7 +113,7 @@ def check(loaded: list, candidates: dict, data_dir) -> Iterator[Problem]:
             yield _at(x, ("venue",), "须填写 registration（报名网址）或 online（线上观看网址）说明如何参加", key=True)
         for name in ("registration", "online", "video"):
             value = getattr(lec, name)
-            if value is not None and not value.startswith(("https://", "http://")):
+            if value is not None and name not in unfilled and not value.startswith(("https://", "http://")):
                 yield _at(x, (name,), "网址应以 https:// 或 http:// 开头")
         if lec.status != "scheduled" and lec.note is None:
             what = "取消" if lec.status == "cancelled" else "改期"
@@ -232,3 +242,55 @@ def calendar(views: Iterable[LectureView], *, name: str, domain: str, url_of) ->
         cal.add_component(ev)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+# --------------------------------------------------------------------------
+# scaffold: make new-lecture ID=... SPEAKER=...
+
+_LECTURE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
+
+
+def new_lecture(root, lecture_id: str, *, speaker: str | None, today: dt.date):
+    """Write data/lectures/<id>.yaml with the speaker filled in; fails ``make check`` until filled."""
+    from pathlib import Path
+
+    from .errors import UsageError
+    from .loading import read_all, schema_line
+
+    root = Path(root)
+    if not _LECTURE_ID.match(lecture_id or ""):
+        raise UsageError(f"讲座编号「{lecture_id}」只能使用小写字母、数字和连字符，例如 2030-hanjie")
+    path = root / "data" / "lectures" / f"{lecture_id}.yaml"
+    if path.exists():
+        raise UsageError(f"讲座文件已存在：data/lectures/{lecture_id}.yaml")
+    who = ""
+    if speaker:
+        loaded, _ = read_all(root)
+        names = {x.record.id: x.record.name for x in loaded if x.kind == "candidate"}
+        if speaker not in names:
+            from .crosscheck import _unknown
+
+            raise UsageError(_unknown("工匠编号", speaker, names))
+        who = f"speaker: {speaker}  # {names[speaker]}"
+    else:
+        who = f'guest: "{TODO}嘉宾姓名及单位】"  # 或改为 speaker: <工匠编号>'
+    lines = [
+        schema_line(root, path, "lecture"),
+        f"id: {lecture_id}",
+        f'title: "{TODO}讲座题目】"',
+        who,
+        f'start: "{TODO}YYYY-MM-DD HH:MM】"',
+        f'end: "{TODO}YYYY-MM-DD HH:MM】"',
+        f'venue: "{TODO}地点；线上讲座写 线上】"',
+        f'registration: "{TODO}https:// 报名网址；线上讲座改为 online: <观看网址>】"',
+        "status: scheduled",
+        f"announced: {today.isoformat()}  # 公布日期：自该日起在网站和日历中出现",
+        "# 公布后改期、取消或换地点：改 status（moved / cancelled）并写 note，再在 changes 下加一条",
+        "# changes:",
+        f"#   - date: {today.isoformat()}",
+        "#     note: 时间由 … 改为 …",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), "utf-8")
+    return path
