@@ -12,7 +12,7 @@ NODE_TOOLS := tests/node_modules/.package-lock.json
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story new-mentorship publish bench tools certificates
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story new-mentorship new-lecture publish bench tools certificates
 
 venv: $(STAMP)
 
@@ -70,6 +70,10 @@ status: $(STAMP)
 ## new-candidate: write the next candidate file (asks on a terminal; EDITION=, NAME=, OCCUPATION= preset values)
 new-candidate: $(STAMP)
 	$(PY) -m gongjiang_pipeline new-candidate $(if $(EDITION),--edition '$(EDITION)',) $(if $(NAME),--name '$(NAME)',) $(if $(OCCUPATION),--occupation '$(OCCUPATION)',)
+
+## new-lecture: write data/lectures/<id>.yaml for a 北京大工匠讲堂 lecture (ID=2030-hanjie, optional SPEAKER=2016-028)
+new-lecture: $(STAMP)
+	$(PY) -m gongjiang_pipeline new-lecture $(ID) $(if $(SPEAKER),--speaker '$(SPEAKER)',)
 
 ## new-story: write content/stories/<slug>.md for a candidate (ID=2016-003, optional SLUG=)
 new-story: $(STAMP)

@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     nm.add_argument("--candidate", help="徒弟的候选人编号（徒弟也是候选人时）")
     nm.add_argument("--id", dest="record_id", help="记录编号（也是文件名），默认按徒弟姓名拼音")
     nm.add_argument("--start", type=_date, default=None, help="拜师日期 YYYY-MM-DD，默认今天")
+    nl = sub.add_parser("new-lecture", help="新建北京大工匠讲堂讲座文件 data/lectures/<编号>.yaml")
+    nl.add_argument("lecture", nargs="?", help="讲座编号（也是网址），例如 2030-hanjie")
+    nl.add_argument("--speaker", help="主讲工匠的候选人编号，例如 2016-048（不填则为嘉宾讲座）")
     pb = sub.add_parser("publish", help="把生成好的网站同步到发布目标（只传输有变化的文件）")
     pb.add_argument("--target", default=None, help="发布目标：dir:<目录>、rsync:<主机>:<路径> 或 s3://<存储桶>/<前缀>（默认取环境变量 PUBLISH_TARGET）")
     pb.add_argument("--source", type=Path, default=Path("output"), help="生成好的网站目录（默认 output）")
@@ -274,6 +277,14 @@ def cmd_new_mentorship(args) -> int:
     )
     print(f"已新建 {path.relative_to(args.root).as_posix()}")
     print("补充成长记录（milestones）后运行 make check 检查，用 make devserver 预览。")
+def cmd_new_lecture(args) -> int:
+    from .lectures import new_lecture
+
+    if not args.lecture:
+        raise UsageError("请给出讲座编号，例如：make new-lecture ID=2030-hanjie SPEAKER=2016-028")
+    path = new_lecture(args.root, args.lecture, speaker=args.speaker, today=dt.date.today())
+    print(f"已新建 {path.relative_to(args.root).as_posix()}")
+    print("把其中的【待填写：……】换成实际内容（make check 会列出还没填写的地方），用 make devserver 预览。")
     return 0
 
 
@@ -358,6 +369,7 @@ COMMANDS = {
     "new-candidate": cmd_new_candidate,
     "new-story": cmd_new_story,
     "new-mentorship": cmd_new_mentorship,
+    "new-lecture": cmd_new_lecture,
     "publish": cmd_publish,
     "serve": cmd_serve,
     "devserver": cmd_devserver,

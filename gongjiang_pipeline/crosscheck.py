@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from .errors import Problem
 from .models import Candidate, Edition
 from . import mentorship  # noqa: E402,I001  (after models: models registers the kind)
+from . import lectures  # noqa: E402,I001  (after models: models registers the kind)
 from .yamlload import format_loc
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -72,7 +73,7 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
     broken = {p.stem for p in data_dir.glob("candidates/*/*.yaml")} - set(candidates)
     stage_files: dict[str, dict[str, object]] = defaultdict(dict)  # edition -> kind -> file (not score sheets)
     for x in loaded:
-        if x.kind in ("edition", "candidate", "mentorship"):
+        if x.kind in ("edition", "candidate", "mentorship", "lecture"):
             continue
         problems.extend(_edition_ref(x, editions))
         if x.record.edition in editions:
@@ -82,6 +83,7 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
     for eid, files in sorted(stage_files.items()):
         problems.extend(check_stage_dates(files, editions[eid]))
     problems.extend(mentorship.check(loaded, candidates))
+    problems.extend(lectures.check(loaded, candidates, data_dir))
     return problems
 
 

@@ -66,6 +66,7 @@ class Project:
     # the same as running it again (a pure function of the data), kept to save doing so
     results: Mapping[str, Any] = field(default_factory=dict)
     mentorships: tuple = ()  # 大工匠带徒 (gongjiang_pipeline.mentorship.Mentorship), by id
+    lectures: tuple = ()  # 北京大工匠讲堂 (gongjiang_pipeline.lectures.Lecture), by id
 
     def result(self, eid: str):
         """``engine.run(self.editions[eid])``, reusing the loader's run when there was one."""

@@ -90,6 +90,8 @@ def classify(rel: tuple[str, ...]) -> tuple[str, str | None] | None:
         return "scores", rel[1]
     if len(rel) == 2 and rel[0] == "mentorships":
         return "mentorship", None
+    if len(rel) == 2 and rel[0] == "lectures":
+        return "lecture", None
     return None
 
 
@@ -287,12 +289,12 @@ def assemble(loaded: list[Loaded]) -> Project:
     editions = {x.record.id: x.record for x in loaded if x.kind == "edition"}
     parts: dict[str, dict] = {eid: {"candidates": [], "score_sheets": {}} for eid in editions}
     sources = {}
-    mentorships: list = []
+    brand: dict[str, list] = {"mentorship": [], "lecture": []}  # records of no edition (issue 15)
     for x in loaded:
         if x.kind == "edition":
             continue
-        if x.kind == "mentorship":
-            mentorships.append(x.record)
+        if x.kind in brand:
+            brand[x.kind].append(x.record)
             continue
         eid = x.record.edition
         if x.kind == "candidate":
@@ -305,5 +307,6 @@ def assemble(loaded: list[Loaded]) -> Project:
     return Project(
         editions={eid: EditionData(edition=editions[eid], **parts[eid]) for eid in sorted(editions)},
         sources=dict(sorted(sources.items())),
-        mentorships=tuple(sorted(mentorships, key=lambda r: r.id)),
+        mentorships=tuple(sorted(brand["mentorship"], key=lambda r: r.id)),
+        lectures=tuple(sorted(brand["lecture"], key=lambda r: r.id)),
     )

@@ -432,6 +432,9 @@ FILE_KINDS: dict[str, type[Record]] = {
 }
 
 from . import mentorship  # noqa: E402,F401  (issue 15: its own module, built on the types above; registers its kind)
+# kinds of the craftsman brand (issue 15) live in their own modules, built on the types
+# above; each adds itself to FILE_KINDS when imported (whichever module is imported first)
+from . import lectures as _lectures  # noqa: E402,F401
 
 PRIVATE_FIELDS = ("private",)
 # fields that must never change an outcome (checked by property tests)

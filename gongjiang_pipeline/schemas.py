@@ -19,6 +19,7 @@ TITLES = {
     "decisions": "同分裁定记录",
     "errata": "勘误记录",
     "mentorship": "大工匠带徒 带徒记录",
+    "lecture": "北京大工匠讲堂 讲座",
 }
 
 

@@ -36,6 +36,9 @@ PAGE_TYPES = {
     "lineages": "/mentorship/",  # 大工匠带徒：各位师傅
     "lineage": "/mentorship/he-xingyong/",  # 一位师傅的传承图（SVG，三代以上，徒弟后来成为候选人）
     "craftsman-apprentice": "/craftsmen/lin-lixue/",  # 工匠（师承、徒弟：两页互相链接）
+    "lectures": "/lectures/",  # 北京大工匠讲堂：即将举行
+    "lectures-past": "/lectures/past/",  # 往期讲座
+    "lecture": "/lectures/2026-dianqi/",  # 一场讲座（有回顾和回放）
     "poster": "/craftsmen/shan-lixin/poster/",  # 宣传海报（A4，可打印）
     "search": "/search/?q=%E7%84%8A%E5%B7%A5",  # 搜索“焊工”，有结果
     "404": "/404.html",  # 页面不存在

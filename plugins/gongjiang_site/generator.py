@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import csp, mentorship, opendata, search, svgcharts
+from gongjiang_pipeline import csp, lectures, mentorship, opendata, search, svgcharts
 from gongjiang_pipeline.badges import verifications
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_KEY = "GONGJIANG_MODEL"
 MENTORSHIP_KEY = "GONGJIANG_MENTORSHIP"
+LECTURES_KEY = "GONGJIANG_LECTURES"
 
 # Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
 DEFAULTS: dict[str, Any] = {
@@ -69,6 +70,17 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_LINEAGES_SAVE_AS": "mentorship/index.html",
     "GONGJIANG_LINEAGE_URL": "mentorship/{slug}/",
     "GONGJIANG_LINEAGE_SAVE_AS": "mentorship/{slug}/index.html",
+    # 北京大工匠讲堂 (issue 15): upcoming and past lists, one page per lecture, iCalendar feeds
+    "GONGJIANG_LECTURES_URL": "lectures/",
+    "GONGJIANG_LECTURES_SAVE_AS": "lectures/index.html",
+    "GONGJIANG_LECTURES_PAST_URL": "lectures/past/",
+    "GONGJIANG_LECTURES_PAST_SAVE_AS": "lectures/past/index.html",
+    "GONGJIANG_LECTURE_URL": "lectures/{id}/",
+    "GONGJIANG_LECTURE_SAVE_AS": "lectures/{id}/index.html",
+    "GONGJIANG_LECTURES_ICS_URL": "lectures/lectures.ics",
+    "GONGJIANG_LECTURES_ICS_SAVE_AS": "lectures/lectures.ics",
+    "GONGJIANG_CRAFTSMAN_ICS_URL": "craftsmen/{slug}/lectures.ics",
+    "GONGJIANG_CRAFTSMAN_ICS_SAVE_AS": "craftsmen/{slug}/lectures.ics",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
     # Content-Security-Policy: <meta> on every page, and the same policy as response
@@ -162,6 +174,8 @@ def load_site_model(pelican) -> None:
         mentorship.lineages(project.mentorships, model.as_of, model.person),
         mentorship.masters_of(project.mentorships, model.as_of, model.person),
     )
+    # lectures announced by the build date whose speaker is public (gongjiang_pipeline/lectures.py)
+    settings[LECTURES_KEY] = lectures.public_lectures(project.lectures, as_of_date(settings), settings[MODEL_KEY].person)
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
 
@@ -282,6 +296,29 @@ class Helpers:
 
     def training_stats(self) -> tuple:
         return mentorship.training_stats(self.model.editions, self.lineages)
+    # ---- 北京大工匠讲堂
+
+    @property
+    def lectures(self) -> tuple:
+        return self.settings.get(LECTURES_KEY, ())
+
+    def upcoming_lectures(self) -> list:
+        as_of = self.model.as_of
+        return [v for v in self.lectures if not v.is_past(as_of)]
+
+    def past_lectures(self) -> list:
+        as_of = self.model.as_of
+        return [v for v in reversed(self.lectures) if v.is_past(as_of)]
+
+    def lectures_of(self, person) -> list:
+        return [v for v in self.lectures if v.speaker is not None and v.speaker.id == person.id]
+
+    def lecture_url(self, v) -> str:
+        return self.url("LECTURE", id=v.id)
+
+    @staticmethod
+    def time(t: dt.datetime) -> str:
+        return f"{Helpers.date(t)} {t:%H:%M}"
 
     group_kinds = GROUP_KINDS
     list_titles = LIST_TITLES
@@ -373,6 +410,7 @@ class GongjiangGenerator(Generator):
             [(a.url, a.title, a.date) for a in stories_about],
             self.helpers.media.verify(person),  # the 核验 section and its badges
             self.helpers.lineage_of(person), self.helpers.master_of(person),
+            self.helpers.lectures_of(person),
         )
 
     def _s(self, name: str, **kw: Any) -> str:
@@ -445,6 +483,7 @@ class GongjiangGenerator(Generator):
                     noindex=sample_only(h.story_person(a) for a in stories), stories=stories)
         self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"),
                     noindex=sample_only(er.person for er in m.errata if er.person is not None))
+        self._lectures()
         self._opendata()
         self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"), noindex=sample_only(m.editions))
         self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))
@@ -462,6 +501,31 @@ class GongjiangGenerator(Generator):
         self._write_bytes(self._s("NGINX_CSP_SAVE_AS"), csp.nginx_snippet(policy).encode("utf-8"))
 
     # ---- parts
+
+    def _lectures(self) -> None:
+        """北京大工匠讲堂: the two lists, a page per lecture, the feed of all and one per speaker."""
+        h = self.helpers
+        self._write(self._s("LECTURES_SAVE_AS"), "lectures", h.url("LECTURES"), past=False)
+        self._write(self._s("LECTURES_PAST_SAVE_AS"), "lectures", h.url("LECTURES_PAST"), past=True)
+        for v in h.lectures:
+            self._write(self._s("LECTURE_SAVE_AS", id=v.id), "lecture", h.lecture_url(v), deps=("lecture", v), lecture=v)
+        domain = lectures.domain_of(setting(self.settings, "GONGJIANG_CANONICAL_BASE"))
+
+        def url_of(v) -> str:
+            return h.absolute(h.lecture_url(v))
+
+        name = setting(self.settings, "GONGJIANG_SITE_NAME")
+        self._write_bytes(
+            self._s("LECTURES_ICS_SAVE_AS"),
+            lectures.calendar(h.lectures, name=f"{name}讲堂", domain=domain, url_of=url_of),
+        )
+        for p in self.model.people:
+            own = h.lectures_of(p)
+            if own:
+                self._write_bytes(
+                    self._s("CRAFTSMAN_ICS_SAVE_AS", slug=p.slug),
+                    lectures.calendar(own, name=f"{name}讲堂 · {p.name}", domain=domain, url_of=url_of),
+                )
 
     def _poster(self, person, ev, deps) -> None:
         """A printable A4 poster; not in the sitemap (noindex, canonical: the person's page)."""
