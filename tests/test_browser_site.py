@@ -119,7 +119,7 @@ def test_images_load_no_console_errors_no_failed_requests(tab, site_server, kind
     assert broken_images(tab.page) == []
     n_images = tab.page.locator("img").count()
     if kind == "craftsman":
-        assert n_images == 2  # portrait and QR code
+        assert n_images == 3  # portrait, product badge (核验) and QR code
     if kind == "search":
         assert n_images >= 5  # result photos
     assert tab.watch.take() == []

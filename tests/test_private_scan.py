@@ -101,19 +101,26 @@ def private_values(project) -> dict[str, str]:
 
 def embargoed(project, engine, as_of: dt.date) -> dict[str, str]:
     """Names of people not public on ``as_of`` (and not sharing a name with anyone who
-    is), and the pages and files of every list not yet published."""
+    is), and the pages and files of every list not yet published.
+
+    An apprentice of a 大工匠带徒 record begun by ``as_of`` is named as an apprentice
+    (public mentorship data, not their candidacy): for a candidate not yet public, their
+    citation is searched instead of their name."""
     values: dict[str, str] = {}
     public_names = set()
     for ed in project.editions.values():
         now = publish(ed.edition, engine(ed), as_of)
         public_names |= {ed.candidate(cid).name for cid in now.public_ids}
+    apprentices = {m.apprentice.name for m in project.mentorships if m.start <= as_of}
     for ed in project.editions.values():
         result = engine(ed)
         later = publish(ed.edition, result, FAR_FUTURE)
         now = publish(ed.edition, result, as_of)
         for cid, since in later.public_since.items():
             name = ed.candidate(cid).name
-            if cid not in now.public_ids and name not in public_names:
+            if cid not in now.public_ids and name in apprentices:
+                values[ed.candidate(cid).citation] = f"{cid} citation (public from {since})"
+            elif cid not in now.public_ids and name not in public_names:
                 values[name] = f"{cid} (public from {since})"
         visible = {sl.key for sl in now.lists}
         for sl in later.lists:

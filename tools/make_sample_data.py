@@ -291,6 +291,15 @@ SURNAMES = list("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁
 GIVEN_M = list("建国志强伟明军海涛春林永立新成德东华文斌刚勇峰宏亮平辉磊鹏宇庆福长俊振兴力")
 GIVEN_F = list("丽秀英芳燕红梅玉兰霞静敏丹娟桂凤洁琳晶颖雪慧莉萍")
 
+# deliberate: a 提名奖 of 2016 whose honour is revoked after the naming (badges.py, 核验)
+REVOKED = {
+    "2016-018": (
+        dt.date(2020, 6, 1),
+        "市总工会主席办公会决定（京工发〔2020〕示例5号）",
+        "示例：该同志因严重违反职业道德受到处分，依据评选办法撤销其“北京大工匠”提名奖称号。",
+    ),
+}
+
 # special names (kept out of the random pool)
 SPECIAL_2016 = [
     # name, pinyin, gender, why
@@ -669,6 +678,13 @@ class Gen:
             v = p.private.get(k)
             if v is not None:
                 y.kv(k, q(v), 2)
+        if p.cid in REVOKED:
+            when, decision, reason = REVOKED[p.cid]
+            y.comment("示例情形：命名后称号被撤销（核验一节显示“称号已撤销”，不再提供产品徽标）")
+            y.kv("revoked", None)
+            y.kv("date", day(when), 2)
+            y.kv("decision", q(decision), 2)
+            y.kv("reason", q(reason), 2)
         self.write(rel, y.text())
 
 
@@ -1358,8 +1374,13 @@ def sample_doc(g: Gen) -> str:
     a(f"11. **勘误**：`errata.yaml` 记录一条更正（`2016-kw-01`，2018-04-20）：北京大工匠 {who(ec.cid)} 的工作单位"
       f"在 2018-04-09 公布的名单中误为“{ewrong}”，更正为“{ec.employer}”。预期：网站“勘误”页自 2018-04-20 起显示该条，"
       "此前不显示；该工匠页面链接到这条勘误。")
+    for cid, (when, decision, _) in REVOKED.items():
+        a(f"12. **称号撤销**：提名奖 {who(cid)} 的称号于 {when.isoformat()} 撤销（`revoked:`，{decision}）。"
+          "预期：自该日起其页面“核验”一节显示“称号已撤销”，不再提供产品徽标，也不制作证书。")
     a("")
     a("每个情形在相关数据文件里都有以“示例情形：”开头的注释。")
+    a("")
+    a("命名之后的工匠品牌数据（大工匠带徒、讲堂、创新工作室、新闻与专题）是手写的，不由本工具生成，见 [sample-data-brand.md](sample-data-brand.md)。")
     a("")
     a("## 2016：预期结果")
     a("")
