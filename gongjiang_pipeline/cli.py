@@ -164,6 +164,10 @@ def cmd_build(args) -> int:
         timings.write_json(args.timings_json)
     for warning in summary.warnings:
         print(f"警告：{warning}", file=sys.stderr)
+    from .strokes import stroke_order_note
+
+    if (note := stroke_order_note()) is not None:  # lists tied on strokes are not in official order
+        print(note, file=sys.stderr)
     return 0
 
 

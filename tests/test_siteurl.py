@@ -199,3 +199,21 @@ def test_certificates_of_a_real_edition_need_the_real_address(sample, tmp_path):
     assert (rc, stdout) == (2, "")
     assert err == f"没有设置网站地址（{CONF}）：请写成 https://域名，例如 SITEURL=https://gongjiang.bjzgh.org\n"
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------
+# the build says when 公示 lists cannot be in the official 横竖撇点折 order (issue 17.5)
+
+
+@pytest.mark.slow
+def test_build_prints_the_stroke_order_notice_without_the_data(tmp_path, monkeypatch):
+    from gongjiang_pipeline import strokes
+
+    site = SiteProject(tmp_path / "project")
+    args = ("--root", str(site.root), "build", "--output", str(tmp_path / "out"), "--as-of", "2099-07-01")
+    rc, out, err = cli(*args)
+    assert (rc, err) == (0, "")  # the test extras install the stroke-order data
+    monkeypatch.setattr(strokes, "default_stroke_order", lambda: None)
+    rc, out, err = cli(*args, "--force")
+    assert (rc, err) == (0, strokes.stroke_order_note(None) + "\n")
+    assert "提示：未安装笔顺数据" in err
