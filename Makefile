@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 AS_OF  ?=
 OUTPUT ?= output
 PUBLISH_TARGET ?=
+# the site's public address (canonical links, sitemap, feeds, QR codes, share cards, badges);
+# empty: GONGJIANG_CANONICAL_BASE of pelican.conf.py. make publish needs a real one.
+SITEURL ?=
 PORT   ?= 8000
 # npm tools of the quality tests (axe-core, vnu.jar): tests/package.json, installed by npm ci
 NODE_TOOLS := tests/node_modules/.package-lock.json
@@ -31,7 +34,7 @@ check: $(STAMP)
 ##       unchanged pages are kept from the last build; CLEAN=1 renders every page again;
 ##       TIMINGS=1 lists the time of each phase)
 html: check
-	$(PY) -m gongjiang_pipeline build --output $(OUTPUT) $(if $(AS_OF),--as-of $(AS_OF),) $(if $(filter-out 0,$(CLEAN)),--clean,) $(if $(filter-out 0,$(TIMINGS)),--timings,)
+	$(PY) -m gongjiang_pipeline build --output $(OUTPUT) $(if $(AS_OF),--as-of $(AS_OF),) $(if $(SITEURL),--siteurl '$(SITEURL)',) $(if $(filter-out 0,$(CLEAN)),--clean,) $(if $(filter-out 0,$(TIMINGS)),--timings,)
 
 ## test: run the whole test suite (browser tests need /usr/bin/chromium; HTML validation needs java)
 test: $(STAMP) tools
@@ -61,7 +64,7 @@ results: $(STAMP)
 
 ## certificates: A4 landscape PDF certificates of an approved edition into certificates/<EDITION>/ (staff only, not the site)
 certificates: $(STAMP)
-	$(PY) -m gongjiang_pipeline certificates $(or $(EDITION),2016)
+	$(PY) -m gongjiang_pipeline certificates $(or $(EDITION),2016) $(if $(SITEURL),--siteurl '$(SITEURL)',)
 
 ## status: each edition's stage, public lists, next step and missing data (AS_OF=YYYY-MM-DD)
 status: $(STAMP)
@@ -83,9 +86,10 @@ new-story: $(STAMP)
 new-mentorship: $(STAMP)
 	$(PY) -m gongjiang_pipeline new-mentorship $(if $(MASTER),--master '$(MASTER)',) $(if $(FROM),--from '$(FROM)',) $(if $(NAME),--name '$(NAME)',) $(if $(CANDIDATE),--candidate '$(CANDIDATE)',) $(if $(ID),--id '$(ID)',) $(if $(START),--start '$(START)',)
 
-## publish: build, then sync $(OUTPUT)/ to PUBLISH_TARGET (dir:/path, rsync:host:/path or s3://bucket/prefix), changed files only
+## publish: build for SITEURL (the real address; required), then sync $(OUTPUT)/ to PUBLISH_TARGET
+##          (dir:/path, rsync:host:/path or s3://bucket/prefix), changed files only
 publish: html
-	$(PY) -m gongjiang_pipeline publish --source $(OUTPUT) $(if $(PUBLISH_TARGET),--target '$(PUBLISH_TARGET)',)
+	$(PY) -m gongjiang_pipeline publish --source $(OUTPUT) $(if $(PUBLISH_TARGET),--target '$(PUBLISH_TARGET)',) $(if $(SITEURL),--siteurl '$(SITEURL)',)
 
 ## golden: regenerate the golden-site snapshot (tests/golden/) after an intended change; review the diff
 golden: $(STAMP)

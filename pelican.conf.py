@@ -4,8 +4,12 @@ which sets GONGJIANG_AS_OF and the output folder; see docs/site.md."""
 from jinja2 import StrictUndefined
 
 SITENAME = "北京大工匠"
-SITEURL = ""  # links are root-relative; absolute URLs use GONGJIANG_CANONICAL_BASE
-GONGJIANG_CANONICAL_BASE = "https://gongjiang.example.org"  # TODO: the real domain
+SITEURL = ""  # Pelican's link prefix: links inside the site are root-relative (/craftsmen/...)
+# The site's public address: canonical links, sitemap, feeds, QR codes, share cards,
+# badges and certificates point to it. Still the placeholder: a build for preview may
+# use it, `make publish` refuses it. Set the real domain here, or give it on the command
+# line: make publish SITEURL=https://... (docs/site.md, "网站地址"; gongjiang_pipeline/siteurl.py)
+GONGJIANG_CANONICAL_BASE = "https://gongjiang.example.org"
 # Content-Security-Policy of every page (<meta http-equiv>) and of the generated _headers
 # and nginx-csp.conf (docs/site.md, "Content-Security-Policy"). No inline script or style:
 # scripts, styles, images and fonts come from the site itself; 'wasm-unsafe-eval' lets

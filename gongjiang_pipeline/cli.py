@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import siteurl
 from .errors import DataError, GongjiangError, UsageError
 
 
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true",
                    help="即使数据、内容、模板和设置都与上次相同，也重新检查并生成（未变的页面仍沿用）")
     b.add_argument("--clean", action="store_true", help="不沿用上次生成的任何页面，全部重新生成（仍只改写内容有变化的文件）")
+    b.add_argument("--siteurl", default=None, metavar="网址", help="网站的正式地址，例如 https://gongjiang.bjzgh.org（默认取 pelican.conf.py 的 GONGJIANG_CANONICAL_BASE）")
     b.add_argument("--timings", action="store_true", help="生成后列出各阶段用时（读取数据、评选、渲染、搜索索引等）")
     b.add_argument("--timings-json", type=Path, default=None, metavar="文件",
                    help="把各阶段用时另存为 JSON 文件（供基准测试读取）")
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     pb.add_argument("--target", default=None, help="发布目标：dir:<目录>、rsync:<主机>:<路径> 或 s3://<存储桶>/<前缀>（默认取环境变量 PUBLISH_TARGET）")
     pb.add_argument("--source", type=Path, default=Path("output"), help="生成好的网站目录（默认 output）")
     pb.add_argument("--dry-run", action="store_true", help="试运行：只列出会做的修改")
+    pb.add_argument("--siteurl", default=None, metavar="网址", help="网站的正式地址，例如 https://gongjiang.bjzgh.org（默认取 pelican.conf.py 的 GONGJIANG_CANONICAL_BASE）；必须是正式地址，且网站是按这个地址生成的")
     sv = sub.add_parser("serve", help="在 http://127.0.0.1:<端口>/ 提供已生成的网站")
     sv.add_argument("--output", type=Path, default=Path("output"), help="网站目录（默认 output）")
     sv.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
@@ -87,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     ce = sub.add_parser("certificates", help="为已审定届次的北京大工匠和提名奖制作 A4 横版 PDF 证书（工作人员用，不进入网站）")
     ce.add_argument("edition", help="届次编号，例如 2016")
     ce.add_argument("--output", type=Path, default=None, help="输出目录（默认 certificates/<届次>）")
+    ce.add_argument("--siteurl", default=None, metavar="网址", help="网站的正式地址，例如 https://gongjiang.bjzgh.org（默认取 pelican.conf.py 的 GONGJIANG_CANONICAL_BASE）；真实届次的证书必须用正式地址")
     return p
 
 
@@ -146,8 +150,12 @@ def cmd_build(args) -> int:
 
     as_of = args.as_of or today()
     output = args.output if args.output.is_absolute() else args.root / args.output
+    override = {}
+    if args.siteurl is not None:  # a preview may use the placeholder; publish checks it (siteurl.py)
+        override[siteurl.SETTING] = siteurl.normalise(args.siteurl, "SITEURL")
     with recording() as timings:
-        summary = build_into(args.root, output, as_of, force=args.force or args.clean, reuse=not args.clean)
+        summary = build_into(args.root, output, as_of, override=override or None,
+                             force=args.force or args.clean, reuse=not args.clean)
     print(f"网站已生成：{output}（按 {as_of.isoformat()} 的公开范围）")
     print(summary)
     if args.timings:
@@ -156,6 +164,10 @@ def cmd_build(args) -> int:
         timings.write_json(args.timings_json)
     for warning in summary.warnings:
         print(f"警告：{warning}", file=sys.stderr)
+    from .strokes import stroke_order_note
+
+    if (note := stroke_order_note()) is not None:  # lists tied on strokes are not in official order
+        print(note, file=sys.stderr)
     return 0
 
 
@@ -298,7 +310,8 @@ def cmd_publish(args) -> int:
 
     target = parse_target(args.target or os.environ.get("PUBLISH_TARGET"))
     source = args.source if args.source.is_absolute() else args.root / args.source
-    print("\n".join(publish(target, source, dry_run=args.dry_run, project=args.root)))
+    base = siteurl.require_public(*siteurl.resolve(args.siteurl, _site_settings(args.root)))
+    print("\n".join(publish(target, source, dry_run=args.dry_run, project=args.root, siteurl=base)))
     return 0
 
 
@@ -327,6 +340,12 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _site_settings(root: Path) -> dict:
+    """The settings of pelican.conf.py, read without Pelican (no content/ needed)."""
+    conf = root / "pelican.conf.py"
+    return runpy.run_path(str(conf)) if conf.is_file() else {}
+
+
 CRAFTSMAN_URL = "craftsmen/{slug}/"  # the plugin's default GONGJIANG_CRAFTSMAN_URL
 
 
@@ -337,15 +356,17 @@ def cmd_certificates(args) -> int:
 
     project = _load(args.root)
     items = honorees(project, args.edition)
-    conf = args.root / "pelican.conf.py"  # the site's settings, read without Pelican (no content/ needed)
-    settings = runpy.run_path(str(conf)) if conf.is_file() else {}
+    settings = _site_settings(args.root)
     choice, why = find_cjk_font(settings.get("GONGJIANG_CJK_FONT"))
     if choice is None:
         raise UsageError(f"无法制作证书：{why}")
     # the slugs of the complete site (everyone published), as on the craftsman pages
     model = build_model(project, {eid: project.result(eid) for eid in project.editions}, dt.date(9999, 1, 1))
     slugs = {p.id: p.slug for p in model.people}
-    base = settings.get("GONGJIANG_CANONICAL_BASE", "").rstrip("/")
+    # the QR code of a real certificate must lead to the real site; a sample one may not
+    value, where = siteurl.resolve(args.siteurl, settings)
+    sample = project.editions[args.edition].edition.sample if args.edition in project.editions else False
+    base = siteurl.normalise(value, where) if sample else siteurl.require_public(value, where)
     pattern = settings.get("GONGJIANG_CRAFTSMAN_URL", CRAFTSMAN_URL)
 
     def page_url(h) -> str:

@@ -236,20 +236,28 @@ def refuse_sample_data(target: Target, project: Path) -> None:
     raise PublishError(
         f"拒绝发布到 {target}：以下届次是示例数据（届次文件中写有 sample: true），示例数据不能发布到服务器：{named}。"
         "如果这是真实的届次，请删除该届次文件中的 sample: true，重新生成后再发布；"
-        "如果只想预览示例网站，请发布到本地目录，例如 make publish PUBLISH_TARGET=dir:/tmp/gongjiang-preview"
+        "如果只想预览示例网站，请运行 make html 后用 make serve 在本机预览，或发布到本地目录 dir:…"
     )
 
 
 # --------------------------------------------------------------------------
 
 
-def publish(target: Target, source: Path, *, dry_run: bool = False, project: Path | None = None) -> list[str]:
+def publish(
+    target: Target, source: Path, *, dry_run: bool = False, project: Path | None = None, siteurl: str | None = None,
+) -> list[str]:
     """Sync ``source`` (a built site) to ``target``; Chinese lines describing what was done.
-    ``project``: the project root; its sample editions are never sent to a server."""
+    ``project``: the project root; its sample editions are never sent to a server.
+    ``siteurl``: the site's public address (``siteurl.require_public``); ``source``
+    must have been built for it."""
     if not (source / "index.html").is_file():
         raise UsageError(f"{source} 中没有生成好的网站（缺少 index.html）：请先运行 make html")
     if project is not None:
         refuse_sample_data(target, project)
+    if siteurl is not None:
+        from .siteurl import require_built_for
+
+        require_built_for(source, siteurl)
     if target.kind == "dir":
         plan = sync_dir(source, Path(target.where), dry_run=dry_run, project=project)
         return summary(target, plan, dry_run=dry_run)

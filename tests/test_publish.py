@@ -28,6 +28,8 @@ def site(root: Path, files: dict[str, str]) -> Path:
 
 
 SITE = {"index.html": "首页", "craftsmen/a/index.html": "甲", "craftsmen/b/index.html": "乙", "theme/site.css": "body{}"}
+SITEURL = "https://gongjiang.bjzgh.org"  # the real address the CLI requires (tests/test_siteurl.py)
+BUILT = dict(SITE, **{"sitemap.xml": f"<urlset><url><loc>{SITEURL}/</loc></url></urlset>"})
 
 
 def stamps(root: Path) -> dict[str, int]:
@@ -135,14 +137,14 @@ def test_missing_tool_is_a_chinese_error(tmp_path, monkeypatch):
 
 def test_cli_reads_publish_target(tmp_path, monkeypatch):
     root = tmp_path / "project"
-    site(root / "output", SITE)
+    site(root / "output", BUILT)
     dest = tmp_path / "www"
     monkeypatch.setenv("PUBLISH_TARGET", f"dir:{dest}")
-    rc, out, err = cli("--root", str(root), "publish")
+    rc, out, err = cli("--root", str(root), "publish", "--siteurl", SITEURL)
     assert (rc, err) == (0, "")
-    assert out == f"发布到 dir:{dest}：新增 4 个文件，更新 0 个，删除 0 个，未变 0 个。\n"
+    assert out == f"发布到 dir:{dest}：新增 5 个文件，更新 0 个，删除 0 个，未变 0 个。\n"
     monkeypatch.delenv("PUBLISH_TARGET")
-    rc, out, err = cli("--root", str(root), "publish")
+    rc, out, err = cli("--root", str(root), "publish", "--siteurl", SITEURL)
     assert rc == 2 and err.startswith("没有指定发布目标：请设置 PUBLISH_TARGET")
     assert os.listdir(dest)
 
@@ -155,7 +157,7 @@ SAMPLE_REFUSED = (
     "2016（2016年“北京大工匠”选树（示例），data/editions/2016.yaml）、"
     "2026（2026年“北京大工匠”选树（示例），data/editions/2026.yaml）。"
     "如果这是真实的届次，请删除该届次文件中的 sample: true，重新生成后再发布；"
-    "如果只想预览示例网站，请发布到本地目录，例如 make publish PUBLISH_TARGET=dir:/tmp/gongjiang-preview"
+    "如果只想预览示例网站，请运行 make html 后用 make serve 在本机预览，或发布到本地目录 dir:…"
 )
 
 
@@ -175,8 +177,9 @@ def fake_tools(tmp_path, monkeypatch) -> Path:
 @pytest.mark.parametrize("text", ["rsync:www.example.org:/srv/www/gongjiang", "s3://gongjiang-site/www"])
 def test_sample_data_is_not_published_to_a_server(sample, tmp_path, monkeypatch, text):
     calls = fake_tools(tmp_path, monkeypatch)
-    site(sample / "output", SITE)
-    for args in (("publish", "--target", text), ("publish", "--target", text, "--dry-run")):
+    site(sample / "output", BUILT)
+    for args in (("publish", "--target", text, "--siteurl", SITEURL),
+                 ("publish", "--target", text, "--siteurl", SITEURL, "--dry-run")):
         rc, out, err = cli("--root", str(sample), *args)
         assert (rc, out) == (1, "")
         assert err == SAMPLE_REFUSED.format(target=parse_target(text)) + "\n"
@@ -184,21 +187,21 @@ def test_sample_data_is_not_published_to_a_server(sample, tmp_path, monkeypatch,
 
 
 def test_sample_data_may_go_to_a_local_folder(sample, tmp_path):
-    site(sample / "output", SITE)
+    site(sample / "output", BUILT)
     dest = tmp_path / "preview"
-    rc, out, err = cli("--root", str(sample), "publish", "--target", f"dir:{dest}")
+    rc, out, err = cli("--root", str(sample), "publish", "--target", f"dir:{dest}", "--siteurl", SITEURL)
     assert (rc, err) == (0, "")
     assert (dest / "index.html").read_text("utf-8") == "首页"
 
 
 def test_real_editions_are_published_to_a_server(sample, tmp_path, monkeypatch):
     calls = fake_tools(tmp_path, monkeypatch)
-    site(sample / "output", SITE)
+    site(sample / "output", BUILT)
     for f in (sample / "data/editions").glob("*.yaml"):
         text = f.read_text("utf-8")
         assert "\nsample: true\n" in text
         f.write_text(text.replace("\nsample: true\n", "\n"), "utf-8")
-    rc, out, err = cli("--root", str(sample), "publish", "--target", "rsync:www.example.org:/srv/www")
+    rc, out, err = cli("--root", str(sample), "publish", "--target", "rsync:www.example.org:/srv/www", "--siteurl", SITEURL)
     assert (rc, err) == (0, "")
     assert calls.read_text("utf-8").startswith("rsync -rlc --delete")
 
