@@ -291,7 +291,7 @@ def new_studio(root, studio_id: str, *, craftsman: str, today: dt.date):
         f'name: "{c.name}{TODO}专业】创新工作室"',
         "craftsmen:",
         f'  - "{craftsman}"  # {c.name}',
-        f"host: {c.employer}  # 依托单位",
+        f"host: \"{c.employer}\"  # 依托单位",
         f"district: {c.district}  # 所在区编号",
         f"founded: {today.isoformat()}  # 创建日期：自该日起在网站上显示",
         "level: 企业级  # 市级 / 区级 / 企业级",
