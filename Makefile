@@ -15,7 +15,7 @@ NODE_TOOLS := tests/node_modules/.package-lock.json
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story new-mentorship new-lecture publish bench tools certificates
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story new-mentorship new-lecture new-studio publish bench tools certificates
 
 venv: $(STAMP)
 
@@ -77,6 +77,10 @@ new-candidate: $(STAMP)
 ## new-lecture: write data/lectures/<id>.yaml for a 北京大工匠讲堂 lecture (ID=2030-hanjie, optional SPEAKER=2016-028)
 new-lecture: $(STAMP)
 	$(PY) -m gongjiang_pipeline new-lecture $(ID) $(if $(SPEAKER),--speaker '$(SPEAKER)',)
+
+## new-studio: write data/studios/<id>.yaml for a 创新工作室 (ID=zhao-lidan-hanjie CRAFTSMAN=2016-028)
+new-studio: $(STAMP)
+	$(PY) -m gongjiang_pipeline new-studio $(ID) $(if $(CRAFTSMAN),--craftsman '$(CRAFTSMAN)',)
 
 ## new-story: write content/stories/<slug>.md for a candidate (ID=2016-003, optional SLUG=)
 new-story: $(STAMP)

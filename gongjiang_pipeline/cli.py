@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     nl = sub.add_parser("new-lecture", help="新建北京大工匠讲堂讲座文件 data/lectures/<编号>.yaml")
     nl.add_argument("lecture", nargs="?", help="讲座编号（也是网址），例如 2030-hanjie")
     nl.add_argument("--speaker", help="主讲工匠的候选人编号，例如 2016-048（不填则为嘉宾讲座）")
+    nw = sub.add_parser("new-studio", help="新建创新工作室文件 data/studios/<编号>.yaml")
+    nw.add_argument("studio", nargs="?", help="工作室编号（也是网址），例如 zhao-lidan-hanjie")
+    nw.add_argument("--craftsman", help="以其命名的工匠的候选人编号，例如 2016-028")
     pb = sub.add_parser("publish", help="把生成好的网站同步到发布目标（只传输有变化的文件）")
     pb.add_argument("--target", default=None, help="发布目标：dir:<目录>、rsync:<主机>:<路径> 或 s3://<存储桶>/<前缀>（默认取环境变量 PUBLISH_TARGET）")
     pb.add_argument("--source", type=Path, default=Path("output"), help="生成好的网站目录（默认 output）")
@@ -303,6 +306,17 @@ def cmd_new_lecture(args) -> int:
     return 0
 
 
+def cmd_new_studio(args) -> int:
+    from .studios import new_studio
+
+    if not args.studio or not args.craftsman:
+        raise UsageError("请给出工作室编号和工匠编号，例如：make new-studio ID=zhao-lidan-hanjie CRAFTSMAN=2016-028")
+    path = new_studio(args.root, args.studio, craftsman=args.craftsman, today=dt.date.today())
+    print(f"已新建 {path.relative_to(args.root).as_posix()}")
+    print("把其中的【待填写：……】换成实际内容（make check 会列出还没填写的地方），用 make devserver 预览。")
+    return 0
+
+
 def cmd_publish(args) -> int:
     import os
 
@@ -394,6 +408,7 @@ COMMANDS = {
     "new-story": cmd_new_story,
     "new-mentorship": cmd_new_mentorship,
     "new-lecture": cmd_new_lecture,
+    "new-studio": cmd_new_studio,
     "publish": cmd_publish,
     "serve": cmd_serve,
     "devserver": cmd_devserver,

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator
 
-from . import badges, crosscheck, engine, stagecheck
+from . import badges, crosscheck, engine, stagecheck, studios
 from .dataset import EditionData, Project
 from .errors import DataError, Problem
 from .gcpause import freezing_loaded_data, paused_gc
@@ -92,6 +92,8 @@ def classify(rel: tuple[str, ...]) -> tuple[str, str | None] | None:
         return "mentorship", None
     if len(rel) == 2 and rel[0] == "lectures":
         return "lecture", None
+    if len(rel) == 2 and rel[0] == "studios":
+        return "studio", None
     return None
 
 
@@ -280,6 +282,7 @@ def load_project(
         checked = {x.record.edition for x in loaded if x.kind in stagecheck.CHECKED_KINDS}
         results = {eid: engine.run(ed) for eid, ed in project.editions.items() if eid in checked}
         problems = stagecheck.check(loaded, project, results) + badges.check(loaded, project, results)
+        problems += studios.check_named(loaded, project, results)
         if problems:
             raise DataError(problems)
         return dataclasses.replace(project, results=MappingProxyType(results))
@@ -289,7 +292,7 @@ def assemble(loaded: list[Loaded]) -> Project:
     editions = {x.record.id: x.record for x in loaded if x.kind == "edition"}
     parts: dict[str, dict] = {eid: {"candidates": [], "score_sheets": {}} for eid in editions}
     sources = {}
-    brand: dict[str, list] = {"mentorship": [], "lecture": []}  # records of no edition (issue 15)
+    brand: dict[str, list] = {"mentorship": [], "lecture": [], "studio": []}  # records of no edition (issue 15)
     for x in loaded:
         if x.kind == "edition":
             continue
@@ -309,4 +312,5 @@ def assemble(loaded: list[Loaded]) -> Project:
         sources=dict(sorted(sources.items())),
         mentorships=tuple(sorted(brand["mentorship"], key=lambda r: r.id)),
         lectures=tuple(sorted(brand["lecture"], key=lambda r: r.id)),
+        studios=tuple(sorted(brand["studio"], key=lambda r: r.id)),
     )

@@ -39,6 +39,9 @@ PAGE_TYPES = {
     "lectures": "/lectures/",  # 北京大工匠讲堂：即将举行
     "lectures-past": "/lectures/past/",  # 往期讲座
     "lecture": "/lectures/2026-dianqi/",  # 一场讲座（有回顾和回放）
+    "studios": "/studios/",  # 创新工作室名录（按区、行业领域、工种筛选）
+    "studios-filter": "/studios/district/fangshan/",  # 一个区的创新工作室
+    "studio": "/studios/zhao-lidan-hanjie/",  # 一个创新工作室（有照片和历年成果）
     "poster": "/craftsmen/shan-lixin/poster/",  # 宣传海报（A4，可打印）
     "search": "/search/?q=%E7%84%8A%E5%B7%A5",  # 搜索“焊工”，有结果
     "404": "/404.html",  # 页面不存在

@@ -96,6 +96,11 @@ def private_values(project) -> dict[str, str]:
             for key, value in c.private.model_dump().items():
                 if value:
                     values[str(value)] = f"{c.id} private.{key}"
+    for s in getattr(project, "studios", ()):  # 创新工作室 (data/studios/)
+        if s.private is not None:
+            for key, value in s.private.model_dump().items():
+                if value:
+                    values[str(value)] = f"studio {s.id} private.{key}"
     return values
 
 

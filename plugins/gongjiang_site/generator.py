@@ -10,7 +10,8 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import csp, lectures, mentorship, opendata, search, svgcharts
+from gongjiang_pipeline import csp, images, lectures, mentorship, opendata, search, svgcharts
+from gongjiang_pipeline import studios as studiolib
 from gongjiang_pipeline.badges import verifications
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 MODEL_KEY = "GONGJIANG_MODEL"
 MENTORSHIP_KEY = "GONGJIANG_MENTORSHIP"
 LECTURES_KEY = "GONGJIANG_LECTURES"
+STUDIOS_KEY = "GONGJIANG_STUDIOS"
 
 # Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
 DEFAULTS: dict[str, Any] = {
@@ -81,6 +83,15 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_LECTURES_ICS_SAVE_AS": "lectures/lectures.ics",
     "GONGJIANG_CRAFTSMAN_ICS_URL": "craftsmen/{slug}/lectures.ics",
     "GONGJIANG_CRAFTSMAN_ICS_SAVE_AS": "craftsmen/{slug}/lectures.ics",
+    # 创新工作室 (issue 15): the directory, its filter pages, one page per studio and its photo
+    "GONGJIANG_STUDIOS_URL": "studios/",
+    "GONGJIANG_STUDIOS_SAVE_AS": "studios/index.html",
+    "GONGJIANG_STUDIOS_FILTER_URL": "studios/{kind}/{id}/",
+    "GONGJIANG_STUDIOS_FILTER_SAVE_AS": "studios/{kind}/{id}/index.html",
+    "GONGJIANG_STUDIO_URL": "studios/{id}/",
+    "GONGJIANG_STUDIO_SAVE_AS": "studios/{id}/index.html",
+    "GONGJIANG_STUDIO_PHOTO_URL": "studios/{id}/photo{ext}",
+    "GONGJIANG_STUDIO_PHOTO_SAVE_AS": "studios/{id}/photo{ext}",
     "GONGJIANG_SITEMAP_SAVE_AS": "sitemap.xml",
     "GONGJIANG_404_SAVE_AS": "404.html",
     # Content-Security-Policy: <meta> on every page, and the same policy as response
@@ -176,6 +187,9 @@ def load_site_model(pelican) -> None:
     )
     # lectures announced by the build date whose speaker is public (gongjiang_pipeline/lectures.py)
     settings[LECTURES_KEY] = lectures.public_lectures(project.lectures, as_of_date(settings), settings[MODEL_KEY].person)
+    # studios founded by the build date with a craftsman public as 北京大工匠 or 提名奖 (gongjiang_pipeline/studios.py)
+    districts = studiolib.district_names(ed.edition for ed in project.editions.values())
+    settings[STUDIOS_KEY] = studiolib.public_studios(project.studios, model.as_of, model.person, districts)
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
 
@@ -320,6 +334,30 @@ class Helpers:
     def time(t: dt.datetime) -> str:
         return f"{Helpers.date(t)} {t:%H:%M}"
 
+    # ---- 创新工作室
+
+    @property
+    def studios(self) -> tuple:
+        return self.settings.get(STUDIOS_KEY, ())
+
+    def studio_facets(self) -> dict:
+        return studiolib.facets(self.studios)
+
+    def studios_of(self, person) -> list:
+        return studiolib.studios_of(self.studios, person.id)
+
+    def studio_url(self, v) -> str:
+        return self.url("STUDIO", id=v.id)
+
+    def studio_filter_url(self, kind: str, fid: str) -> str:
+        return self.url("STUDIOS_FILTER", kind=kind, id=fid)
+
+    def studio_photo_url(self, v) -> str | None:
+        if v.studio.photo is None:
+            return None
+        return self.url("STUDIO_PHOTO", id=v.id, ext=Path(v.studio.photo).suffix.lower())
+
+    studio_facet_titles = studiolib.FACETS
     group_kinds = GROUP_KINDS
     list_titles = LIST_TITLES
 
@@ -411,6 +449,7 @@ class GongjiangGenerator(Generator):
             self.helpers.media.verify(person),  # the 核验 section and its badges
             self.helpers.lineage_of(person), self.helpers.master_of(person),
             self.helpers.lectures_of(person),
+            self.helpers.studios_of(person),
         )
 
     def _s(self, name: str, **kw: Any) -> str:
@@ -484,6 +523,7 @@ class GongjiangGenerator(Generator):
         self._write(self._s("ERRATA_SAVE_AS"), "errata", h.url("ERRATA"),
                     noindex=sample_only(er.person for er in m.errata if er.person is not None))
         self._lectures()
+        self._studios()
         self._opendata()
         self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"), noindex=sample_only(m.editions))
         self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))
@@ -526,6 +566,32 @@ class GongjiangGenerator(Generator):
                     self._s("CRAFTSMAN_ICS_SAVE_AS", slug=p.slug),
                     lectures.calendar(own, name=f"{name}讲堂 · {p.name}", domain=domain, url_of=url_of),
                 )
+
+    def _studios(self) -> None:
+        """创新工作室: the directory, one filter page per district, sector and occupation, a page per studio."""
+        h = self.helpers
+        all_ = h.studios
+        facets = h.studio_facets()
+
+        def noindex(views) -> bool:
+            return h.sample_only(p for v in views for p in v.craftsmen)
+
+        self._write(self._s("STUDIOS_SAVE_AS"), "studios", h.url("STUDIOS"), deps=("studios", all_),
+                    noindex=noindex(all_), shown=all_, facets=facets, facet=None)
+        for kind, values in facets.items():
+            for f in values:
+                self._write(self._s("STUDIOS_FILTER_SAVE_AS", kind=kind, id=f.id), "studios",
+                            h.studio_filter_url(kind, f.id), deps=("studios", all_, kind, f.id),
+                            noindex=noindex(f.studios), shown=f.studios, facets=facets, facet=f)
+        data_dir = Path(self.settings["GONGJIANG_DATA_DIR"])
+        for v in all_:
+            self._write(self._s("STUDIO_SAVE_AS", id=v.id), "studio", h.studio_url(v), deps=("studio", v),
+                        noindex=noindex([v]), studio=v)
+            if v.studio.photo is not None:
+                ext = Path(v.studio.photo).suffix.lower()
+                # re-encoded from the pixels only: no EXIF, GPS, XMP or comments reach the site
+                self._write_bytes(self._s("STUDIO_PHOTO_SAVE_AS", id=v.id, ext=ext),
+                                  images.without_metadata(data_dir / v.studio.photo))
 
     def _poster(self, person, ev, deps) -> None:
         """A printable A4 poster; not in the sitemap (noindex, canonical: the person's page)."""
