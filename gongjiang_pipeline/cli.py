@@ -277,6 +277,9 @@ def cmd_new_mentorship(args) -> int:
     )
     print(f"已新建 {path.relative_to(args.root).as_posix()}")
     print("补充成长记录（milestones）后运行 make check 检查，用 make devserver 预览。")
+    return 0
+
+
 def cmd_new_lecture(args) -> int:
     from .lectures import new_lecture
 
