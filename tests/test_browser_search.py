@@ -97,8 +97,10 @@ def test_results_show_photo_name_occupation_employer_award(tab, site_server):
     tab.page.wait_for_function(
         "() => [...document.querySelectorAll('img.pagefind-ui__result-image')].every(i => i.complete && i.naturalWidth > 0)"
     )
-    assert person["tags"] == ["工种: 工程测量员", "工作单位: 北京京测地理信息有限公司", "奖项: 北京大工匠、最佳人气奖"]
+    assert person["tags"] == ["工种: 工程测量员", "工作单位: 北京京测地理信息有限公司", "奖项: 北京大工匠、最佳人气奖",
+                              "说明: 示例数据"]  # a sample edition (issue 17.4)
     assert story["tags"][0] == "人物: 单立新" and story["image"] == "/photos/shan-lixin-240.jpg"
+    assert story["tags"][-1] == "说明: 示例数据"
     # the page is in Chinese: Pagefind's own strings too
     assert result_message(tab.page) == "找到 2 个与“单立新”相关的结果"
     box = tab.page.locator("#search .pagefind-ui__search-input")

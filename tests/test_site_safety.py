@@ -112,7 +112,7 @@ def test_theme_marks_only_sanitised_html_safe():
     import re
 
     allowed = {"article.content", "page.content", "c.gender", "c.occupation", "c.district", "c.sector",
-               "tree_svg"}  # svgcharts.lineage_tree: our own SVG, every name escaped
+               "tree_svg"}  # svgcharts.lineage_tree: every text escaped (test_lineage_tree_escapes_names)
     for tpl in sorted((ROOT / "theme" / "templates").glob("*")):
         for expr in re.findall(r"{{\s*([^}|]+?)\s*\|\s*safe\s*}}", tpl.read_text("utf-8")):
             assert expr in allowed, f"{tpl.name}: {expr} | safe"
@@ -246,3 +246,23 @@ def test_sample_site_builds_with_no_warning_and_skips_no_content(tmp_path, caplo
         assert (f"stories/{story.stem}/index.html" in names) == due, story.name
         published += due
     assert summary.stories == published
+
+
+def test_lineage_tree_escapes_names():
+    """The lineage SVG (lineage.html: ``tree_svg | safe``) escapes every name: it reads back as typed."""
+    import xml.etree.ElementTree as ET
+    from types import SimpleNamespace
+
+    from gongjiang_pipeline.mentorship import ApprenticeView, Lineage
+    from gongjiang_pipeline.svgcharts import lineage_tree
+
+    typed = '王<b>小明</b> & "阿强"'
+    grandchild = ApprenticeView("c", "<script>alert(1)</script>", None, None, None, (), ())
+    child = ApprenticeView("b", typed, None, None, None, (), (grandchild,))
+    svg = lineage_tree("tree-x", Lineage(SimpleNamespace(name="张<i>建国"), (child,)))
+    assert "<b>" not in svg and "<script>" not in svg and "<i>" not in svg
+    root = ET.fromstring(svg)
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts[0].startswith("张<i>建国") and texts[1].startswith(typed) and texts[2] == "<script>alert(1)</script>"
+    said = "".join(root.find("{http://www.w3.org/2000/svg}desc").itertext())
+    assert typed in said and "<script>alert(1)</script>" in said

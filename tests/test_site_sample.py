@@ -34,9 +34,38 @@ def h1(page: str) -> str:
     return re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
 
 
-def test_sample_edition_pages_are_badged_and_noindex(tmp_path):
-    site = SiteProject(tmp_path / "project", sample=True)
+LECTURE = """\
+id: {id}
+title: 焊接基本功
+speaker: 2099-001
+start: {day} 14:00
+end: {day} 16:00
+venue: 职工之家
+registration: https://example.org/r
+announced: 2099-08-01
+"""
+MENTORSHIP = """\
+id: wang-xiaoming
+master: "2099-001"
+apprentice:
+  name: 王小明
+start: 2099-03-01
+occupation: 焊工
+"""
+
+
+def sample_project(root: Path) -> SiteProject:
+    """A sample edition with a story, a past and an upcoming lecture, and a lineage of 2099-001."""
+    site = SiteProject(root, sample=True)
     site.story("zhang", "2099-001", title="张建国的故事")
+    site.write("data/lectures/2099-a.yaml", LECTURE.format(id="2099-a", day="2099-09-01"))
+    site.write("data/lectures/2099-b.yaml", LECTURE.format(id="2099-b", day="2100-01-10"))
+    site.write("data/mentorships/wang-xiaoming.yaml", MENTORSHIP)
+    return site
+
+
+def test_sample_edition_pages_are_badged_and_noindex(tmp_path):
+    site = sample_project(tmp_path / "project")
     out = site.build("2099-12-31", tmp_path / "out")
     html = pages(out)
     indexable = {name for name, text in html.items() if NOINDEX not in text}
@@ -51,15 +80,43 @@ def test_sample_edition_pages_are_badged_and_noindex(tmp_path):
                  "statistics/index.html", "opendata/index.html"):
         assert BADGE in html[name], name
     assert html["stories/index.html"].count(BADGE) == 1  # the one story
+    # 北京大工匠讲堂 and 大工匠带徒 made from sample data
+    for name in ("lectures/2099-a/index.html", "lectures/2099-b/index.html", "mentorship/zhang-jianguo/index.html"):
+        assert h1(html[name]).endswith(" " + BADGE), name
+    for name in ("lectures/index.html", "lectures/past/index.html", "mentorship/index.html"):
+        assert html[name].count(BADGE) == 1, name  # the one lecture or lineage listed
     assert 'class="poster-sample">示例数据' in html["craftsmen/zhang-jianguo/poster/index.html"]
+
+
+def test_sample_entries_are_marked_in_the_feed_and_the_search_results(tmp_path):
+    from searchkit import fragments
+
+    site = sample_project(tmp_path / "project")
+    out = site.build("2099-12-31", tmp_path / "out")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    (entry,) = ET.fromstring((out / "feeds/stories.atom.xml").read_bytes()).findall("a:entry", ns)
+    assert entry.find("a:title", ns).text == "【示例数据】张建国的故事"
+    assert [c.get("term") for c in entry.findall("a:category", ns)] == ["张建国", "示例数据"]
+    found = {url: f["meta"] for url, f in fragments(out).items()}
+    assert found["/craftsmen/zhang-jianguo/"]["sample"] == "示例数据"
+    assert found["/stories/zhang/"]["sample"] == "示例数据"
+    assert '["sample", "说明"]' in (out / "theme/js/search.js").read_text("utf-8")  # shown as 说明：示例数据
 
 
 def test_real_edition_pages_carry_no_badge(tmp_path):
     site = SiteProject(tmp_path / "project")
     site.story("zhang", "2099-001", title="张建国的故事")
+    site.write("data/lectures/2099-a.yaml", LECTURE.format(id="2099-a", day="2099-09-01"))
+    site.write("data/mentorships/wang-xiaoming.yaml", MENTORSHIP)
     out = site.build("2099-12-31", tmp_path / "out")
     html = pages(out)
     assert not any("badge-sample" in text or "示例数据" in text for text in html.values())
+    feed = (out / "feeds/stories.atom.xml").read_text("utf-8")
+    assert "示例数据" not in feed
+    from searchkit import fragments
+
+    assert not any("sample" in f["meta"] for f in fragments(out).values())
+    assert {"/lectures/", "/lectures/2099-a/", "/mentorship/", "/mentorship/zhang-jianguo/"} <= sitemap(out)
     noindex = {name for name, text in html.items() if NOINDEX in text}
     assert noindex == {"404.html"} | {name for name in html if name.endswith("/poster/index.html")}
     assert {"/", "/craftsmen/zhang-jianguo/", "/stories/zhang/", "/editions/2099/craftsmen/"} <= sitemap(out)

@@ -308,6 +308,18 @@ class Helpers:
     def lineage_url(self, person) -> str:
         return self.url("LINEAGE", slug=person.slug)
 
+    @staticmethod
+    def lineage_people(lin) -> list:
+        """The public people a lineage page shows (its sample status): the master, their own
+        master and every apprentice who is a person of the site."""
+        extra = [lin.master_of_master] if lin.master_of_master is not None else []
+        return [lin.master, *extra, *(a.person for _, a in lin.walk() if a.person is not None)]
+
+    @staticmethod
+    def lecture_sample(v) -> bool:
+        """A lecture is sample data when its speaker is (a guest lecture has no edition: not sample)."""
+        return v.speaker is not None and v.speaker.sample
+
     def training_stats(self) -> tuple:
         return mentorship.training_stats(self.model.editions, self.lineages)
     # ---- 北京大工匠讲堂
@@ -512,11 +524,13 @@ class GongjiangGenerator(Generator):
                             deps=self.group_deps(kind, g), noindex=sample_only(g.people), kind=kind, group=g)
         self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), noindex=sample_only(m.editions),
                     charts=self._charts())
-        self._write(self._s("LINEAGES_SAVE_AS"), "lineages", h.url("LINEAGES"))
+        self._write(self._s("LINEAGES_SAVE_AS"), "lineages", h.url("LINEAGES"),
+                    noindex=sample_only(p for lin in h.lineages.values() for p in h.lineage_people(lin)))
         for lin in h.lineages.values():
             self._write(
                 self._s("LINEAGE_SAVE_AS", slug=lin.master.slug), "lineage", h.lineage_url(lin.master),
-                deps=("lineage", lin), lineage=lin, tree_svg=svgcharts.lineage_tree(f"tree-{lin.master.slug}", lin),
+                deps=("lineage", lin), noindex=sample_only(h.lineage_people(lin)),
+                lineage=lin, tree_svg=svgcharts.lineage_tree(f"tree-{lin.master.slug}", lin),
             )
         self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"),
                     noindex=sample_only(h.story_person(a) for a in stories), stories=stories)
@@ -545,10 +559,14 @@ class GongjiangGenerator(Generator):
     def _lectures(self) -> None:
         """北京大工匠讲堂: the two lists, a page per lecture, the feed of all and one per speaker."""
         h = self.helpers
-        self._write(self._s("LECTURES_SAVE_AS"), "lectures", h.url("LECTURES"), past=False)
-        self._write(self._s("LECTURES_PAST_SAVE_AS"), "lectures", h.url("LECTURES_PAST"), past=True)
+        # the two lists are one series: noindex when every lecture in it is sample data
+        # (a guest lecture is not; an empty series shows no data)
+        series = bool(h.lectures) and all(h.lecture_sample(v) for v in h.lectures)
+        self._write(self._s("LECTURES_SAVE_AS"), "lectures", h.url("LECTURES"), noindex=series, past=False)
+        self._write(self._s("LECTURES_PAST_SAVE_AS"), "lectures", h.url("LECTURES_PAST"), noindex=series, past=True)
         for v in h.lectures:
-            self._write(self._s("LECTURE_SAVE_AS", id=v.id), "lecture", h.lecture_url(v), deps=("lecture", v), lecture=v)
+            self._write(self._s("LECTURE_SAVE_AS", id=v.id), "lecture", h.lecture_url(v), deps=("lecture", v),
+                        noindex=h.lecture_sample(v), lecture=v)
         domain = lectures.domain_of(setting(self.settings, "GONGJIANG_CANONICAL_BASE"))
 
         def url_of(v) -> str:

@@ -61,6 +61,11 @@ _VOLATILE = frozenset({
     "GONGJIANG_ALL_IDS", WRITER_KEY, "GONGJIANG_PREVIOUS_OUTPUT", "GONGJIANG_RENDER_WORKERS",
     "GONGJIANG_PAGE_CACHE", "GONGJIANG_RECORD_CACHE", "GONGJIANG_MEDIA_CACHE", "GONGJIANG_MEDIA_WORKERS",
     "GONGJIANG_PAGEFIND",
+    # derived from the data like the site model: the pages that show them declare them in
+    # their deps (generator.person_deps, the lecture and lineage pages) and the key of a page
+    # that may show anything includes them (everything); in the site key, any change to a
+    # lecture, a mentorship record or a person they name would re-render every page
+    "GONGJIANG_VERIFY", "GONGJIANG_MENTORSHIP", "GONGJIANG_LECTURES",
     # the build date reaches pages only through the site model (model.as_of, the footer's
     # update date, the visible lists), which the keys of the pages that show it include:
     # a daily rebuild on a day when nothing is published re-renders nothing
@@ -213,6 +218,8 @@ class CachingWriter(Writer):
                 m = media.media_of(self.settings)
                 self._everything = "" if site is None else self.digest(
                     site, generator.model_of(self.settings), m.portraits, m.cards,
+                    [self.settings.get(k) for k in (generator.VERIFY_KEY, generator.MENTORSHIP_KEY,
+                                                    generator.LECTURES_KEY)],
                     [content_digest(a) for a in self._all_content(context)],
                 )
             except Unstable as exc:
