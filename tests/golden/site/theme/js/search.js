@@ -1,12 +1,13 @@
 /* Site search page: Pagefind's own UI, in Chinese, with photo, name, occupation,
-   employer and award on every result. The index is built by `make html`
+   employer and award on every result, and 说明：示例数据 on
+   results from sample editions. The index is built by `make html`
    (gongjiang_pipeline/searchindex.py); what it holds is described in
    gongjiang_pipeline/search.py. */
 (function () {
   "use strict";
 
   // result metadata (data-pagefind-meta) -> the label shown on a result
-  var LABELS = [["name", "人物"], ["occupation", "工种"], ["employer", "工作单位"], ["award", "奖项"]];
+  var LABELS = [["name", "人物"], ["occupation", "工种"], ["employer", "工作单位"], ["award", "奖项"], ["sample", "说明"]];
 
   function processResult(result) {
     var meta = result.meta || {};
