@@ -56,6 +56,11 @@ logger = logging.getLogger("gongjiang_site")
 
 WRITER_KEY = "GONGJIANG_WRITER"
 # settings that are per-run bookkeeping, not inputs of any page
+# Views derived from the data like the site model, which the generator keeps in the
+# settings (generator.load_site_model): a new kind of derived view must be added here,
+# or a change to any of its records re-renders every page (tests/test_page_cache.py)
+DERIVED_KEYS = ("GONGJIANG_VERIFY", "GONGJIANG_MENTORSHIP", "GONGJIANG_LECTURES", "GONGJIANG_STUDIOS")
+
 _VOLATILE = frozenset({
     "OUTPUT_PATH", "GONGJIANG_MODEL", "GONGJIANG_MEDIA", "GONGJIANG_MEDIA_STATS", "GONGJIANG_CONTENT_COUNTS",
     "GONGJIANG_ALL_IDS", WRITER_KEY, "GONGJIANG_PREVIOUS_OUTPUT", "GONGJIANG_RENDER_WORKERS",
@@ -65,7 +70,7 @@ _VOLATILE = frozenset({
     # their deps (generator.person_deps, the lecture and lineage pages) and the key of a page
     # that may show anything includes them (everything); in the site key, any change to a
     # lecture, a mentorship record or a person they name would re-render every page
-    "GONGJIANG_VERIFY", "GONGJIANG_MENTORSHIP", "GONGJIANG_LECTURES",
+    *DERIVED_KEYS,
     # the build date reaches pages only through the site model (model.as_of, the footer's
     # update date, the visible lists), which the keys of the pages that show it include:
     # a daily rebuild on a day when nothing is published re-renders nothing
@@ -218,8 +223,7 @@ class CachingWriter(Writer):
                 m = media.media_of(self.settings)
                 self._everything = "" if site is None else self.digest(
                     site, generator.model_of(self.settings), m.portraits, m.cards,
-                    [self.settings.get(k) for k in (generator.VERIFY_KEY, generator.MENTORSHIP_KEY,
-                                                    generator.LECTURES_KEY)],
+                    [self.settings.get(k) for k in DERIVED_KEYS],
                     [content_digest(a) for a in self._all_content(context)],
                 )
             except Unstable as exc:
