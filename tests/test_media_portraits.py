@@ -31,7 +31,7 @@ from gongjiang_pipeline.media.portraits import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_PHOTOS = sorted((ROOT / "data" / "photos").glob("*"))
+SAMPLE_PHOTOS = sorted(p for p in (ROOT / "data" / "photos").glob("*") if p.is_file())  # candidates; studios/ has its own
 
 
 def sample_jobs() -> list[PhotoJob]:
