@@ -77,7 +77,8 @@ def snapshot(out: Path) -> dict[str, str]:
 
 def read_golden() -> dict[str, str]:
     return {
-        p.relative_to(GOLDEN).as_posix(): p.read_text("utf-8")
+        # bytes decoded as they are: iCalendar files end their lines with CRLF (RFC 5545)
+        p.relative_to(GOLDEN).as_posix(): p.read_bytes().decode("utf-8")
         for p in sorted(GOLDEN.rglob("*"))
         if p.is_file()
     }
