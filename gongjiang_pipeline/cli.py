@@ -379,7 +379,7 @@ def cmd_certificates(args) -> int:
     slugs = {p.id: p.slug for p in model.people}
     # the QR code of a real certificate must lead to the real site; a sample one may not
     value, where = siteurl.resolve(args.siteurl, settings)
-    sample = project.editions[args.edition].edition.sample if args.edition in project.editions else False
+    sample = project.editions[args.edition].edition.sample  # honorees() knows the edition
     base = siteurl.normalise(value, where) if sample else siteurl.require_public(value, where)
     pattern = settings.get("GONGJIANG_CRAFTSMAN_URL", CRAFTSMAN_URL)
 

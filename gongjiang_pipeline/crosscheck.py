@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from .errors import Problem
-from .models import Candidate, Edition
+from .models import EDITIONLESS_KINDS, Candidate, Edition
 from . import mentorship  # noqa: E402,I001  (after models: models registers the kind)
 from . import lectures  # noqa: E402,I001  (after models: models registers the kind)
 from . import studios  # noqa: E402,I001  (after models: models registers the kind)
@@ -74,7 +74,7 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
     broken = {p.stem for p in data_dir.glob("candidates/*/*.yaml")} - set(candidates)
     stage_files: dict[str, dict[str, object]] = defaultdict(dict)  # edition -> kind -> file (not score sheets)
     for x in loaded:
-        if x.kind in ("edition", "candidate", "mentorship", "lecture", "studio"):
+        if x.kind in ("edition", "candidate") or x.kind in EDITIONLESS_KINDS:
             continue
         problems.extend(_edition_ref(x, editions))
         if x.record.edition in editions:

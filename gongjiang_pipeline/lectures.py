@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
 from .errors import Problem
-from .models import FILE_KINDS, Day, Ident, Record, Text, _text
+from .models import EDITIONLESS_KINDS, FILE_KINDS, Day, Ident, Record, Text, _text
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}\Z")
 
@@ -68,6 +68,7 @@ class Lecture(Record):
 
 
 FILE_KINDS["lecture"] = Lecture
+EDITIONLESS_KINDS["lecture"] = "lectures"
 
 
 # --------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from .errors import DataError, Problem
 from .gcpause import freezing_loaded_data, paused_gc
 from .media.parallel import cpu_count
 from .messages import validate
-from .models import FILE_KINDS, Record
+from .models import EDITIONLESS_KINDS, FILE_KINDS, Record
 from .recordcache import RecordCache, dumps, entry_key
 from .yamlload import Document, YamlError, load_file
 
@@ -292,7 +292,7 @@ def assemble(loaded: list[Loaded]) -> Project:
     editions = {x.record.id: x.record for x in loaded if x.kind == "edition"}
     parts: dict[str, dict] = {eid: {"candidates": [], "score_sheets": {}} for eid in editions}
     sources = {}
-    brand: dict[str, list] = {"mentorship": [], "lecture": [], "studio": []}  # records of no edition (issue 15)
+    brand: dict[str, list] = {kind: [] for kind in EDITIONLESS_KINDS}  # records of no edition (issue 15)
     for x in loaded:
         if x.kind == "edition":
             continue
@@ -310,7 +310,5 @@ def assemble(loaded: list[Loaded]) -> Project:
     return Project(
         editions={eid: EditionData(edition=editions[eid], **parts[eid]) for eid in sorted(editions)},
         sources=dict(sorted(sources.items())),
-        mentorships=tuple(sorted(brand["mentorship"], key=lambda r: r.id)),
-        lectures=tuple(sorted(brand["lecture"], key=lambda r: r.id)),
-        studios=tuple(sorted(brand["studio"], key=lambda r: r.id)),
+        **{field: tuple(sorted(brand[kind], key=lambda r: r.id)) for kind, field in EDITIONLESS_KINDS.items()},
     )

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 from pydantic import Field
 
 from .errors import Problem
-from .models import _PRIVATE, FILE_KINDS, Bool, Day, Ident, Record, Text
+from .models import _PRIVATE, EDITIONLESS_KINDS, FILE_KINDS, Bool, Day, Ident, Record, Text
 
 MilestoneKind = Literal["技能等级证书", "竞赛成绩", "荣誉"]
 
@@ -71,6 +71,7 @@ class Mentorship(Record):
 
 
 FILE_KINDS["mentorship"] = Mentorship
+EDITIONLESS_KINDS["mentorship"] = "mentorships"
 
 
 # --------------------------------------------------------------------------

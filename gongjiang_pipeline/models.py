@@ -430,6 +430,10 @@ FILE_KINDS: dict[str, type[Record]] = {
     "decisions": Decisions,
     "errata": Errata,
 }
+# Kinds whose records belong to no edition (the craftsman brand, issue 15) -> the field of
+# dataset.Project that holds them. Each brand module registers its kind here and in
+# FILE_KINDS; the loader assembles them, and the edition checks pass them by.
+EDITIONLESS_KINDS: dict[str, str] = {}
 
 from . import mentorship  # noqa: E402,F401  (issue 15: its own module, built on the types above; registers its kind)
 # kinds of the craftsman brand (issue 15) live in their own modules, built on the types

@@ -16,6 +16,7 @@ from typing import Iterator
 
 from .crosscheck import _at
 from .errors import Problem
+from .models import EDITIONLESS_KINDS
 from .outcome import STAGE_NAMES, EditionResult
 
 # the files a stage's decisions come from (score sheets: per occupation, found separately)
@@ -131,7 +132,7 @@ def check(loaded: list, project, results: dict) -> list[Problem]:
     files: dict[str, dict] = {}
     sheets: dict[str, dict] = {}
     for x in loaded:
-        if x.kind in ("edition", "candidate", "mentorship", "lecture", "studio"):
+        if x.kind in ("edition", "candidate") or x.kind in EDITIONLESS_KINDS:
             continue
         eid = x.record.edition
         if x.kind == "scores":

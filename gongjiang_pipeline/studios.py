@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator, Literal
 from pydantic import Field
 
 from .errors import Problem
-from .models import _PRIVATE, FILE_KINDS, Day, Ident, Int, Record, Text
+from .models import _PRIVATE, EDITIONLESS_KINDS, FILE_KINDS, Day, Ident, Int, Record, Text
 
 Level = Literal["市级", "区级", "企业级"]
 LEVELS = ("市级", "区级", "企业级")
@@ -78,6 +78,7 @@ class Studio(Record):
 
 
 FILE_KINDS["studio"] = Studio
+EDITIONLESS_KINDS["studio"] = "studios"
 
 
 # --------------------------------------------------------------------------

@@ -28,6 +28,8 @@ MODEL_KEY = "GONGJIANG_MODEL"
 MENTORSHIP_KEY = "GONGJIANG_MENTORSHIP"
 LECTURES_KEY = "GONGJIANG_LECTURES"
 STUDIOS_KEY = "GONGJIANG_STUDIOS"
+VERIFY_KEY = "GONGJIANG_VERIFY"  # candidate id -> badges.Verification
+# (all four are derived views: writer.DERIVED_KEYS keeps them out of the site's cache key)
 
 # Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
 DEFAULTS: dict[str, Any] = {
@@ -174,8 +176,8 @@ def load_site_model(pelican) -> None:
         results = {eid: reuse[eid] if eid in reuse else run(ed) for eid, ed in project.editions.items()}
     with phase("model"):
         settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
+    settings[VERIFY_KEY] = verifications(project, settings[MODEL_KEY])  # 核验; its badges are media
     # photos (every problem fails the build here, before anything is written), share cards
-    settings[VERIFY_KEY] = verifications(project, settings[MODEL_KEY])  # 核验 and product badges
     with phase("media"):
         settings[media.MEDIA_KEY] = media.prepare_media(settings, project, settings[MODEL_KEY], root)
     settings[media.STATS_KEY] = settings[media.MEDIA_KEY].stats
@@ -186,15 +188,13 @@ def load_site_model(pelican) -> None:
         mentorship.masters_of(project.mentorships, model.as_of, model.person),
     )
     # lectures announced by the build date whose speaker is public (gongjiang_pipeline/lectures.py)
-    settings[LECTURES_KEY] = lectures.public_lectures(project.lectures, as_of_date(settings), settings[MODEL_KEY].person)
+    settings[LECTURES_KEY] = lectures.public_lectures(project.lectures, model.as_of, model.person)
     # studios founded by the build date with a craftsman public as 北京大工匠 or 提名奖 (gongjiang_pipeline/studios.py)
     districts = studiolib.district_names(ed.edition for ed in project.editions.values())
     settings[STUDIOS_KEY] = studiolib.public_studios(project.studios, model.as_of, model.person, districts)
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
 
-
-VERIFY_KEY = "GONGJIANG_VERIFY"  # candidate id -> badges.Verification
 
 
 def model_of(settings: dict) -> SiteModel:

@@ -55,21 +55,20 @@ from gongjiang_pipeline.timings import phase
 logger = logging.getLogger("gongjiang_site")
 
 WRITER_KEY = "GONGJIANG_WRITER"
-# settings that are per-run bookkeeping, not inputs of any page
 # Views derived from the data like the site model, which the generator keeps in the
-# settings (generator.load_site_model): a new kind of derived view must be added here,
-# or a change to any of its records re-renders every page (tests/test_page_cache.py)
+# settings (generator.load_site_model). They are not in the site key: the pages that show
+# them declare them in their deps (generator.person_deps, the lecture, lineage and studio
+# pages), and the key of a page that may show anything includes them. A new derived view
+# must be added here, or a change to any of its records re-renders every page
+# (tests/test_page_cache.py).
 DERIVED_KEYS = ("GONGJIANG_VERIFY", "GONGJIANG_MENTORSHIP", "GONGJIANG_LECTURES", "GONGJIANG_STUDIOS")
 
+# settings that are per-run bookkeeping, not inputs of any page
 _VOLATILE = frozenset({
     "OUTPUT_PATH", "GONGJIANG_MODEL", "GONGJIANG_MEDIA", "GONGJIANG_MEDIA_STATS", "GONGJIANG_CONTENT_COUNTS",
     "GONGJIANG_ALL_IDS", WRITER_KEY, "GONGJIANG_PREVIOUS_OUTPUT", "GONGJIANG_RENDER_WORKERS",
     "GONGJIANG_PAGE_CACHE", "GONGJIANG_RECORD_CACHE", "GONGJIANG_MEDIA_CACHE", "GONGJIANG_MEDIA_WORKERS",
     "GONGJIANG_PAGEFIND",
-    # derived from the data like the site model: the pages that show them declare them in
-    # their deps (generator.person_deps, the lecture and lineage pages) and the key of a page
-    # that may show anything includes them (everything); in the site key, any change to a
-    # lecture, a mentorship record or a person they name would re-render every page
     *DERIVED_KEYS,
     # the build date reaches pages only through the site model (model.as_of, the footer's
     # update date, the visible lists), which the keys of the pages that show it include:
