@@ -14,6 +14,7 @@ from .errors import Problem
 from .models import Candidate, Edition
 from . import mentorship  # noqa: E402,I001  (after models: models registers the kind)
 from . import lectures  # noqa: E402,I001  (after models: models registers the kind)
+from . import news  # noqa: E402,I001  (after models: models registers the kind)
 from .yamlload import format_loc
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -73,7 +74,7 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
     broken = {p.stem for p in data_dir.glob("candidates/*/*.yaml")} - set(candidates)
     stage_files: dict[str, dict[str, object]] = defaultdict(dict)  # edition -> kind -> file (not score sheets)
     for x in loaded:
-        if x.kind in ("edition", "candidate", "mentorship", "lecture"):
+        if x.kind in ("edition", "candidate", "mentorship", "lecture", "topic"):
             continue
         problems.extend(_edition_ref(x, editions))
         if x.record.edition in editions:
@@ -84,6 +85,7 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
         problems.extend(check_stage_dates(files, editions[eid]))
     problems.extend(mentorship.check(loaded, candidates))
     problems.extend(lectures.check(loaded, candidates, data_dir))
+    problems.extend(news.check(loaded, candidates, root))
     return problems
 
 

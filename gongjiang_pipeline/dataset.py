@@ -67,6 +67,7 @@ class Project:
     results: Mapping[str, Any] = field(default_factory=dict)
     mentorships: tuple = ()  # 大工匠带徒 (gongjiang_pipeline.mentorship.Mentorship), by id
     lectures: tuple = ()  # 北京大工匠讲堂 (gongjiang_pipeline.lectures.Lecture), by id
+    topics: tuple = ()  # 专题 (gongjiang_pipeline.news.Topic), by id
 
     def result(self, eid: str):
         """``engine.run(self.editions[eid])``, reusing the loader's run when there was one."""

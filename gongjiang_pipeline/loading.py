@@ -92,6 +92,8 @@ def classify(rel: tuple[str, ...]) -> tuple[str, str | None] | None:
         return "mentorship", None
     if len(rel) == 2 and rel[0] == "lectures":
         return "lecture", None
+    if len(rel) == 2 and rel[0] == "topics":
+        return "topic", None
     return None
 
 
@@ -289,7 +291,7 @@ def assemble(loaded: list[Loaded]) -> Project:
     editions = {x.record.id: x.record for x in loaded if x.kind == "edition"}
     parts: dict[str, dict] = {eid: {"candidates": [], "score_sheets": {}} for eid in editions}
     sources = {}
-    brand: dict[str, list] = {"mentorship": [], "lecture": []}  # records of no edition (issue 15)
+    brand: dict[str, list] = {"mentorship": [], "lecture": [], "topic": []}  # records of no edition (issue 15)
     for x in loaded:
         if x.kind == "edition":
             continue
@@ -309,4 +311,5 @@ def assemble(loaded: list[Loaded]) -> Project:
         sources=dict(sorted(sources.items())),
         mentorships=tuple(sorted(brand["mentorship"], key=lambda r: r.id)),
         lectures=tuple(sorted(brand["lecture"], key=lambda r: r.id)),
+        topics=tuple(sorted(brand["topic"], key=lambda r: r.id)),
     )

@@ -435,6 +435,7 @@ from . import mentorship  # noqa: E402,F401  (issue 15: its own module, built on
 # kinds of the craftsman brand (issue 15) live in their own modules, built on the types
 # above; each adds itself to FILE_KINDS when imported (whichever module is imported first)
 from . import lectures as _lectures  # noqa: E402,F401
+from . import news as _news  # noqa: E402,F401
 
 PRIVATE_FIELDS = ("private",)
 # fields that must never change an outcome (checked by property tests)

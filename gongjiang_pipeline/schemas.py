@@ -20,6 +20,7 @@ TITLES = {
     "errata": "勘误记录",
     "mentorship": "大工匠带徒 带徒记录",
     "lecture": "北京大工匠讲堂 讲座",
+    "topic": "专题",
 }
 
 

@@ -131,7 +131,7 @@ def check(loaded: list, project, results: dict) -> list[Problem]:
     files: dict[str, dict] = {}
     sheets: dict[str, dict] = {}
     for x in loaded:
-        if x.kind in ("edition", "candidate", "mentorship", "lecture"):
+        if x.kind in ("edition", "candidate", "mentorship", "lecture", "topic"):
             continue
         eid = x.record.edition
         if x.kind == "scores":
