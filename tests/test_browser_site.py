@@ -39,6 +39,13 @@ PAGE_TYPES = {
     "lectures": "/lectures/",  # 北京大工匠讲堂：即将举行
     "lectures-past": "/lectures/past/",  # 往期讲座
     "lecture": "/lectures/2026-dianqi/",  # 一场讲座（有回顾和回放）
+    "news": "/news/",  # 新闻公告（第 1 页，有分页）
+    "news-page-2": "/news/page/2/",  # 新闻公告第 2 页
+    "news-category": "/news/notices/",  # 栏目：通知公告
+    "news-tag": "/news/tags/ming-ming-da-hui/",  # 标签：命名大会
+    "news-article": "/news/2016-mingming/",  # 一篇新闻（命名大会，列出相关工匠）
+    "topics": "/topics/",  # 专题列表
+    "topic": "/topics/gongjiang-jingshen/",  # 一个专题（故事、新闻、工匠）
     "poster": "/craftsmen/shan-lixin/poster/",  # 宣传海报（A4，可打印）
     "search": "/search/?q=%E7%84%8A%E5%B7%A5",  # 搜索“焊工”，有结果
     "404": "/404.html",  # 页面不存在

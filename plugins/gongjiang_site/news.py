@@ -160,11 +160,11 @@ def write(gen, writer) -> None:
     feed_context = dict(gen.context, SITEURL=base, FEED_DOMAIN=base)
     name = s.get("GONGJIANG_SITE_NAME", "北京大工匠")
     writer.write_feed(articles, feed_context, gen._s("NEWS_FEED_SAVE_AS"), h.url("NEWS_FEED").lstrip("/"),
-                      feed_title=f"{name} · 新闻")
+                      feed_title="新闻公告")
     for cat, arts in gen.context.get("categories", []):
         writer.write_feed(
             arts, feed_context, gen._s("NEWS_CATEGORY_FEED_SAVE_AS", slug=cat.slug),
-            h.url("NEWS_CATEGORY_FEED", slug=cat.slug).lstrip("/"), feed_title=f"{name} · {cat.name}",
+            h.url("NEWS_CATEGORY_FEED", slug=cat.slug).lstrip("/"), feed_title=cat.name,
         )
     for cat, _ in gen.context.get("categories", []):
         gen.urls.append("/" + cat.url)
