@@ -109,6 +109,11 @@ class NewsHelpers:
         people = self.news_people(article)
         return bool(people) and all(p.sample for p in people)
 
+    def all_news_sample(self, articles) -> bool:
+        """A list page showing only sample news is noindex and not in the sitemap."""
+        articles = list(articles)
+        return bool(articles) and all(self.news_sample(a) for a in articles)
+
     def topic_sample(self, v) -> bool:
         def sample(e) -> bool:
             if e.kind == "craftsman":
@@ -147,29 +152,29 @@ def write(gen, writer) -> None:
     h, s = gen.helpers, gen.settings
     articles = s.get(NEWS_KEY, [])
     url = h.url("NEWS")
-    if not (articles and all(h.news_sample(a) for a in articles)):
+    sample = h.all_news_sample(articles)
+    if not sample:
         gen.urls.append(url)
     writer.write_file(
         gen._s("NEWS_SAVE_AS"), gen.get_template("news"), gen.context, s["RELATIVE_URLS"],
         paginated={"articles": articles}, template_name="news", override_output=True, url=url.lstrip("/"),
-        page_name=url.strip("/"), page_url=url, canonical=h.absolute(url), noindex=False,
+        page_name=url.strip("/"), page_url=url, canonical=h.absolute(url), noindex=sample,
         news_articles=articles,
     )
     base = s.get("GONGJIANG_CANONICAL_BASE", "").rstrip("/")
     # Pelican's feed writer makes entry links from SITEURL: give it the absolute base
     feed_context = dict(gen.context, SITEURL=base, FEED_DOMAIN=base)
-    name = s.get("GONGJIANG_SITE_NAME", "北京大工匠")
-    writer.write_feed(articles, feed_context, gen._s("NEWS_FEED_SAVE_AS"), h.url("NEWS_FEED").lstrip("/"),
-                      feed_title="新闻公告")
+    if articles:  # (an empty feed would carry the time of the build: no feed, no link to it)
+        writer.write_feed(articles, feed_context, gen._s("NEWS_FEED_SAVE_AS"), h.url("NEWS_FEED").lstrip("/"),
+                          feed_title="新闻公告")
     for cat, arts in gen.context.get("categories", []):
         writer.write_feed(
             arts, feed_context, gen._s("NEWS_CATEGORY_FEED_SAVE_AS", slug=cat.slug),
             h.url("NEWS_CATEGORY_FEED", slug=cat.slug).lstrip("/"), feed_title=cat.name,
         )
-    for cat, _ in gen.context.get("categories", []):
-        gen.urls.append("/" + cat.url)
-    for tag, _ in gen.context.get("tags", []):
-        gen.urls.append("/" + tag.url)
+    for group, arts in [*gen.context.get("categories", []), *gen.context.get("tags", [])]:
+        if not h.all_news_sample(arts):
+            gen.urls.append("/" + group.url)
     for a in articles:
         if not h.news_sample(a):
             gen.urls.append("/" + a.url)
