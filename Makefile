@@ -15,7 +15,7 @@ NODE_TOOLS := tests/node_modules/.package-lock.json
 
 export PYTHONHASHSEED := 0
 
-.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story new-mentorship new-lecture new-studio publish bench tools certificates
+.PHONY: html check test venv clean serve devserver results golden status new-candidate new-story new-mentorship new-lecture new-studio new-topic publish bench tools certificates
 
 venv: $(STAMP)
 
@@ -85,6 +85,10 @@ new-studio: $(STAMP)
 ## new-story: write content/stories/<slug>.md for a candidate (ID=2016-003, optional SLUG=)
 new-story: $(STAMP)
 	$(PY) -m gongjiang_pipeline new-story $(ID) $(if $(SLUG),--slug '$(SLUG)',)
+
+## new-topic: write data/topics/<id>.yaml for a 专题 (themed column; ID=2016-jiangxin)
+new-topic: $(STAMP)
+	$(PY) -m gongjiang_pipeline new-topic $(ID)
 
 ## new-mentorship: write data/mentorships/<id>.yaml (MASTER=2016-003 or FROM=<record id>, NAME=徒弟姓名, optional CANDIDATE=, ID=, START=)
 new-mentorship: $(STAMP)

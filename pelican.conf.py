@@ -38,8 +38,9 @@ JINJA_ENVIRONMENT = {
     "extensions": [],
 }
 
-# stories (articles) live in content/stories, policy pages in content/pages
-ARTICLE_PATHS = ["stories"]
+# stories (articles) live in content/stories, news (articles too, issue 15.4) in
+# content/news, policy pages in content/pages
+ARTICLE_PATHS = ["stories", "news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 SLUGIFY_SOURCE = "basename"
@@ -52,11 +53,32 @@ ARTICLE_ORDER_BY = "reversed-date"
 # nothing Pelican would generate on its own: our generator writes the index,
 # lists, feed and sitemap; no categories, tags, authors, archives or drafts
 DIRECT_TEMPLATES = []
-PAGINATED_TEMPLATES = {}
 INDEX_SAVE_AS = ""
-CATEGORY_SAVE_AS = ""
 CATEGORIES_SAVE_AS = ""
-TAG_SAVE_AS = ""
+# News (content/news/): Pelican's category and tag pages, paginated. Only the three news
+# categories get pages (a story's folder category gets none: plugins/gongjiang_site/news.py);
+# news article URLs and the feeds are GONGJIANG_NEWS_* settings (docs/site.md).
+USE_FOLDER_AS_CATEGORY = False  # a news article names its category (Category:); stories and pages get none
+CATEGORY_URL = "news/{slug}/"
+CATEGORY_SAVE_AS = "news/{slug}/index.html"
+TAG_URL = "news/tags/{slug}/"
+TAG_SAVE_AS = "news/tags/{slug}/index.html"
+# category slugs (Pelican transliterates before substituting): 通知公告 -> notices ...
+CATEGORY_REGEX_SUBSTITUTIONS = [
+    ("Tong Zhi Gong Gao", "notices"),
+    ("Xin Wen Dong Tai", "updates"),
+    ("Zhuan Ti Bao Dao", "features"),
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"category": None, "tag": None, "news": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
 TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""

@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     nm.add_argument("--candidate", help="徒弟的候选人编号（徒弟也是候选人时）")
     nm.add_argument("--id", dest="record_id", help="记录编号（也是文件名），默认按徒弟姓名拼音")
     nm.add_argument("--start", type=_date, default=None, help="拜师日期 YYYY-MM-DD，默认今天")
+    nt = sub.add_parser("new-topic", help="新建专题 data/topics/<编号>.yaml")
+    nt.add_argument("topic", nargs="?", help="专题编号（也是网址 /topics/<编号>/），例如 2016-jiangxin")
     nl = sub.add_parser("new-lecture", help="新建北京大工匠讲堂讲座文件 data/lectures/<编号>.yaml")
     nl.add_argument("lecture", nargs="?", help="讲座编号（也是网址），例如 2030-hanjie")
     nl.add_argument("--speaker", help="主讲工匠的候选人编号，例如 2016-048（不填则为嘉宾讲座）")
@@ -216,8 +218,13 @@ def _results_at(root: Path, ref: str, edition: str | None) -> dict:
         project = _load(root)
     else:
         with tempfile.TemporaryDirectory(prefix="gongjiang-diff-") as tmp:
+            # content/ too: topics and news articles in data/ are checked against the stories
+            parts = ["data", "schemas"] + [
+                p for p in ("content",)
+                if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{ref}:{p}"], capture_output=True).returncode == 0
+            ]
             archive = subprocess.run(
-                ["git", "-C", str(root), "archive", "--format=tar", ref, "data", "schemas"],
+                ["git", "-C", str(root), "archive", "--format=tar", ref, *parts],
                 capture_output=True,
             )
             if archive.returncode != 0:
@@ -292,6 +299,17 @@ def cmd_new_mentorship(args) -> int:
     )
     print(f"已新建 {path.relative_to(args.root).as_posix()}")
     print("补充成长记录（milestones）后运行 make check 检查，用 make devserver 预览。")
+    return 0
+
+
+def cmd_new_topic(args) -> int:
+    from .news import new_topic
+
+    if not args.topic:
+        raise UsageError("请给出专题编号，例如：make new-topic ID=2016-jiangxin")
+    path = new_topic(args.root, args.topic, today=dt.date.today())
+    print(f"已新建 {path.relative_to(args.root).as_posix()}")
+    print("把其中的【待填写：……】换成实际内容，在 items 下按顺序列出故事、新闻和工匠（make check 会检查每一项），用 make devserver 预览。")
     return 0
 
 
@@ -409,6 +427,7 @@ COMMANDS = {
     "new-mentorship": cmd_new_mentorship,
     "new-lecture": cmd_new_lecture,
     "new-studio": cmd_new_studio,
+    "new-topic": cmd_new_topic,
     "publish": cmd_publish,
     "serve": cmd_serve,
     "devserver": cmd_devserver,

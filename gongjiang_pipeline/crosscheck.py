@@ -15,6 +15,7 @@ from .models import EDITIONLESS_KINDS, Candidate, Edition
 from . import mentorship  # noqa: E402,I001  (after models: models registers the kind)
 from . import lectures  # noqa: E402,I001  (after models: models registers the kind)
 from . import studios  # noqa: E402,I001  (after models: models registers the kind)
+from . import news  # noqa: E402,I001  (after models: models registers the kind)
 from .yamlload import format_loc
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -86,6 +87,7 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
     problems.extend(mentorship.check(loaded, candidates))
     problems.extend(lectures.check(loaded, candidates, data_dir))
     problems.extend(studios.check(loaded, candidates, data_dir))
+    problems.extend(news.check(loaded, candidates, root))
     return problems
 
 

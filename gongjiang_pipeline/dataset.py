@@ -68,6 +68,7 @@ class Project:
     mentorships: tuple = ()  # 大工匠带徒 (gongjiang_pipeline.mentorship.Mentorship), by id
     lectures: tuple = ()  # 北京大工匠讲堂 (gongjiang_pipeline.lectures.Lecture), by id
     studios: tuple = ()  # 创新工作室 (gongjiang_pipeline.studios.Studio), by id
+    topics: tuple = ()  # 专题 (gongjiang_pipeline.news.Topic), by id
 
     def result(self, eid: str):
         """``engine.run(self.editions[eid])``, reusing the loader's run when there was one."""

@@ -94,6 +94,8 @@ def classify(rel: tuple[str, ...]) -> tuple[str, str | None] | None:
         return "lecture", None
     if len(rel) == 2 and rel[0] == "studios":
         return "studio", None
+    if len(rel) == 2 and rel[0] == "topics":
+        return "topic", None
     return None
 
 

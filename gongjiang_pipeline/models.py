@@ -440,6 +440,7 @@ from . import mentorship  # noqa: E402,F401  (issue 15: its own module, built on
 # above; each adds itself to FILE_KINDS when imported (whichever module is imported first)
 from . import lectures as _lectures  # noqa: E402,F401
 from . import studios as _studios  # noqa: E402,F401
+from . import news as _news  # noqa: E402,F401
 
 PRIVATE_FIELDS = ("private",)
 # fields that must never change an outcome (checked by property tests)

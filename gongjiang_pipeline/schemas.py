@@ -21,6 +21,7 @@ TITLES = {
     "mentorship": "大工匠带徒 带徒记录",
     "lecture": "北京大工匠讲堂 讲座",
     "studio": "创新工作室",
+    "topic": "专题",
 }
 
 

@@ -82,6 +82,13 @@ def check_story(shown: str, text: str, known: list[str]) -> list[Problem]:
         close = difflib.get_close_matches(cand[2], known, n=1, cutoff=0.6)
         hint = f"，是否想写「{close[0]}」？" if close else "（候选人编号见 data/candidates/<届次>/ 下的文件名）"
         problems.append(Problem(shown, cand[0], cand[1], "Candidate", f"未知的候选人编号「{cand[2]}」{hint}"))
+    problems.extend(placeholders(shown, lines))
+    return problems
+
+
+def placeholders(shown: str, lines: list[str]) -> list[Problem]:
+    """A problem at each 【待填写……】 marker left in a content file."""
+    problems = []
     for i, line in enumerate(lines, 1):
         col = line.find(PLACEHOLDER)
         if col >= 0:

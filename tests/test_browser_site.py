@@ -42,6 +42,13 @@ PAGE_TYPES = {
     "studios": "/studios/",  # 创新工作室名录（按区、行业领域、工种筛选）
     "studios-filter": "/studios/district/fangshan/",  # 一个区的创新工作室
     "studio": "/studios/zhao-lidan-hanjie/",  # 一个创新工作室（有照片和历年成果）
+    "news": "/news/",  # 新闻公告（第 1 页，有分页）
+    "news-page-2": "/news/page/2/",  # 新闻公告第 2 页
+    "news-category": "/news/notices/",  # 栏目：通知公告
+    "news-tag": "/news/tags/ming-ming-da-hui/",  # 标签：命名大会
+    "news-article": "/news/2016-mingming/",  # 一篇新闻（命名大会，列出相关工匠）
+    "topics": "/topics/",  # 专题列表
+    "topic": "/topics/gongjiang-jingshen/",  # 一个专题（故事、新闻、工匠）
     "poster": "/craftsmen/shan-lixin/poster/",  # 宣传海报（A4，可打印）
     "search": "/search/?q=%E7%84%8A%E5%B7%A5",  # 搜索“焊工”，有结果
     "404": "/404.html",  # 页面不存在

@@ -21,6 +21,7 @@ def test_diff_shows_who_entered_and_left(tmp_path, repo_root):
     root = tmp_path / "site"
     shutil.copytree(repo_root / "data", root / "data")
     shutil.copytree(repo_root / "schemas", root / "schemas")
+    shutil.copytree(repo_root / "content", root / "content")  # the topics name stories and news
     git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     subprocess.run(git + ["init", "-q"], check=True)
     subprocess.run(git + ["add", "-A"], check=True)

@@ -54,13 +54,26 @@ occupation: 焊工
 """
 
 
+NEWS = """\
+Title: 2099年“北京大工匠”命名大会举行
+Date: 2099-10-01
+Category: 新闻动态
+Edition: 2099
+Craftsmen: 2099-001
+
+张建国获评“北京大工匠”。
+"""
+
+
 def sample_project(root: Path) -> SiteProject:
-    """A sample edition with a story, a past and an upcoming lecture, and a lineage of 2099-001."""
+    """A sample edition with a story, a past and an upcoming lecture, a lineage of 2099-001
+    and a news article about the edition."""
     site = SiteProject(root, sample=True)
     site.story("zhang", "2099-001", title="张建国的故事")
     site.write("data/lectures/2099-a.yaml", LECTURE.format(id="2099-a", day="2099-09-01"))
     site.write("data/lectures/2099-b.yaml", LECTURE.format(id="2099-b", day="2100-01-10"))
     site.write("data/mentorships/wang-xiaoming.yaml", MENTORSHIP)
+    site.write("content/news/2099-mingming.md", NEWS, schema=False)
     return site
 
 
@@ -70,9 +83,10 @@ def test_sample_edition_pages_are_badged_and_noindex(tmp_path):
     html = pages(out)
     indexable = {name for name, text in html.items() if NOINDEX not in text}
     # the search page shows nothing by itself; the errata page has no errata, the studio
-    # directory no studio (a studio needs a craftsman named by the real engine: test_studios.py)
-    assert indexable == {"search/index.html", "errata/index.html", "studios/index.html"}
-    assert sitemap(out) == {"/search/", "/errata/", "/studios/"}
+    # directory no studio (a studio needs a craftsman named by the real engine: test_studios.py),
+    # the topic index no topic
+    assert indexable == {"search/index.html", "errata/index.html", "studios/index.html", "topics/index.html"}
+    assert sitemap(out) == {"/search/", "/errata/", "/studios/", "/topics/"}
     for name in ("craftsmen/zhang-jianguo/index.html", "stories/zhang/index.html", "editions/2099/index.html",
                  "editions/2099/craftsmen/index.html", "editions/2099/nominees/index.html",
                  "occupations/index.html"):
@@ -86,6 +100,10 @@ def test_sample_edition_pages_are_badged_and_noindex(tmp_path):
         assert h1(html[name]).endswith(" " + BADGE), name
     for name in ("lectures/index.html", "lectures/past/index.html", "mentorship/index.html"):
         assert html[name].count(BADGE) == 1, name  # the one lecture or lineage listed
+    # news about a sample edition or naming its people
+    assert h1(html["news/2099-mingming/index.html"]).endswith(" " + BADGE)
+    for name in ("news/index.html", "news/updates/index.html"):
+        assert NOINDEX in html[name] and BADGE in html[name], name
     assert 'class="poster-sample">示例数据' in html["craftsmen/zhang-jianguo/poster/index.html"]
 
 

@@ -14,6 +14,7 @@ from .generator import (
     filter_stories,
     load_site_model,
 )
+from .news import finalize as finalize_news
 from .writer import CachingWriter, flush_writer
 
 
@@ -45,6 +46,9 @@ def register():
     # yet, and fail on stories naming nobody, before categories, feeds and
     # archives are derived from the article list.
     signals.article_generator_pretaxonomy.connect(filter_stories)
+    # News (content/news/): only its categories get Pelican's category pages; the
+    # published news are remembered for craftsman, edition and topic pages.
+    signals.article_generator_finalized.connect(finalize_news)
     # Our own generator writes the data-driven pages (editions, lists, craftsmen,
     # browse pages, statistics, open data, feed, sitemap, 404).
     signals.get_generators.connect(get_generators)

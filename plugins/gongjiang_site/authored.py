@@ -25,6 +25,7 @@ from pathlib import Path
 from pelican.contents import Article, Page
 
 from gongjiang_pipeline import images
+from gongjiang_pipeline.news import NEWS_KEYS
 from gongjiang_pipeline.sanitize import clean_html
 from gongjiang_pipeline.sitemodel import SiteDataError
 
@@ -39,6 +40,8 @@ def _check_keys(content, allowed: tuple[str, ...], what: str) -> None:
     for key in content.metadata:
         if key in allowed or key in PELICAN_KEYS:
             continue
+        if key == "category" and str(content.metadata[key]) == content.settings.get("DEFAULT_CATEGORY"):
+            continue  # Pelican gives everything its default category once categories have pages
         guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f"是否想写「{guess[0].capitalize()}」？" if guess else ""
         names = "、".join(k.capitalize() for k in allowed)
@@ -47,7 +50,12 @@ def _check_keys(content, allowed: tuple[str, ...], what: str) -> None:
 
 def sanitize_content(content) -> None:
     """``content_object_init``: check a story's or page's metadata and sanitise its HTML."""
-    if isinstance(content, Article):
+    if isinstance(content, Article) and content.relative_source_path.replace("\\", "/").startswith("news/"):
+        from .news import prepare
+
+        _check_keys(content, NEWS_KEYS, "新闻")
+        prepare(content)
+    elif isinstance(content, Article):
         _check_keys(content, STORY_KEYS, "故事")
     elif isinstance(content, Page):
         _check_keys(content, PAGE_KEYS, "页面")

@@ -20,6 +20,7 @@ from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
 from gongjiang_pipeline.timings import phase
 
 from . import media
+from . import news as news_pages
 from .writer import CachingWriter
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ MENTORSHIP_KEY = "GONGJIANG_MENTORSHIP"
 LECTURES_KEY = "GONGJIANG_LECTURES"
 STUDIOS_KEY = "GONGJIANG_STUDIOS"
 VERIFY_KEY = "GONGJIANG_VERIFY"  # candidate id -> badges.Verification
-# (all four are derived views: writer.DERIVED_KEYS keeps them out of the site's cache key)
+TOPIC_RECORDS_KEY = "GONGJIANG_TOPIC_RECORDS"  # the topic records (data/topics), resolved by news_pages
+# (all five are derived views: writer.DERIVED_KEYS keeps them out of the site's cache key)
 
 # Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
 DEFAULTS: dict[str, Any] = {
@@ -101,6 +103,7 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_CSP": csp.DEFAULT_POLICY,
     "GONGJIANG_HEADERS_SAVE_AS": "_headers",
     "GONGJIANG_NGINX_CSP_SAVE_AS": "nginx-csp.conf",
+    **news_pages.DEFAULTS,  # news (content/news/) and 专题 (data/topics/), issue 15.4
     **media.MEDIA_DEFAULTS,  # portraits, share cards, QR codes, posters
 }
 
@@ -192,6 +195,7 @@ def load_site_model(pelican) -> None:
     # studios founded by the build date with a craftsman public as 北京大工匠 or 提名奖 (gongjiang_pipeline/studios.py)
     districts = studiolib.district_names(ed.edition for ed in project.editions.values())
     settings[STUDIOS_KEY] = studiolib.public_studios(project.studios, model.as_of, model.person, districts)
+    settings[TOPIC_RECORDS_KEY] = project.topics  # resolved once the articles are read (news_pages.resolve_topics)
     settings["GONGJIANG_DATA_DIR"] = str(root / "data")
     settings["GONGJIANG_ALL_IDS"] = sorted(c.id for ed in project.editions.values() for c in ed.candidates)
 
@@ -211,6 +215,8 @@ def filter_stories(article_generator) -> None:
     all_ids = set(article_generator.settings.get("GONGJIANG_ALL_IDS", ()))
 
     def keep(article) -> bool:
+        if news_pages.is_news(article):
+            return news_pages.keep(article, model, all_ids)
         cid = getattr(article, "candidate", None)
         where = article.relative_source_path
         if not cid:
@@ -228,7 +234,7 @@ def filter_stories(article_generator) -> None:
     article_generator.drafts_translations = []
 
 
-class Helpers:
+class Helpers(news_pages.NewsHelpers):
     """Exposed to every template as ``gj``: URLs and small formatting helpers."""
 
     def __init__(self, settings: dict):
@@ -440,6 +446,7 @@ class GongjiangGenerator(Generator):
         return (
             "edition", ev, self.model.as_of, [m.portraits.get(p.id) for p in ev.people],
             [m.cards.get(f"list:{ev.id}/{lv.key}") for lv in ev.lists], self.helpers.media.voting_qr(ev),
+            [(e, a.url, a.title, a.date) for e, a in self.helpers.edition_events(ev)],
         )
 
     def group_deps(self, kind: str, group) -> tuple:
@@ -462,6 +469,7 @@ class GongjiangGenerator(Generator):
             self.helpers.lineage_of(person), self.helpers.master_of(person),
             self.helpers.lectures_of(person),
             self.helpers.studios_of(person),
+            [(a.url, a.title, a.date) for a in self.helpers.news_of(person)],
         )
 
     def _s(self, name: str, **kw: Any) -> str:
@@ -474,7 +482,9 @@ class GongjiangGenerator(Generator):
     def _generate_output(self, writer) -> None:
         self._writer = writer
         m, h = self.model, self.helpers
-        stories = sorted(self.context.get("articles", []), key=lambda a: (a.date, a.slug), reverse=True)
+        stories = sorted((a for a in self.context.get("articles", []) if not news_pages.is_news(a)),
+                         key=lambda a: (a.date, a.slug), reverse=True)
+        news_pages.resolve_topics(self.settings, self.settings.get(TOPIC_RECORDS_KEY, ()), self.context, m)
         self.settings["GONGJIANG_CONTENT_COUNTS"] = {
             "stories": len(stories),
             "pages": len(self.context.get("pages", [])),
@@ -538,6 +548,7 @@ class GongjiangGenerator(Generator):
                     noindex=sample_only(er.person for er in m.errata if er.person is not None))
         self._lectures()
         self._studios()
+        news_pages.write(self, self._writer)
         self._opendata()
         self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"), noindex=sample_only(m.editions))
         self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))

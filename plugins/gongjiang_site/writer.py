@@ -61,7 +61,9 @@ WRITER_KEY = "GONGJIANG_WRITER"
 # pages), and the key of a page that may show anything includes them. A new derived view
 # must be added here, or a change to any of its records re-renders every page
 # (tests/test_page_cache.py).
-DERIVED_KEYS = ("GONGJIANG_VERIFY", "GONGJIANG_MENTORSHIP", "GONGJIANG_LECTURES", "GONGJIANG_STUDIOS")
+DERIVED_KEYS = (
+    "GONGJIANG_VERIFY", "GONGJIANG_MENTORSHIP", "GONGJIANG_LECTURES", "GONGJIANG_STUDIOS", "GONGJIANG_TOPIC_RECORDS",
+)
 
 # settings that are per-run bookkeeping, not inputs of any page
 _VOLATILE = frozenset({
@@ -70,6 +72,9 @@ _VOLATILE = frozenset({
     "GONGJIANG_PAGE_CACHE", "GONGJIANG_RECORD_CACHE", "GONGJIANG_MEDIA_CACHE", "GONGJIANG_MEDIA_WORKERS",
     "GONGJIANG_PAGEFIND",
     *DERIVED_KEYS,
+    # the published news and the public topics: derived from the articles and the topic
+    # records, which every page key includes (site key and everything)
+    "GONGJIANG_NEWS", "GONGJIANG_TOPICS",
     # the build date reaches pages only through the site model (model.as_of, the footer's
     # update date, the visible lists), which the keys of the pages that show it include:
     # a daily rebuild on a day when nothing is published re-renders nothing
@@ -238,6 +243,11 @@ class CachingWriter(Writer):
         site = self.site_key(context)
         if site is None:
             return None
+        content = kwargs.get("article") or kwargs.get("page")
+        if deps is None and content is not None and content.relative_source_path.replace("\\", "/").startswith("news/"):
+            deps = self.everything(context)  # a news article shows the people it names and their edition
+            if deps is None:
+                return None
         if deps is None:
             if "article" in kwargs or "page" in kwargs:
                 deps = self._content_deps(kwargs.get("article") or kwargs.get("page"))
@@ -337,8 +347,12 @@ class CachingWriter(Writer):
         if not name:
             return
         pageable = paginated or {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
-        if relative_urls or (pageable and template_name in self.settings["PAGINATED_TEMPLATES"]):
-            # relative URLs or pagination: Pelican's own path, rendered now and never kept
+        if not relative_urls and pageable and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            # the news lists: one page per Pelican Page, each written (and kept) like any other
+            return self._write_pages(name, template, context, pageable, template_name, override_output, url,
+                                     deps, kwargs)
+        if relative_urls:
+            # relative URLs: Pelican's own path, rendered now and never kept
             self.uncached += 1
             return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                       override_output, url, **kwargs)
@@ -354,6 +368,25 @@ class CachingWriter(Writer):
         local["output_file"] = name
         local.update(kwargs)
         self.jobs.append(_Job(name, template, local))
+
+    def _write_pages(self, name, template, context, pageable, template_name, override_output, url, deps, kwargs):
+        """Pelican's pagination (its Paginator and the same template variables), page by page."""
+        from pelican.paginator import Paginator
+
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginators = {key: Paginator(name, url, val, self.settings, per_page) for key, val in pageable.items()}
+        for number in range(next(iter(paginators.values())).num_pages):
+            page_kwargs = dict(kwargs)
+            for key, paginator in paginators.items():
+                page = paginator.page(number + 1)
+                page_kwargs.update({
+                    f"{key}_paginator": paginator,
+                    f"{key}_page": page,
+                    f"{key}_previous_page": paginator.page(number) if number > 0 else None,
+                    f"{key}_next_page": paginator.page(number + 2) if number + 1 < paginator.num_pages else None,
+                })
+            self.write_file(page.save_as, template, context, False, None, None, override_output, page.url,
+                            deps=deps, **page_kwargs)
 
     def write_bytes(self, name: str, data: bytes) -> None:
         """A file that is not a page (image, QR code, open data): kept if its bytes are unchanged."""
