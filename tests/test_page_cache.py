@@ -188,6 +188,33 @@ def test_media_files_are_cache_links_kept_by_every_kind_of_rebuild(project, tmp_
 
 
 @pytest.mark.slow
+def test_studio_photos_are_re_encoded_only_when_they_change(project, tmp_path, media_cache, monkeypatch):
+    from PIL import Image
+
+    from gongjiang_pipeline import images
+
+    out = tmp_path / "out"
+    build(project, out, media_cache)
+    (photo,) = out.glob("studios/*/photo.*")
+    rel, stamp = photo.relative_to(out).as_posix(), photo.stat().st_mtime_ns
+    calls = []
+    real = images.without_metadata
+    monkeypatch.setattr(images, "without_metadata", lambda src: calls.append(Path(src).name) or real(src))
+    change_citation(project)
+    again = build(project, out, media_cache)
+    assert calls == [] and rel in again.kept and photo.stat().st_mtime_ns == stamp
+    # a changed photo is re-encoded, and only that one
+    (src,) = (project / "data/photos/studios").iterdir()
+    with Image.open(src) as im:
+        im = im.convert("RGB")
+        im.putpixel((0, 0), (255, 0, 0))
+        im.save(src, quality=95)
+    again = build(project, out, media_cache)
+    assert calls == [src.name] and rel not in again.kept
+    assert photo.read_bytes() == real(src)
+
+
+@pytest.mark.slow
 def test_unchanged_inputs_stop_early_and_anything_else_does_not(project, tmp_path, media_cache):
     out = tmp_path / "out"
     first = build(project, out, media_cache, force=False)

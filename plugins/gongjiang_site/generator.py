@@ -13,6 +13,7 @@ from pelican.generators import Generator
 from gongjiang_pipeline import csp, images, lectures, mentorship, opendata, search, svgcharts
 from gongjiang_pipeline import studios as studiolib
 from gongjiang_pipeline.badges import verifications
+from gongjiang_pipeline.buildcache import bytes_digest, code_version
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.outcome import LIST_TITLES
@@ -618,9 +619,15 @@ class GongjiangGenerator(Generator):
                         noindex=noindex([v]), studio=v)
             if v.studio.photo is not None:
                 ext = Path(v.studio.photo).suffix.lower()
-                # re-encoded from the pixels only: no EXIF, GPS, XMP or comments reach the site
-                self._write_bytes(self._s("STUDIO_PHOTO_SAVE_AS", id=v.id, ext=ext),
-                                  images.without_metadata(data_dir / v.studio.photo))
+                src = data_dir / v.studio.photo
+                save_as = self._s("STUDIO_PHOTO_SAVE_AS", id=v.id, ext=ext)
+                # re-encoded from the pixels only: no EXIF, GPS, XMP or comments reach the site;
+                # with the caching writer only when the photo (or the image code) changed
+                if isinstance(self._writer, CachingWriter):
+                    key = f"studio-photo:{code_version(Path(images.__file__).parent)}:{bytes_digest(src.read_bytes())}"
+                    self._writer.write_derived(save_as, key, lambda src=src: images.without_metadata(src))
+                else:
+                    self._write_bytes(save_as, images.without_metadata(src))
 
     def _poster(self, person, ev, deps) -> None:
         """A printable A4 poster; not in the sitemap (noindex, canonical: the person's page)."""

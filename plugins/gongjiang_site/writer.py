@@ -423,6 +423,18 @@ class CachingWriter(Writer):
             self._folders.add(folder)
         return path
 
+    def write_derived(self, name: str, key: str, make) -> None:
+        """A file made by ``make()`` (bytes) from something else, ``key`` being a digest of
+        what it is made from: kept, without calling ``make``, when the previous build made
+        it from the same key and nobody changed it since (a studio photo is re-encoded only
+        when its source changed)."""
+        name = os.path.normpath(name).replace(os.sep, "/")
+        self._claim(name)
+        if self._keep(name, key):
+            return
+        with open(self._path(name), "wb") as f:
+            f.write(make())
+
     def derived(self, name: str, key: str) -> bool:
         """For a file made from something else (``key``: a digest of what it is made
         from): True if the previous build's copy is unchanged and kept, False if the
