@@ -178,9 +178,10 @@ def test_quick_run_writes_report_and_json(tmp_path):
     assert cf["own"] and f"{cf['own']}index.html" in cf["written"]
     assert builds["c_candidate"]["diff"]["written_files"] == cf["written"][:10]
     names = [v["name"] for v in result["verdicts"]]
-    assert len(names) == 9 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
+    assert len(names) == 11 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
     by_name = {v["name"]: v for v in result["verdicts"]}
-    assert by_name["(a) 冷构建（仅页面）每页用时：比纯 Pelican 快"]["status"] == "未测"  # skipped
+    assert by_name["(a) 页面阶段每页用时（不含搜索索引）：比纯 Pelican 快"]["status"] == "未测"  # skipped
+    assert by_name["(a′) 含搜索索引的整个构建：比 Pelican + Pagefind 快"]["status"] == "未测"
     assert by_name["(g) 评选引擎单独运行 100,000 人"]["status"] == "未测"
     if shutil.which("hugo"):
         assert builds["hugo_cold"]["pages"] == builds["hugo_cold_1cpu"]["pages"] == builds["a_pages"]["pages"]
@@ -257,17 +258,20 @@ def _results(**over) -> dict:
     r = {
         "cpus": 2,
         "builds": {
-            "a_cold": {"wall": 10.0, "pages": 1000},
-            "b_unchanged": {"wall": 0.5, "pages": 1000, "diff": {"written": 0}},
-            "c_candidate": {"wall": 1.0, "pages": 1000, "diff": {"written": 12}},
+            "a_cold": {"wall": 10.0, "pages": 1000, "phases": {"phases": {"search": 2.0}}},  # pages phase 8 s
+            "b_unchanged": {"wall": 0.15, "pages": 1000, "diff": {"written": 0}},
+            "c_candidate": {"wall": 0.9, "pages": 1000, "diff": {"written": 12}},
+            "d_story": {"wall": 0.4, "pages": 1000, "diff": {"written": 3}},
             "pelican_cold": {"wall": 30.0, "pages": 1000},
+            "pelican_pagefind": {"wall": 36.0, "pages": 1000, "pagefind_wall": 6.0},
             "hugo_cold": {"wall": 8.0, "pages": 1000},
             "hugo_cold_1cpu": {"wall": 12.0, "pages": 1000},
         },
         "c_files": {"written_count": 12, "expected_count": 80, "outside_count": 0, "written_unchanged_count": 0,
                     "only_affected": True},
-        "engine": {"target_candidates": 100_000, "target_seconds": 5.0,
-                   "runs": [{"candidates": 100_000, "engine_seconds": 3.0, "engine_cpu_seconds": 3.0}]},
+        "engine": {"target_candidates": 100_000, "target_seconds": 4.0,
+                   "runs": [{"candidates": 100_000, "engine_seconds": 3.0, "engine_cpu_seconds": 3.0,
+                             "load_before": (0.1, 0.2, 0.3)}]},
         "media": {"cold": {"images": 70, "images_per_second": 8.0, "workers": 2}, "warm": {"decoded": 0}},
         "memory": {"x1": {"maxrss_mb": 100}, "x2": {"maxrss_mb": 150}, "ratio": 1.5, "limit": 2.0},
     }
@@ -281,20 +285,26 @@ def _results(**over) -> dict:
 
 
 def test_verdicts_follow_the_numbers_of_the_run():
-    status = {v["name"]: v["status"] for v in verdicts(_results())}
-    assert list(status.values()) == ["达到"] * 9
-    worse = _results(builds__pelican_cold={"wall": 15.0, "pages": 1000},  # only 1.5x faster than Pelican
+    met = verdicts(_results())
+    assert [v["status"] for v in met] == ["达到"] * 11
+    by_name = {v["name"]: v for v in met}
+    assert by_name["(a) 页面阶段每页用时（不含搜索索引）：比纯 Pelican 快"]["value"] == pytest.approx(30 / 8)
+    assert by_name["(a′) 含搜索索引的整个构建：比 Pelican + Pagefind 快"]["value"] == pytest.approx(3.6)
+    assert "开始时系统负载 0.10/0.20/0.30" in by_name["(g) 评选引擎单独运行 100,000 人"]["measured"]
+    worse = _results(builds__pelican_cold={"wall": 11.0, "pages": 1000},  # 11/8 < 1.5x faster than Pelican
+                     builds__pelican_pagefind={"wall": 9.5, "pages": 1000, "pagefind_wall": 2.0},  # faster than us
                      builds__hugo_cold={"wall": 6.0, "pages": 1000},  # 10/6 > 1.5
-                     builds__b_unchanged={"wall": 1.5, "pages": 1000},  # 15% > 10%
-                     builds__c_candidate={"wall": 1.6, "pages": 1000},  # 16% > 15%
+                     builds__b_unchanged={"wall": 0.25, "pages": 1000},  # 2.5% > 2%
+                     builds__c_candidate={"wall": 1.1, "pages": 1000},  # 11% > 10%
+                     builds__d_story={"wall": 0.6, "pages": 1000},  # 6% > 5%
                      c_files__only_affected=False, c_files__outside_count=1,
                      media__cold={"images": 70, "images_per_second": 6.5, "workers": 2},
                      media__warm={"decoded": 3}, memory__ratio=2.3,
-                     engine__runs=[{"candidates": 100_000, "engine_seconds": 5.2}])
-    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 9
+                     engine__runs=[{"candidates": 100_000, "engine_seconds": 4.2}])
+    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 11
     missing = verdicts({"cpus": 2, "builds": {"a_cold": {"wall": 1.0, "pages": 10}}, "hugo": "Hugo 未安装，跳过"})
-    assert [v["status"] for v in missing] == ["未测"] * 9
-    assert "Hugo 未安装" in missing[1]["measured"]
+    assert [v["status"] for v in missing] == ["未测"] * 11
+    assert "Hugo 未安装" in missing[2]["measured"]
 
 
 @pytest.mark.skipif(shutil.which("hugo") is None, reason="hugo 未安装")
