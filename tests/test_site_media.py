@@ -382,6 +382,28 @@ def test_a_changed_url_makes_a_new_qr_code(site, tmp_path):
     assert f'src="/craftsmen/{slug}/qr.svg"' in (tmp_path / f"c/craftsmen/{slug}/index.html").read_text("utf-8")
 
 
+def test_a_changed_name_makes_only_that_persons_card_in_one_pool(site, tmp_path):
+    cache = str(tmp_path / "cache")
+    cold = build(site, "2099-07-01", tmp_path / "a", GONGJIANG_MEDIA_CACHE=cache, GONGJIANG_MEDIA_WORKERS=2)
+    # every kind of image made, by one set of worker processes, timed per kind
+    assert cold.cards_rendered == cold.cards > 1 and cold.pools == 1
+    assert set(cold.kind_seconds) == {"photos", "cards", "badges", "qr"}
+    before = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("share.png")}
+    # 李秀英 -> 李秀瑛: the same reading (the same slug, URL and QR code), another character on the card
+    p = site.path("data/candidates/2099/2099-002.yaml")
+    text = p.read_text("utf-8")
+    assert "name: 李秀英\n" in text
+    p.write_text(text.replace("name: 李秀英\n", "name: 李秀瑛\nname_pinyin: li xiuying\n", 1), "utf-8")
+    again = build(site, "2099-07-01", tmp_path / "b", GONGJIANG_MEDIA_CACHE=cache, GONGJIANG_MEDIA_WORKERS=2)
+    assert (again.cards_rendered, again.qr_encoded, again.photos_processed) == (1, 0, 0)
+    after = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("share.png")}
+    assert set(after) == set(before)
+    assert [k.as_posix() for k in sorted(before) if before[k] != after[k]] == ["craftsmen/li-xiuying/share.png"]
+    # nothing to make: no process started
+    warm = build(site, "2099-07-01", tmp_path / "c", GONGJIANG_MEDIA_CACHE=cache, GONGJIANG_MEDIA_WORKERS=2)
+    assert (warm.cards_rendered, warm.pools) == (0, 0)
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "delete"])
 def test_a_damaged_cache_entry_is_made_again_never_published(site, tmp_path, damage):
     cache = tmp_path / "cache"

@@ -93,7 +93,9 @@ class CachedFile:
     data: bytes
     sha256: str
     path: str | None = None  # the cache file they were read from; None: made again just now
-    identity: tuple[int, int, int] | None = None  # (st_dev, st_ino, st_mode) of that file as it was read
+    # (st_dev, st_ino, st_mode, st_size, st_mtime_ns) of that file as it was read: size and
+    # modification time too, since a file made again may get the inode number of the one removed
+    identity: tuple[int, int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def place(cached: CachedFile, dest: str | Path) -> bool:
             pass  # another file system, no hard links, not permitted, too many links: copy
         else:
             st = os.lstat(dest)
-            if (st.st_dev, st.st_ino) == cached.identity[:2]:
+            if (st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns) == cached.identity:
                 return True
             os.unlink(dest)
     _write_new(dest, cached.data)
@@ -287,7 +289,7 @@ class MediaCache:
         digest = sha256(data)
         if digest != meta["sha256"].get(name):
             raise CorruptEntry(f"缓存文件已损坏：{kind}/{key}/{name}")
-        return CachedFile(data, digest, path, (st.st_dev, st.st_ino, st.st_mode))
+        return CachedFile(data, digest, path, (st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns))
 
     def fetch(self, kind: str, key: str, name: str, remake: Callable[[], tuple[dict[str, bytes], dict]]) -> bytes:
         """:meth:`read`, or, if the entry is damaged, ``remake()`` (files, meta) stored again."""

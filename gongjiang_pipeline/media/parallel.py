@@ -7,6 +7,12 @@ is created only when
 there are at least two jobs, so a warm rebuild (everything cached) starts no
 process. A job that raises, or a worker that dies, gives that job's exception as
 its result instead of stopping the others.
+
+One media step runs several kinds of job one after another (portraits, then the
+share cards drawn from them, badges, QR codes). :class:`Pool` lets them share one
+set of worker processes: pass it where a number of workers is expected, and the
+processes are started once, by the first batch that needs them, and stopped when
+the ``with`` block ends.
 """
 
 from __future__ import annotations
@@ -34,10 +40,46 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def run_all(fn: Callable[[J], R], jobs: Sequence[J], workers: int | None = None) -> tuple[list[R | BaseException], int]:
-    """``[fn(job) or the exception it raised, ...]`` in job order, and the number of processes used."""
+class Pool:
+    """Worker processes shared by several :func:`run_all` calls (``with Pool(n) as pool``)."""
+
+    def __init__(self, workers: int | None = None):
+        self.size = workers or cpu_count()
+        self._executor: ProcessPoolExecutor | None = None
+        self.started = 0  # times processes were started (0 or 1)
+
+    def executor(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.size, mp_context=_context())
+            self.started += 1
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def size(workers: int | None | Pool) -> int:
+    """How many processes ``workers`` (a number, None for one per core, or a :class:`Pool`) means."""
+    if isinstance(workers, Pool):
+        return workers.size
+    return workers or cpu_count()
+
+
+def run_all(fn: Callable[[J], R], jobs: Sequence[J], workers: int | None | Pool = None) -> tuple[list[R | BaseException], int]:
+    """``[fn(job) or the exception it raised, ...]`` in job order, and the number of processes used.
+    ``workers``: a number of processes (None: one per core), or a shared :class:`Pool`."""
     jobs = list(jobs)
-    n = min(len(jobs), workers or cpu_count())
+    n = min(len(jobs), size(workers))
+    if n > 1 and isinstance(workers, Pool):
+        return _collect([workers.executor().submit(fn, job) for job in jobs]), n
     if n <= 1:
         out: list[R | BaseException] = []
         for job in jobs:
@@ -47,11 +89,14 @@ def run_all(fn: Callable[[J], R], jobs: Sequence[J], workers: int | None = None)
                 out.append(exc)
         return out, min(1, len(jobs))
     with ProcessPoolExecutor(n, mp_context=_context()) as pool:
-        futures = [pool.submit(fn, job) for job in jobs]
-        results: list[R | BaseException] = []
-        for fut in futures:
-            try:
-                results.append(fut.result())
-            except Exception as exc:
-                results.append(exc)
-    return results, n
+        return _collect([pool.submit(fn, job) for job in jobs]), n
+
+
+def _collect(futures: list) -> list:
+    results = []
+    for fut in futures:
+        try:
+            results.append(fut.result())
+        except Exception as exc:
+            results.append(exc)
+    return results

@@ -22,7 +22,7 @@ import segno
 
 from . import MediaError
 from .cache import CachedFile, CacheSource, MediaCache, content_key
-from .parallel import cpu_count, run_all
+from .parallel import run_all, size
 
 VERSION = "qr-1"  # bump when the bytes made for the same URL and title change
 KIND = "qr"
@@ -170,9 +170,9 @@ def prepare_qr(requests: Iterable[tuple[str, str]], cache: MediaCache, workers: 
             todo.setdefault(key, (url, title))
     if todo:
         jobs = [(url, title, key) for key, (url, title) in todo.items()]
-        n = min(len(jobs), workers or cpu_count())
+        n = min(len(jobs), size(workers))
         chunks = _chunks(jobs, n * 4) if n > 1 else [jobs]
-        results, batch.workers = run_all(_work, [(str(cache.root), c) for c in chunks], n)
+        results, batch.workers = run_all(_work, [(str(cache.root), c) for c in chunks], workers)
         for chunk, res in zip(chunks, results):
             if isinstance(res, BaseException):
                 raise MediaError(f"二维码生成失败（{chunk[0][0]}）：{type(res).__name__}: {res}") from res

@@ -32,6 +32,7 @@ from gongjiang_pipeline.media import badges as badgelib
 from gongjiang_pipeline.media import cards as cardlib
 from gongjiang_pipeline.media import qr as qrlib
 from gongjiang_pipeline.media.cache import CachedFile, CacheSource, MediaCache
+from gongjiang_pipeline.media.parallel import Pool
 from gongjiang_pipeline.media.cards import COVERAGE_FILE, Card, CardBatch, CardRequest, prepare_cards
 from gongjiang_pipeline.media.fonts import Coverage, find_cjk_font
 from gongjiang_pipeline.media.portraits import (PhotoJob, Portrait, PortraitBatch, PortraitSpec, Rendition,
@@ -148,8 +149,25 @@ def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
     started = time.perf_counter()
     stats = MediaStats()
     cache = _cache(settings, root)
-    workers = settings.get("GONGJIANG_MEDIA_WORKERS")
     spec = PortraitSpec(widths=tuple(settings.get("GONGJIANG_PORTRAIT_WIDTHS") or PortraitSpec().widths))
+    # one set of worker processes for every kind (started only if some image must be made)
+    with Pool(settings.get("GONGJIANG_MEDIA_WORKERS")) as pool:
+        media = _prepare(settings, project, model, root, cache, spec, pool, stats)
+    stats.seconds = time.perf_counter() - started
+    for w in stats.warnings:
+        logger.info("警告：%s", w)  # INFO, not WARNING: any Pelican warning fails the build
+    return media
+
+
+def _prepare(settings: dict, project, model, root: Path, cache: MediaCache, spec: PortraitSpec, workers: Pool,
+             stats: MediaStats) -> MediaSet:
+    clock = time.perf_counter()
+
+    def lap(kind: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stats.kind_seconds[kind] = stats.kind_seconds.get(kind, 0.0) + now - clock
+        clock = now
 
     # every candidate's photo, public or not: a bad photo is found before its owner is published
     jobs = [
@@ -163,6 +181,7 @@ def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
         raise DataError(batch.problems)
     stats.photos = len(jobs)
     stats.workers = batch.workers
+    lap("photos")
 
     site_name = settings.get("GONGJIANG_SITE_NAME", "北京大工匠")
     coverage = Coverage(cache.root / COVERAGE_FILE)
@@ -185,18 +204,19 @@ def prepare_media(settings: dict, project, model, root: Path) -> MediaSet:
         cb = prepare_cards(requests, fonts, cache, workers, coverage, batch.read)
         stats.warnings.extend(cb.warnings)
         stats.workers = max(stats.workers, cb.workers)
+        lap("cards")
         bb = prepare_badges(settings, model, fonts, cache, workers, coverage)
         stats.warnings.extend(bb.warnings)
+        lap("badges")
     coverage.save()
     stats.glyphs_checked = coverage.glyphs
 
     qb = qrlib.prepare_qr([(url, qr_title(url)) for url in _qr_targets(settings, model)], cache, workers)
     stats.workers = max(stats.workers, qb.workers)
+    lap("qr")
     media = MediaSet(batch.portraits, cb.cards if cb else {}, stats, batch, cb, qb, bb)
     media._sync()
-    stats.seconds = time.perf_counter() - started
-    for w in stats.warnings:
-        logger.info("警告：%s", w)  # INFO, not WARNING: any Pelican warning fails the build
+    stats.pools = workers.started
     return media
 
 
