@@ -42,29 +42,35 @@ def _dupes(x, items, loc: tuple, what: str, attr: str = "id") -> Iterator[Proble
         seen.add(value)
 
 
+def file_id(x, label: str, seen: dict) -> list[Problem]:
+    """The record's ``id`` against its file name and against the ids in ``seen`` (id ->
+    the file that has it; a new id is added). ``label``: what the id is called, e.g. 讲座编号.
+    Every kind of data file named after its record checks its id this way."""
+    rid, stem = x.record.id, PurePosixPath(x.path).stem
+    problems = []
+    if rid != stem:
+        problems.append(_at(x, ("id",), f"{label}「{rid}」与文件名「{stem}.yaml」不一致"))
+    if rid in seen:
+        problems.append(_at(x, ("id",), f"{label}「{rid}」重复（另见 {seen[rid].path}）"))
+    else:
+        seen[rid] = x
+    return problems
+
+
 def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
     problems: list[Problem] = []
     editions = {}
     for x in (x for x in loaded if x.kind == "edition"):
         problems.extend(check_edition(x))
-        stem = PurePosixPath(x.path).stem
-        if x.record.id != stem:
-            problems.append(_at(x, ("id",), f"届次编号「{x.record.id}」与文件名「{stem}.yaml」不一致"))
-        if x.record.id in editions:
-            problems.append(_at(x, ("id",), f"届次编号「{x.record.id}」重复（另见 {editions[x.record.id].path}）"))
-        else:
-            editions[x.record.id] = x
+        problems.extend(file_id(x, "届次编号", editions))
 
     candidates: dict[str, object] = {}
     for x in (x for x in loaded if x.kind == "candidate"):
         c: Candidate = x.record
-        stem = PurePosixPath(x.path).stem
-        if c.id != stem:
-            problems.append(_at(x, ("id",), f"候选人编号「{c.id}」与文件名「{stem}.yaml」不一致"))
-        if c.id in candidates:
-            problems.append(_at(x, ("id",), f"候选人编号「{c.id}」重复（另见 {candidates[c.id].path}）"))
+        duplicate = c.id in candidates
+        problems.extend(file_id(x, "候选人编号", candidates))
+        if duplicate:
             continue
-        candidates[c.id] = x
         problems.extend(_edition_ref(x, editions))
         if c.edition in editions:
             problems.extend(check_candidate(x, editions[c.edition].record))

@@ -88,17 +88,12 @@ TEXT_FIELDS = ("title", "guest", "venue", "registration", "online", "note", "sum
 
 def check(loaded: list, candidates: dict, data_dir) -> Iterator[Problem]:
     """Every lecture file against the candidates; ``_at``/``_unknown`` as in crosscheck."""
-    from .crosscheck import _at, _unknown
+    from .crosscheck import _at, _unknown, file_id
 
     seen: dict[str, Any] = {}
     for x in (x for x in loaded if x.kind == "lecture"):
         lec: Lecture = x.record
-        stem = PurePosixPath(x.path).stem
-        if lec.id != stem:
-            yield _at(x, ("id",), f"讲座编号「{lec.id}」与文件名「{stem}.yaml」不一致")
-        if lec.id in seen:
-            yield _at(x, ("id",), f"讲座编号「{lec.id}」重复（另见 {seen[lec.id].path}）")
-        seen.setdefault(lec.id, x)
+        yield from file_id(x, "讲座编号", seen)
         unfilled = {n for n in TEXT_FIELDS if TODO in (getattr(lec, n) or "")}
         for name in sorted(unfilled, key=TEXT_FIELDS.index):
             yield _at(x, (name,), "还没有填写（请把【待填写：……】换成实际内容）")

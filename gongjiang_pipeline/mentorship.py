@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, Literal
 
 from pydantic import Field
@@ -100,19 +99,12 @@ def check(loaded: list, candidates: dict) -> Iterator[Problem]:
 
     ``candidates``: candidate id -> its Loaded file.
     """
-    from .crosscheck import _at, _unknown
+    from .crosscheck import _at, _unknown, file_id
 
     files = [x for x in loaded if x.kind == "mentorship"]
     by_id: dict[str, Any] = {}
     for x in files:
-        m: Mentorship = x.record
-        stem = PurePosixPath(x.path).stem
-        if m.id != stem:
-            yield _at(x, ("id",), f"带徒记录编号「{m.id}」与文件名「{stem}.yaml」不一致")
-        if m.id in by_id:
-            yield _at(x, ("id",), f"带徒记录编号「{m.id}」重复（另见 {by_id[m.id].path}）")
-            continue
-        by_id[m.id] = x
+        yield from file_id(x, "带徒记录编号", by_id)
     records = {mid: x.record for mid, x in by_id.items()}
     ok: dict[str, Any] = {}  # records whose references resolve: the graph is checked over these
     for x in by_id.values():

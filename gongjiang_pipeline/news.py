@@ -20,7 +20,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Iterator
 
 from pydantic import Field
@@ -152,7 +152,7 @@ def check_article(shown: str, text: str, candidates, editions: dict) -> tuple[li
 
 def check(loaded: list, candidates: dict, root: Path) -> Iterator[Problem]:
     """News articles (content/news/*.md) and topics (data/topics/*.yaml); called by crosscheck.check."""
-    from .crosscheck import _at, _unknown
+    from .crosscheck import _at, _unknown, file_id
 
     root = Path(root)
     editions = {x.record.id: x.record for x in loaded if x.kind == "edition"}
@@ -180,12 +180,7 @@ def check(loaded: list, candidates: dict, root: Path) -> Iterator[Problem]:
     seen: dict[str, Any] = {}
     for x in (x for x in loaded if x.kind == "topic"):
         t: Topic = x.record
-        stem = PurePosixPath(x.path).stem
-        if t.id != stem:
-            yield _at(x, ("id",), f"专题编号「{t.id}」与文件名「{stem}.yaml」不一致")
-        if t.id in seen:
-            yield _at(x, ("id",), f"专题编号「{t.id}」重复（另见 {seen[t.id].path}）")
-        seen.setdefault(t.id, x)
+        yield from file_id(x, "专题编号", seen)
         for name in ("title", "summary"):
             if PLACEHOLDER in getattr(t, name):
                 yield _at(x, (name,), "还没有填写（请把【待填写：……】换成实际内容）")

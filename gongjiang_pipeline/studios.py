@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal
 
 from pydantic import Field
@@ -92,7 +92,7 @@ def check(loaded: list, candidates: dict, data_dir: Path) -> Iterator[Problem]:
 
     ``candidates``: candidate id -> its Loaded file.
     """
-    from .crosscheck import _at, _unknown, check_photo
+    from .crosscheck import _at, _unknown, check_photo, file_id
 
     districts: set[str] = set()
     for x in loaded:
@@ -101,14 +101,9 @@ def check(loaded: list, candidates: dict, data_dir: Path) -> Iterator[Problem]:
     seen: dict[str, Any] = {}
     for x in (x for x in loaded if x.kind == "studio"):
         s: Studio = x.record
-        stem = PurePosixPath(x.path).stem
-        if s.id != stem:
-            yield _at(x, ("id",), f"工作室编号「{s.id}」与文件名「{stem}.yaml」不一致")
+        yield from file_id(x, "工作室编号", seen)
         if s.id in FACETS:
             yield _at(x, ("id",), f"工作室编号不能用「{s.id}」（网址 studios/{s.id}/ 用于筛选页），请换一个编号")
-        if s.id in seen:
-            yield _at(x, ("id",), f"工作室编号「{s.id}」重复（另见 {seen[s.id].path}）")
-        seen.setdefault(s.id, x)
         for name in ("name", "host", "summary", "photo_alt"):
             if TODO in (getattr(s, name) or ""):
                 yield _at(x, (name,), "还没有填写（请把【待填写：……】换成实际内容）")
