@@ -30,9 +30,9 @@ def scratch(tmp_path) -> ScratchProject:
 
 @pytest.fixture
 def sample(tmp_path) -> Path:
-    """A copy of the repository's sample data (and schemas) in a temporary project."""
+    """A copy of the repository's sample data (with schemas and content) in a temporary project."""
     root = tmp_path / "project"
-    for name in ("data", "schemas"):
+    for name in ("data", "schemas", "content"):  # content: the topics name stories and news
         shutil.copytree(Path(__file__).resolve().parent.parent / name, root / name)
     return root
 

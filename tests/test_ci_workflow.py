@@ -99,6 +99,7 @@ def test_diff_step_writes_the_pr_comment(tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "data", repo / "data")
     shutil.copytree(ROOT / "schemas", repo / "schemas")
+    shutil.copytree(ROOT / "content", repo / "content")  # the topics name stories and news
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     subprocess.run(git + ["init", "-q", "-b", "main"], check=True)
     subprocess.run(git + ["add", "-A"], check=True)
