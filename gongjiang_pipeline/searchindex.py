@@ -21,8 +21,11 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import Mapping
 
 import cbor2
 
@@ -51,15 +54,18 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"Pagefind 扩展版安装不完整，找不到可执行文件：{exc}") from None
 
 
-def build_search_index(site: Path, *, executable: Path | None = None) -> int:
-    """Index ``site`` (pages marked ``data-pagefind-body``) into ``site/pagefind/``.
+def build_search_index(site: Path, *, executable: Path | None = None, output: Path | None = None) -> int:
+    """Index ``site`` (pages marked ``data-pagefind-body``) into ``site/pagefind/``,
+    or into the folder ``output`` if given.
 
     Returns the number of pages indexed. ``executable`` replaces the Pagefind
     binary (tests use it to show that failures fail the build).
     """
     site = Path(site).resolve()
     exe = Path(executable) if executable else pagefind_executable()
-    cmd = [str(exe), "--site", str(site), "--output-subdir", BUNDLE_DIR]
+    bundle = Path(output).resolve() if output is not None else site / BUNDLE_DIR
+    where = ["--output-path", str(bundle)] if output is not None else ["--output-subdir", BUNDLE_DIR]
+    cmd = [str(exe), "--site", str(site), *where]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     try:
         run = subprocess.run(
@@ -80,10 +86,31 @@ def build_search_index(site: Path, *, executable: Path | None = None) -> int:
         # no page marked data-pagefind-body: Pagefind would index every page
         raise SearchIndexError("没有标记为可搜索（data-pagefind-body）的页面，未生成站内搜索索引。\n" + _tail(log))
     counts = re.findall(r"^\s*Indexed (\d+) pages?\s*$", log, re.M)
-    if not counts or not (site / BUNDLE_DIR / "pagefind-entry.json").is_file():
+    if not counts or not (bundle / "pagefind-entry.json").is_file():
         raise SearchIndexError("Pagefind 没有生成搜索索引。\n" + _tail(log))
-    canonicalise(site / BUNDLE_DIR)
+    canonicalise(bundle)
     return int(counts[-1])
+
+
+def index_pages(pages: Mapping[str, Path], output: Path, *, executable: Path | None = None) -> int:
+    """Index only ``pages`` (output path -> the file holding it) into the bundle
+    folder ``output``: Pagefind runs over a scratch folder next to ``output``'s site
+    holding hard links to those files at their output paths (so the URLs are the
+    same), removed afterwards. One such run makes one bundle of the multisite
+    search (searchbundles.py)."""
+    output = Path(output).resolve()
+    stage = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent.parent))
+    try:
+        made: set[str] = set()
+        for rel, path in sorted(pages.items()):
+            folder = os.path.dirname(rel)
+            if folder not in made:
+                os.makedirs(stage / folder, exist_ok=True)
+                made.add(folder)
+            os.link(path, stage / rel)
+        return build_search_index(stage, executable=executable, output=output)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 # Pagefind's binary files: gzip of b"pagefind_dcd" + CBOR

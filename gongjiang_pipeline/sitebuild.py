@@ -21,7 +21,8 @@ from typing import Any, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchindex import BUNDLE_DIR, SEARCHABLE, build_search_index
+from .searchbundles import BUNDLES_SCRIPT, UI_FILES, bundles_script, plan
+from .searchindex import BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages
 from .timings import phase
 
 
@@ -306,7 +307,7 @@ def build_site(
     search_pages, extra = 0, {}
     if model is not None and model.people:
         with phase("search"):
-            search_pages, extra = _search_index(output, writer, pelican.settings.get("GONGJIANG_PAGEFIND"))
+            search_pages, extra = _search_index(output, writer, pelican.settings.get("GONGJIANG_PAGEFIND"), pelican.settings)
     return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings, search_pages, writer, extra)
 
 
@@ -353,47 +354,81 @@ def build_into(
     return summary
 
 
-def _search_index(output: Path, writer, executable) -> tuple[int, dict]:
-    """Index the site with Pagefind, or keep the previous index when no indexed page
-    changed. Pagefind reads every page, so pages kept from the previous build are
-    linked into ``output`` first (the sync sees the same file and leaves it alone).
-    Pagefind only reads the site and writes new files under ``pagefind/``; no step of
-    the build writes into a file already in ``output`` (media files there may be hard
+def _search_index(output: Path, writer, executable, settings: Mapping[str, Any]) -> tuple[int, dict]:
+    """Index the site with Pagefind, one bundle per edition and one for pages of no
+    edition (searchbundles.py), re-indexing only the bundles with a changed page:
+    a bundle whose pages all have the keys they had in the previous build is kept
+    (its key is recorded in the manifest, ``extra["search"]``). Pagefind reads each
+    bundle's pages through hard links in a scratch folder (kept pages from the
+    previous output); it writes only under ``pagefind/<bundle>/``; no step of the
+    build writes into a file already in ``output`` (media files there may be hard
     links to the media cache: ``media.cache.place``)."""
     previous = getattr(writer, "previous", None)
-    html = sorted((rel, key) for rel, key in (writer.keys if writer else {}).items() if rel.endswith(".html"))
-    # the pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned package, whose
-    # version is in every page key through the code version)
-    index_key = digest("search", html, str(executable)) if writer is not None and writer.uncached == 0 else None
-    if index_key is not None and previous is not None:
-        recorded = previous.extra.get("search")
-        bundle = [rel for rel in previous.entries if rel.startswith(BUNDLE_DIR + "/")]
-        if recorded and recorded[0] == index_key and bundle and all(
-            previous.fresh(rel, "search:" + index_key) for rel in bundle
-        ):
-            for rel in bundle:
-                writer.kept.add(rel)
-                writer.keys[rel] = "search:" + index_key
-            return int(recorded[1]), {"search": recorded}
-    if writer is not None and previous is not None:
-        # Only kept pages Pagefind will index need to be there: once any page is marked
-        # data-pagefind-body, Pagefind ignores every page that is not (searchindex.py), so
-        # the index is the same, and about half the folders need not be made and removed.
-        made: set[str] = set()
-        for rel in sorted(writer.kept):
-            if rel.endswith(".html") and SEARCHABLE in (previous.output / rel).read_bytes():
-                folder = os.path.dirname(rel)
-                if folder not in made:
-                    os.makedirs(output / folder, exist_ok=True)
-                    made.add(folder)
-                os.link(previous.output / rel, output / rel)
-    count = build_search_index(output, executable=executable)
-    if index_key is None:
-        return count, {}
-    for path in (output / BUNDLE_DIR).rglob("*"):
-        if path.is_file():
-            writer.keys[path.relative_to(output).as_posix()] = "search:" + index_key
-    return count, {"search": [index_key, count]}
+    kept = writer.kept if writer is not None else set()
+    if writer is not None:
+        html = sorted(rel for rel in writer.keys if rel.endswith(".html"))
+    else:
+        html = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    source = {rel: (previous.output if rel in kept and previous is not None else output) / rel for rel in html}
+    # once any page is marked data-pagefind-body, Pagefind ignores every page that is
+    # not (searchindex.py): only the marked ones go into a bundle
+    pages = [rel for rel in html if SEARCHABLE in source[rel].read_bytes()]
+    editions = settings.get("GONGJIANG_SEARCH_EDITIONS") or {}
+    unmarked = sorted(set(editions) & set(html) - set(pages))
+    if unmarked or not pages:
+        # a template lost data-pagefind-body: those people would not be found
+        shown = "、".join(unmarked[:5]) + ("等" if len(unmarked) > 5 else "")
+        raise SearchIndexError(
+            "没有标记为可搜索（data-pagefind-body）的页面，未生成站内搜索索引。"
+            + (f"\n应可搜索而未标记的页面：{shown}" if unmarked else "")
+        )
+    model = settings.get("GONGJIANG_MODEL")
+    try:
+        bundles = plan(pages, editions, [ev.id for ev in model.editions] if model is not None else [])
+    except ValueError as exc:
+        raise SearchIndexError(str(exc)) from None
+    cached = writer is not None and writer.uncached == 0
+    recorded = (previous.extra.get("search") if previous is not None else None) or {}
+    recorded = recorded.get("bundles", {}) if isinstance(recorded, dict) else {}
+    done: dict[str, list] = {}
+    total = 0
+    for bundle in bundles:
+        folder = bundle.folder(BUNDLE_DIR)
+        # the bundle's pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned
+        # package, whose version is in every page key through the code version)
+        key = digest("search", bundle.key, [(rel, writer.keys[rel]) for rel in bundle.pages], str(executable)) if cached else None
+        if key is not None and previous is not None and recorded.get(bundle.key, [None])[0] == key:
+            files = [rel for rel in previous.entries if rel.startswith(folder + "/")]
+            if files and all(previous.fresh(rel, "search:" + key) for rel in files):
+                for rel in files:
+                    writer.kept.add(rel)
+                    writer.keys[rel] = "search:" + key
+                count = int(recorded[bundle.key][1])
+                done[bundle.key] = [key, count]
+                total += count
+                continue
+        count = index_pages({rel: source[rel] for rel in bundle.pages}, output / folder, executable=executable)
+        total += count
+        if key is not None:
+            done[bundle.key] = [key, count]
+            for path in (output / folder).rglob("*"):
+                if path.is_file():
+                    writer.keys[path.relative_to(output).as_posix()] = "search:" + key
+    # the search page loads Pagefind's UI from pagefind/ and the bundle list from bundles.js
+    first = bundles[0].folder(BUNDLE_DIR)
+    top = output / BUNDLE_DIR
+    written = {BUNDLES_SCRIPT: bundles_script(BUNDLE_DIR, bundles)}
+    for name in UI_FILES:
+        ui = output / first / name
+        written[name] = (ui if ui.is_file() else previous.output / first / name).read_bytes()
+    for name, data in written.items():
+        (top / name).write_bytes(data)
+    if not cached:
+        return total, {}
+    top_key = "search:" + digest("search-top", sorted(done.items()))
+    for name in written:
+        writer.keys[f"{BUNDLE_DIR}/{name}"] = top_key
+    return total, {"search": {"bundles": done, "pages": total}}
 
 
 def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, writer, extra: dict) -> BuildSummary:

@@ -2,7 +2,9 @@
    employer and award on every result, and 说明：示例数据 on
    results from sample editions. The index is built by `make html`
    (gongjiang_pipeline/searchindex.py); what it holds is described in
-   gongjiang_pipeline/search.py. */
+   gongjiang_pipeline/search.py. The index is split into one Pagefind bundle per
+   edition (gongjiang_pipeline/searchbundles.py): the first one listed in
+   /pagefind/bundles.js is loaded, the others merged with Pagefind's mergeIndex. */
 (function () {
   "use strict";
 
@@ -26,8 +28,13 @@
   }
 
   var query = new URLSearchParams(window.location.search).get("q") || "";
+  var bundles = window.GONGJIANG_SEARCH_BUNDLES || ["/pagefind/"];
   var ui = new PagefindUI({
     element: "#search",
+    bundlePath: bundles[0],
+    mergeIndex: bundles.slice(1).map(function (path) {
+      return { bundlePath: path };
+    }),
     showImages: true,
     showSubResults: false,
     showEmptyFilters: false,
