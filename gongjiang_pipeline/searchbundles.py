@@ -6,10 +6,12 @@ The site search is split with Pagefind's multisite mode: one bundle per edition
 first bundle and merges the others in the browser with Pagefind's documented
 ``mergeIndex`` option (theme/static/js/search.js). Layout under the site root::
 
-    pagefind/pagefind-ui.js, pagefind-ui.css   Pagefind's UI (copied from a bundle)
-    pagefind/bundles.js                         the bundle list, read by search.js
-    pagefind/site/                              pages of no edition (only if any)
-    pagefind/<edition id>/                      one Pagefind bundle per edition
+    search/bundles.js        the bundle URLs, read by search.js (primary first)
+    pagefind/                the bundle ``site``: pages of no edition (the primary
+                             bundle; with per-edition bundles off, every page)
+    pagefind/<edition id>/   one Pagefind bundle per edition
+    pagefind/pagefind-ui.js  Pagefind's UI, copied from the primary bundle if that
+                             is not ``site``
 
 :func:`plan` decides the bundles from the pages alone, so a build can tell which
 bundles have a changed page and re-index only those (sitebuild._search_index
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 SITE_BUNDLE = "site"  # pages that belong to no edition
-BUNDLES_SCRIPT = "bundles.js"  # under pagefind/: window.GONGJIANG_SEARCH_BUNDLES = [...]
+BUNDLES_SCRIPT = "search/bundles.js"  # window.GONGJIANG_SEARCH_BUNDLES = [...]
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")  # copied from the first bundle to pagefind/
 _SAFE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 
@@ -35,8 +37,9 @@ class Bundle:
     pages: tuple[str, ...]  # output paths, e.g. craftsmen/shan-lixin/index.html, sorted
 
     def folder(self, root: str) -> str:
-        """The bundle's folder under the site root, e.g. ``pagefind/2016``."""
-        return f"{root}/{self.key}"
+        """The bundle's folder under the site root: ``pagefind`` for ``site``,
+        ``pagefind/2016`` for the edition 2016."""
+        return root if self.key == SITE_BUNDLE else f"{root}/{self.key}"
 
 
 def page_path(url: str) -> str:

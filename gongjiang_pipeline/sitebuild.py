@@ -374,6 +374,10 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     # not (searchindex.py): only the marked ones go into a bundle
     pages = [rel for rel in html if SEARCHABLE in source[rel].read_bytes()]
     editions = settings.get("GONGJIANG_SEARCH_EDITIONS") or {}
+    # GONGJIANG_SEARCH_PER_EDITION (default off): Pagefind drops a query word that a
+    # bundle has nowhere, so per-edition bundles find more than one index does
+    # (docs/site.md); off, every indexed page goes into the one bundle ``site``
+    split = bool(settings.get("GONGJIANG_SEARCH_PER_EDITION", False))
     unmarked = sorted(set(editions) & set(html) - set(pages))
     if unmarked or not pages:
         # a template lost data-pagefind-body: those people would not be found
@@ -384,12 +388,16 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
         )
     model = settings.get("GONGJIANG_MODEL")
     try:
-        bundles = plan(pages, editions, [ev.id for ev in model.editions] if model is not None else [])
+        bundles = plan(pages, editions if split else {}, [ev.id for ev in model.editions] if model is not None else [])
     except ValueError as exc:
         raise SearchIndexError(str(exc)) from None
     cached = writer is not None and writer.uncached == 0
     recorded = (previous.extra.get("search") if previous is not None else None) or {}
     recorded = recorded.get("bundles", {}) if isinstance(recorded, dict) else {}
+    first = bundles[0].folder(BUNDLE_DIR)
+    # the search page loads Pagefind's UI from pagefind/ (copied there when the primary
+    # bundle is an edition's) and the bundle list from search/bundles.js
+    top = {f"{BUNDLE_DIR}/{name}" for name in UI_FILES} if first != BUNDLE_DIR else set()
     done: dict[str, list] = {}
     total = 0
     for bundle in bundles:
@@ -398,7 +406,9 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
         # package, whose version is in every page key through the code version)
         key = digest("search", bundle.key, [(rel, writer.keys[rel]) for rel in bundle.pages], str(executable)) if cached else None
         if key is not None and previous is not None and recorded.get(bundle.key, [None])[0] == key:
-            files = [rel for rel in previous.entries if rel.startswith(folder + "/")]
+            others = tuple(b.folder(BUNDLE_DIR) + "/" for b in bundles if b is not bundle)
+            files = [rel for rel in previous.entries if rel.startswith(folder + "/")
+                     and not rel.startswith(others) and rel not in top]
             if files and all(previous.fresh(rel, "search:" + key) for rel in files):
                 for rel in files:
                     writer.kept.add(rel)
@@ -414,20 +424,18 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
             for path in (output / folder).rglob("*"):
                 if path.is_file():
                     writer.keys[path.relative_to(output).as_posix()] = "search:" + key
-    # the search page loads Pagefind's UI from pagefind/ and the bundle list from bundles.js
-    first = bundles[0].folder(BUNDLE_DIR)
-    top = output / BUNDLE_DIR
     written = {BUNDLES_SCRIPT: bundles_script(BUNDLE_DIR, bundles)}
-    for name in UI_FILES:
-        ui = output / first / name
-        written[name] = (ui if ui.is_file() else previous.output / first / name).read_bytes()
-    for name, data in written.items():
-        (top / name).write_bytes(data)
+    for rel in sorted(top):
+        ui = output / first / os.path.basename(rel)
+        written[rel] = (ui if ui.is_file() else previous.output / first / os.path.basename(rel)).read_bytes()
+    for rel, data in written.items():
+        os.makedirs((output / rel).parent, exist_ok=True)
+        (output / rel).write_bytes(data)
     if not cached:
         return total, {}
     top_key = "search:" + digest("search-top", sorted(done.items()))
-    for name in written:
-        writer.keys[f"{BUNDLE_DIR}/{name}"] = top_key
+    for rel in written:
+        writer.keys[rel] = top_key
     return total, {"search": {"bundles": done, "pages": total}}
 
 

@@ -4,7 +4,7 @@
    (gongjiang_pipeline/searchindex.py); what it holds is described in
    gongjiang_pipeline/search.py. The index is split into one Pagefind bundle per
    edition (gongjiang_pipeline/searchbundles.py): the first one listed in
-   /pagefind/bundles.js is loaded, the others merged with Pagefind's mergeIndex. */
+   /search/bundles.js is loaded, the others merged with Pagefind's mergeIndex. */
 (function () {
   "use strict";
 
