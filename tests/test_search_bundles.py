@@ -1,0 +1,64 @@
+"""Which search bundle a page goes to (gongjiang_pipeline/searchbundles.py), and the
+per-edition bundles of a real build (GONGJIANG_SEARCH_PER_EDITION)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, SAMPLE_AS_OF
+
+from gongjiang_pipeline.searchbundles import SITE_BUNDLE, Bundle, bundles_script, page_editions, plan
+
+
+def test_pages_go_to_their_edition_others_to_site():
+    editions = page_editions(
+        [("/craftsmen/a/", "2016"), ("/craftsmen/b/", "2026")], [("stories/s/index.html", "2016")]
+    )
+    assert editions == {"craftsmen/a/index.html": "2016", "craftsmen/b/index.html": "2026",
+                        "stories/s/index.html": "2016"}
+    pages = ["stories/s/index.html", "craftsmen/b/index.html", "lectures/x/index.html", "craftsmen/a/index.html"]
+    assert plan(pages, editions, ["2026", "2016"]) == [
+        Bundle(SITE_BUNDLE, ("lectures/x/index.html",)),
+        Bundle("2026", ("craftsmen/b/index.html",)),
+        Bundle("2016", ("craftsmen/a/index.html", "stories/s/index.html")),
+    ]
+    assert plan(pages, {}, ["2026", "2016"]) == [Bundle(SITE_BUNDLE, tuple(sorted(pages)))]
+
+
+def test_folders_and_the_bundle_list():
+    bundles = [Bundle(SITE_BUNDLE, ("a",)), Bundle("2016", ("b",))]
+    assert [b.folder("pagefind") for b in bundles] == ["pagefind", "pagefind/2016"]
+    script = bundles_script("pagefind", bundles).decode("utf-8")
+    assert script.endswith('window.GONGJIANG_SEARCH_BUNDLES = ["/pagefind/", "/pagefind/2016/"];\n')
+
+
+def test_an_edition_id_that_cannot_name_a_folder_is_refused():
+    with pytest.raises(ValueError, match="搜索分包名不能用作文件夹名"):
+        plan(["a.html"], {"a.html": "../x"}, [])
+
+
+@pytest.mark.slow
+def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
+    from gongjiang_pipeline.sitebuild import build_into
+
+    out = tmp_path / "site"
+    override = {"GONGJIANG_SEARCH_PER_EDITION": True, "GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
+    first = build_into(ROOT, out, SAMPLE_AS_OF, override=override)
+    assert first.search_pages == 58
+    assert sorted(first.extra["search"]["bundles"]) == ["2016", "2026"]
+    assert [first.extra["search"]["bundles"][k][1] for k in ("2016", "2026")] == [34, 24]
+    for key in ("2016", "2026"):
+        entry = json.loads((out / "pagefind" / key / "pagefind-entry.json").read_text("utf-8"))
+        assert list(entry["languages"]) == ["zh-cn"]
+    assert (out / "pagefind/pagefind-ui.js").read_bytes() == (out / "pagefind/2026/pagefind-ui.js").read_bytes()
+    assert not (out / "pagefind/pagefind-entry.json").exists()  # no page of no edition
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    again = build_into(ROOT, out, SAMPLE_AS_OF, override=override, force=True)
+    assert again.extra == first.extra
+    # every file of both bundles kept from the first build, none indexed again
+    assert {rel for rel in again.kept if rel.startswith("pagefind/20")} == {
+        rel for rel in before if rel.startswith("pagefind/20")
+    }
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert after == before
