@@ -20,6 +20,7 @@ records a key per bundle in the build manifest).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -28,6 +29,17 @@ from typing import Iterable, Mapping
 SITE_BUNDLE = "site"  # pages that belong to no edition
 BUNDLES_SCRIPT = "search/bundles.js"  # window.GONGJIANG_SEARCH_BUNDLES = [...]
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")  # copied from the first bundle to pagefind/
+# The vocabulary page of a bundle (one per language of its index): a page made for the
+# index only, never written to the site, that carries every word of the whole site's
+# index that the bundle's own pages lack, as a metadata field (Pagefind splits those at
+# spaces only, so each word is stored as it is). Why: for a query word that no word of
+# a bundle starts with, Pagefind falls back to the longest word of that bundle that the
+# query word starts with (单立新 -> 单), so a bundle without 单立新 would answer 单立新
+# with every page that has 单. With the site's vocabulary in every bundle, each bundle
+# resolves every query word exactly as one index of the whole site does. The page has
+# the filter 词表: 是, and every search excludes it (theme/static/js/multisite/pagefind.js).
+VOCAB_FILTER = "词表"
+VOCAB_URL = "search/vocabulary/"  # its URL in the index; no such page exists on the site
 _SAFE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 
 
@@ -89,3 +101,21 @@ def bundles_script(root: str, bundles: Iterable[Bundle]) -> bytes:
         "   the others merged with Pagefind's mergeIndex. */\n"
         f"window.GONGJIANG_SEARCH_BUNDLES = {json.dumps(urls)};\n"
     ).encode("utf-8")
+
+
+def vocabulary_page(lang: str, words: Iterable[str]) -> bytes:
+    """The vocabulary page carrying ``words`` for the index of language ``lang`` (see
+    ``VOCAB_FILTER``)."""
+    text = html.escape(" ".join(sorted(words)), quote=True)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(lang, quote=True)}"><head><meta charset="utf-8">'
+        f"<title>{VOCAB_FILTER}</title></head>\n<body><div data-pagefind-body>"
+        f'<span data-pagefind-filter="{VOCAB_FILTER}:是"></span>'
+        f'<span data-pagefind-meta="{VOCAB_FILTER}:{text}"></span>{VOCAB_FILTER}</div></body></html>\n'
+    ).encode("utf-8")
+
+
+def vocabulary_path(lang: str) -> str:
+    """Output path of the vocabulary page of language ``lang`` (in the scratch folder
+    Pagefind reads; the URL ``VOCAB_URL`` plus the language)."""
+    return f"{VOCAB_URL}{lang}/index.html"

@@ -92,14 +92,19 @@ def build_search_index(site: Path, *, executable: Path | None = None, output: Pa
     return int(counts[-1])
 
 
-def index_pages(pages: Mapping[str, Path], output: Path, *, executable: Path | None = None) -> int:
+def index_pages(
+    pages: Mapping[str, Path], output: Path, *, executable: Path | None = None,
+    extra: Mapping[str, bytes] | None = None,
+) -> int:
     """Index only ``pages`` (output path -> the file holding it) into the bundle
-    folder ``output``: Pagefind runs over a scratch folder next to ``output``'s site
+    folder ``output``: Pagefind runs over a scratch folder next to ``output``
     holding hard links to those files at their output paths (so the URLs are the
-    same), removed afterwards. One such run makes one bundle of the multisite
-    search (searchbundles.py)."""
+    same), removed afterwards. ``extra`` adds pages made for the index only (output
+    path -> HTML; the vocabulary page of searchbundles.py). One such run makes one
+    bundle of the multisite search (searchbundles.py)."""
     output = Path(output).resolve()
-    stage = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent.parent))
+    os.makedirs(output.parent, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
     try:
         made: set[str] = set()
         for rel, path in sorted(pages.items()):
@@ -108,9 +113,32 @@ def index_pages(pages: Mapping[str, Path], output: Path, *, executable: Path | N
                 os.makedirs(stage / folder, exist_ok=True)
                 made.add(folder)
             os.link(path, stage / rel)
+        for rel, data in sorted((extra or {}).items()):
+            os.makedirs((stage / rel).parent, exist_ok=True)
+            (stage / rel).write_bytes(data)
         return build_search_index(stage, executable=executable, output=output)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def index_words(bundle: Path) -> dict[str, set[str]]:
+    """The words in a bundle's index, by language (the keys Pagefind matches a query
+    against, as it stored them). Knows Pagefind 1.5's layout: the metadata file lists
+    the index chunks as ``[from, to, hash]`` (third item), and an index chunk is
+    ``[[[word, pages, ...], ...]]``."""
+    entry = json.loads((Path(bundle) / "pagefind-entry.json").read_text("utf-8"))
+    out: dict[str, set[str]] = {}
+    for lang, info in entry["languages"].items():
+        meta_path = Path(bundle) / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(meta_path)
+        words = out.setdefault(lang, set())
+        try:
+            for _first, _last, chunk in meta[2]:
+                (entries,) = _read(Path(bundle) / "index" / f"{chunk}.pf_index")
+                words.update(str(item[0]) for item in entries)
+        except (TypeError, ValueError, IndexError):
+            raise SearchIndexError(f"Pagefind 索引格式与预期不符（{meta_path.name}），请检查 Pagefind 版本") from None
+    return out
 
 
 # Pagefind's binary files: gzip of b"pagefind_dcd" + CBOR

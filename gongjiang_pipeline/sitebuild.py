@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,8 @@ from typing import Any, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchbundles import BUNDLES_SCRIPT, UI_FILES, bundles_script, plan
-from .searchindex import BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages
+from .searchbundles import BUNDLES_SCRIPT, UI_FILES, bundles_script, plan, vocabulary_page, vocabulary_path
+from .searchindex import BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words
 from .timings import phase
 
 
@@ -374,10 +375,9 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     # not (searchindex.py): only the marked ones go into a bundle
     pages = [rel for rel in html if SEARCHABLE in source[rel].read_bytes()]
     editions = settings.get("GONGJIANG_SEARCH_EDITIONS") or {}
-    # GONGJIANG_SEARCH_PER_EDITION (default off): Pagefind drops a query word that a
-    # bundle has nowhere, so per-edition bundles find more than one index does
-    # (docs/site.md); off, every indexed page goes into the one bundle ``site``
-    split = bool(settings.get("GONGJIANG_SEARCH_PER_EDITION", False))
+    # GONGJIANG_SEARCH_PER_EDITION (default on); off, every indexed page goes into the
+    # one bundle ``site``
+    split = bool(settings.get("GONGJIANG_SEARCH_PER_EDITION", True))
     unmarked = sorted(set(editions) & set(html) - set(pages))
     if unmarked or not pages:
         # a template lost data-pagefind-body: those people would not be found
@@ -398,32 +398,77 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     # the search page loads Pagefind's UI from pagefind/ (copied there when the primary
     # bundle is an edition's) and the bundle list from search/bundles.js
     top = {f"{BUNDLE_DIR}/{name}" for name in UI_FILES} if first != BUNDLE_DIR else set()
-    done: dict[str, list] = {}
-    total = 0
-    for bundle in bundles:
-        folder = bundle.folder(BUNDLE_DIR)
-        # the bundle's pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned
-        # package, whose version is in every page key through the code version)
-        key = digest("search", bundle.key, [(rel, writer.keys[rel]) for rel in bundle.pages], str(executable)) if cached else None
-        if key is not None and previous is not None and recorded.get(bundle.key, [None])[0] == key:
-            others = tuple(b.folder(BUNDLE_DIR) + "/" for b in bundles if b is not bundle)
-            files = [rel for rel in previous.entries if rel.startswith(folder + "/")
-                     and not rel.startswith(others) and rel not in top]
-            if files and all(previous.fresh(rel, "search:" + key) for rel in files):
-                for rel in files:
-                    writer.kept.add(rel)
-                    writer.keys[rel] = "search:" + key
-                count = int(recorded[bundle.key][1])
-                done[bundle.key] = [key, count]
-                total += count
+    # Two steps (searchbundles.VOCAB_FILTER): the words of each bundle's own pages (a
+    # bundle whose pages are as in the previous build has them recorded; any other is
+    # indexed once into a scratch folder to read them), then each bundle with the
+    # vocabulary page of the words of the whole site that it lacks. A bundle whose
+    # pages and vocabulary are as recorded is kept.
+    own: dict[str, dict[str, list[str]]] = {}  # bundle -> language -> its pages' words
+    page_keys: dict[str, str | None] = {}
+    first_counts: dict[str, int] = {}
+    scratch = Path(tempfile.mkdtemp(prefix=".search-words-", dir=output.parent))
+    try:
+        for bundle in bundles:
+            # the bundle's pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned
+            # package, whose version is in every page key through the code version)
+            pkey = digest("search", bundle.key, [(rel, writer.keys[rel]) for rel in bundle.pages],
+                          str(executable)) if cached else None
+            page_keys[bundle.key] = pkey
+            old = recorded.get(bundle.key)
+            if pkey is not None and isinstance(old, list) and len(old) == 4 and old[2] == pkey:
+                own[bundle.key] = old[3]
                 continue
-        count = index_pages({rel: source[rel] for rel in bundle.pages}, output / folder, executable=executable)
-        total += count
-        if key is not None:
-            done[bundle.key] = [key, count]
-            for path in (output / folder).rglob("*"):
-                if path.is_file():
-                    writer.keys[path.relative_to(output).as_posix()] = "search:" + key
+            first_pass = scratch / bundle.key
+            first_counts[bundle.key] = index_pages({rel: source[rel] for rel in bundle.pages}, first_pass,
+                                                   executable=executable)
+            own[bundle.key] = {lang: sorted(w) for lang, w in index_words(first_pass).items()}
+        site_words: dict[str, set[str]] = {}
+        for words in own.values():
+            for lang, ws in words.items():
+                site_words.setdefault(lang, set()).update(ws)
+        done: dict[str, list] = {}
+        total = 0
+        for bundle in bundles:
+            folder = bundle.folder(BUNDLE_DIR)
+            lacking = {lang: sorted(site_words[lang] - set(own[bundle.key].get(lang, ())))
+                       for lang in sorted(site_words)}
+            lacking = {lang: ws for lang, ws in lacking.items() if ws}
+            pkey = page_keys[bundle.key]
+            key = digest("search-bundle", pkey, lacking) if pkey is not None else None
+            old = recorded.get(bundle.key)
+            if key is not None and previous is not None and isinstance(old, list) and old[0] == key:
+                others = tuple(b.folder(BUNDLE_DIR) + "/" for b in bundles if b is not bundle)
+                files = [rel for rel in previous.entries if rel.startswith(folder + "/")
+                         and not rel.startswith(others) and rel not in top]
+                if files and all(previous.fresh(rel, "search:" + key) for rel in files):
+                    for rel in files:
+                        writer.kept.add(rel)
+                        writer.keys[rel] = "search:" + key
+                    count = int(old[1])
+                    done[bundle.key] = [key, count, pkey, own[bundle.key]]
+                    total += count
+                    continue
+            if not lacking and bundle.key in first_counts:
+                # the first step's index is the bundle (one bundle, or one with every word)
+                os.makedirs((output / folder).parent, exist_ok=True)
+                if (output / folder).is_dir():  # the site bundle ``pagefind/`` holding other bundles
+                    for path in sorted((scratch / bundle.key).iterdir()):
+                        os.replace(path, output / folder / path.name)
+                else:
+                    os.replace(scratch / bundle.key, output / folder)
+                count = first_counts[bundle.key]
+            else:
+                vocab = {vocabulary_path(lang): vocabulary_page(lang, ws) for lang, ws in lacking.items()}
+                count = index_pages({rel: source[rel] for rel in bundle.pages}, output / folder,
+                                    executable=executable, extra=vocab) - len(vocab)
+            total += count
+            if key is not None:
+                done[bundle.key] = [key, count, pkey, own[bundle.key]]
+                for path in (output / folder).rglob("*"):
+                    if path.is_file():
+                        writer.keys[path.relative_to(output).as_posix()] = "search:" + key
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     written = {BUNDLES_SCRIPT: bundles_script(BUNDLE_DIR, bundles)}
     for rel in sorted(top):
         ui = output / first / os.path.basename(rel)

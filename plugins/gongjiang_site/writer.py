@@ -69,6 +69,7 @@ _VOLATILE = frozenset({
     "GONGJIANG_ALL_IDS", WRITER_KEY, "GONGJIANG_PREVIOUS_OUTPUT", "GONGJIANG_RENDER_WORKERS",
     "GONGJIANG_PAGE_CACHE", "GONGJIANG_RECORD_CACHE", "GONGJIANG_MEDIA_CACHE", "GONGJIANG_MEDIA_WORKERS",
     "GONGJIANG_PAGEFIND",
+    "GONGJIANG_SEARCH_EDITIONS",  # page -> search bundle: read by the search step only
     *DERIVED_KEYS,
     # the build date reaches pages only through the site model (model.as_of, the footer's
     # update date, the visible lists), which the keys of the pages that show it include:

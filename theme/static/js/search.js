@@ -4,7 +4,9 @@
    (gongjiang_pipeline/searchindex.py); what it holds is described in
    gongjiang_pipeline/search.py. The index is split into one Pagefind bundle per
    edition (gongjiang_pipeline/searchbundles.py): the first one listed in
-   /search/bundles.js is loaded, the others merged with Pagefind's mergeIndex. */
+   /search/bundles.js is loaded, the others merged with Pagefind's mergeIndex,
+   through js/multisite/pagefind.js (which leaves the bundles' vocabulary pages
+   out of every search). */
 (function () {
   "use strict";
 
@@ -29,9 +31,12 @@
 
   var query = new URLSearchParams(window.location.search).get("q") || "";
   var bundles = window.GONGJIANG_SEARCH_BUNDLES || ["/pagefind/"];
+  var script = document.currentScript;
+  var here = script && script.tagName.toUpperCase() === "SCRIPT" ? script.src : "/theme/js/search.js";
   var ui = new PagefindUI({
     element: "#search",
-    bundlePath: bundles[0],
+    // Pagefind's UI imports <bundlePath>pagefind.js: our module over the first bundle
+    bundlePath: here.replace(/search\.js(\?.*)?$/, "multisite/"),
     mergeIndex: bundles.slice(1).map(function (path) {
       return { bundlePath: path };
     }),
