@@ -76,13 +76,17 @@ def plan(pages: Iterable[str], editions: Mapping[str, str], order: Iterable[str]
     """The bundles for the indexed ``pages`` (output paths): each page goes to its
     edition's bundle (``editions``), any other to ``site``. Bundles come ``site``
     first, then the editions in ``order`` (the model's order); empty ones are left
-    out. Raises ValueError for an edition id that cannot name a folder."""
+    out; if only one is left, it is ``site``. Raises ValueError for an edition id
+    that cannot name a folder."""
     groups: dict[str, list[str]] = {}
     for rel in pages:
         groups.setdefault(editions.get(rel, SITE_BUNDLE), []).append(rel)
     keys = [SITE_BUNDLE, *order]
     unknown = sorted(set(groups) - set(keys))
     keys += unknown  # an edition missing from ``order``: after the others, by id
+    if len(groups) == 1:
+        # one edition and nothing else (a new site): nothing to merge, one bundle ``site``
+        return [Bundle(SITE_BUNDLE, tuple(sorted(next(iter(groups.values())))))]
     out = []
     for key in keys:
         if key in groups:

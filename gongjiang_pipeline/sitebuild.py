@@ -473,14 +473,17 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     for rel in sorted(top):
         ui = output / first / os.path.basename(rel)
         written[rel] = (ui if ui.is_file() else previous.output / first / os.path.basename(rel)).read_bytes()
+    top_key = "search:" + digest("search-top", sorted(done.items()), sorted(written.items())) if cached else None
     for rel, data in written.items():
+        if top_key is not None:
+            writer.keys[rel] = top_key
+            if previous is not None and previous.fresh(rel, top_key):
+                writer.kept.add(rel)  # as the previous build wrote it
+                continue
         os.makedirs((output / rel).parent, exist_ok=True)
         (output / rel).write_bytes(data)
     if not cached:
         return total, {}
-    top_key = "search:" + digest("search-top", sorted(done.items()))
-    for rel in written:
-        writer.keys[rel] = top_key
     return total, {"search": {"bundles": done, "pages": total}}
 
 

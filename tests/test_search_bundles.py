@@ -5,10 +5,23 @@ from __future__ import annotations
 
 import json
 
+import cbor2
 import pytest
 from conftest import ROOT, SAMPLE_AS_OF
 
+from searchkit import _payload, bundle_filters
+
 from gongjiang_pipeline.searchbundles import SITE_BUNDLE, Bundle, bundles_script, page_editions, plan
+from gongjiang_pipeline.searchindex import index_words
+
+
+def _vocab_page(out, key) -> int:
+    """The page number of a bundle's vocabulary page (its fragment's URL)."""
+    entry = json.loads((out / "pagefind" / key / "pagefind-entry.json").read_text("utf-8"))
+    meta = cbor2.loads(_payload(out / "pagefind" / key / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"))
+    urls = [json.loads(_payload(out / "pagefind" / key / "fragment" / f"{page[0]}.pf_fragment"))["url"]
+            for page in meta[1]]
+    return urls.index("/search/vocabulary/zh-cn/")
 
 
 def test_pages_go_to_their_edition_others_to_site():
@@ -35,7 +48,17 @@ def test_folders_and_the_bundle_list():
 
 def test_an_edition_id_that_cannot_name_a_folder_is_refused():
     with pytest.raises(ValueError, match="搜索分包名不能用作文件夹名"):
-        plan(["a.html"], {"a.html": "../x"}, [])
+        plan(["a.html", "b.html"], {"a.html": "../x", "b.html": "2016"}, ["2016"])
+
+
+def test_one_bundle_is_the_site_bundle():
+    # a site of one edition: nothing to merge
+    assert plan(["a.html", "b.html"], {"a.html": "2016"}, ["2016"]) == [
+        Bundle("2016", ("a.html",)), Bundle(SITE_BUNDLE, ("b.html",))
+    ][::-1]
+    assert plan(["b.html", "a.html"], {"a.html": "2016", "b.html": "2016"}, ["2016"]) == [
+        Bundle(SITE_BUNDLE, ("a.html", "b.html"))
+    ]
 
 
 @pytest.mark.slow
@@ -53,6 +76,14 @@ def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
         assert list(entry["languages"]) == ["zh-cn"]
     assert (out / "pagefind/pagefind-ui.js").read_bytes() == (out / "pagefind/2026/pagefind-ui.js").read_bytes()
     assert not (out / "pagefind/pagefind-entry.json").exists()  # no page of no edition
+    # each bundle holds every word of the site: its own, and the others' on its
+    # vocabulary page, the one page with the filter 词表
+    words = {key: index_words(out / "pagefind" / key)["zh-cn"] for key in ("2016", "2026")}
+    own = {key: set(first.extra["search"]["bundles"][key][3]["zh-cn"]) for key in ("2016", "2026")}
+    assert "单立新" in own["2016"] and "单立新" not in own["2026"] and "林丽雪" in own["2026"]
+    for key in ("2016", "2026"):
+        assert words[key] == own["2016"] | own["2026"] | {"词表"}
+        assert bundle_filters(out / "pagefind" / key)["词表"] == {"是": [_vocab_page(out, key)]}
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     again = build_into(ROOT, out, SAMPLE_AS_OF, override=override, force=True)
     assert again.extra == first.extra
