@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -406,8 +407,12 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     own: dict[str, dict[str, list[str]]] = {}  # bundle -> language -> its pages' words
     page_keys: dict[str, str | None] = {}
     first_counts: dict[str, int] = {}
+    folders = {bundle.key: bundle.folder(BUNDLE_DIR) for bundle in bundles}
     scratch = Path(tempfile.mkdtemp(prefix=".search-words-", dir=output.parent))
+    # Pagefind runs of different bundles are independent: run them side by side
+    pool = ThreadPoolExecutor(max_workers=max(1, min(len(bundles), os.cpu_count() or 1)))
     try:
+        first_pass = []
         for bundle in bundles:
             # the bundle's pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned
             # package, whose version is in every page key through the code version)
@@ -417,58 +422,60 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
             old = recorded.get(bundle.key)
             if pkey is not None and isinstance(old, list) and len(old) == 4 and old[2] == pkey:
                 own[bundle.key] = old[3]
-                continue
-            first_pass = scratch / bundle.key
-            first_counts[bundle.key] = index_pages({rel: source[rel] for rel in bundle.pages}, first_pass,
-                                                   executable=executable)
-            own[bundle.key] = {lang: sorted(w) for lang, w in index_words(first_pass).items()}
+            else:
+                first_pass.append(bundle)
+        runs = {bundle.key: pool.submit(index_pages, {rel: source[rel] for rel in bundle.pages},
+                                        scratch / bundle.key, executable=executable) for bundle in first_pass}
+        for key, run in runs.items():
+            first_counts[key] = run.result()
+            own[key] = {lang: sorted(w) for lang, w in index_words(scratch / key).items()}
         site_words: dict[str, set[str]] = {}
         for words in own.values():
             for lang, ws in words.items():
                 site_words.setdefault(lang, set()).update(ws)
         done: dict[str, list] = {}
-        total = 0
+        second: dict[str, Any] = {}  # bundle -> its Pagefind run (with its vocabulary pages)
+        keys: dict[str, str | None] = {}
         for bundle in bundles:
-            folder = bundle.folder(BUNDLE_DIR)
+            folder = folders[bundle.key]
             lacking = {lang: sorted(site_words[lang] - set(own[bundle.key].get(lang, ())))
                        for lang in sorted(site_words)}
             lacking = {lang: ws for lang, ws in lacking.items() if ws}
             pkey = page_keys[bundle.key]
-            key = digest("search-bundle", pkey, lacking) if pkey is not None else None
+            key = keys[bundle.key] = digest("search-bundle", pkey, lacking) if pkey is not None else None
             old = recorded.get(bundle.key)
             if key is not None and previous is not None and isinstance(old, list) and old[0] == key:
-                others = tuple(b.folder(BUNDLE_DIR) + "/" for b in bundles if b is not bundle)
-                files = [rel for rel in previous.entries if rel.startswith(folder + "/")
-                         and not rel.startswith(others) and rel not in top]
+                files = _bundle_files(previous.entries, folder, folders) - top
                 if files and all(previous.fresh(rel, "search:" + key) for rel in files):
                     for rel in files:
                         writer.kept.add(rel)
                         writer.keys[rel] = "search:" + key
-                    count = int(old[1])
-                    done[bundle.key] = [key, count, pkey, own[bundle.key]]
-                    total += count
+                    done[bundle.key] = [key, int(old[1]), pkey, own[bundle.key]]
                     continue
             if not lacking and bundle.key in first_counts:
                 # the first step's index is the bundle (one bundle, or one with every word)
-                os.makedirs((output / folder).parent, exist_ok=True)
-                if (output / folder).is_dir():  # the site bundle ``pagefind/`` holding other bundles
+                if (output / folder).is_dir():  # ``pagefind/``, already holding other bundles
                     for path in sorted((scratch / bundle.key).iterdir()):
                         os.replace(path, output / folder / path.name)
                 else:
+                    os.makedirs((output / folder).parent, exist_ok=True)
                     os.replace(scratch / bundle.key, output / folder)
-                count = first_counts[bundle.key]
+                done[bundle.key] = [key, first_counts[bundle.key], pkey, own[bundle.key]]
             else:
                 vocab = {vocabulary_path(lang): vocabulary_page(lang, ws) for lang, ws in lacking.items()}
-                count = index_pages({rel: source[rel] for rel in bundle.pages}, output / folder,
-                                    executable=executable, extra=vocab) - len(vocab)
-            total += count
-            if key is not None:
-                done[bundle.key] = [key, count, pkey, own[bundle.key]]
-                for path in (output / folder).rglob("*"):
-                    if path.is_file():
-                        writer.keys[path.relative_to(output).as_posix()] = "search:" + key
+                second[bundle.key] = (pool.submit(index_pages, {rel: source[rel] for rel in bundle.pages},
+                                                  output / folder, executable=executable, extra=vocab), len(vocab))
+        for name, (run, vocab_pages) in second.items():
+            done[name] = [keys[name], run.result() - vocab_pages, page_keys[name], own[name]]
+        for bundle in bundles:
+            if keys[bundle.key] is not None and (bundle.key in second or bundle.key in first_counts):
+                for rel in _bundle_files(None, folders[bundle.key], folders, output):
+                    writer.keys[rel] = "search:" + keys[bundle.key]
     finally:
+        pool.shutdown(wait=True)
         shutil.rmtree(scratch, ignore_errors=True)
+    total = sum(entry[1] for entry in done.values())
+    done = {bundle.key: done[bundle.key] for bundle in bundles}
     written = {BUNDLES_SCRIPT: bundles_script(BUNDLE_DIR, bundles)}
     for rel in sorted(top):
         ui = output / first / os.path.basename(rel)
@@ -485,6 +492,18 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     if not cached:
         return total, {}
     return total, {"search": {"bundles": done, "pages": total}}
+
+
+def _bundle_files(entries, folder: str, folders: Mapping[str, str], root: Path | None = None) -> set[str]:
+    """The files of the bundle in ``folder`` (not those of the bundles in its
+    subfolders: ``pagefind/2016/`` is not the site bundle's), from the manifest
+    ``entries`` or, with ``root``, from the folder under ``root``."""
+    others = tuple(f + "/" for f in folders.values() if f != folder and f.startswith(folder + "/"))
+    if root is not None:
+        names = (p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
+    else:
+        names = (rel for rel in entries if rel.startswith(folder + "/"))
+    return {rel for rel in names if not rel.startswith(others)}
 
 
 def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, writer, extra: dict) -> BuildSummary:
