@@ -93,3 +93,47 @@ def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
     }
     after = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert after == before
+
+
+def _project(tmp_path):
+    import shutil
+
+    root = tmp_path / "project"
+    root.mkdir()
+    for d in ("data", "content", "theme", "plugins", "schemas"):
+        shutil.copytree(ROOT / d, root / d, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pelican.conf.py", root / "pelican.conf.py")
+    return root
+
+
+def _tree(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_a_new_word_in_one_edition_reindexes_the_others_and_equals_a_clean_build(tmp_path):
+    from gongjiang_pipeline.sitebuild import build_into, build_site
+
+    root = _project(tmp_path)
+    out = tmp_path / "site"
+    override = {"GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
+    build_into(root, out, SAMPLE_AS_OF, override=override)
+    story = root / "content/stories/he-xingyong-hanfeng.md"  # 2016
+    # a word nowhere on the site: the 2016 bundle changes, and the 2026 bundle's vocabulary
+    story.write_text(story.read_text("utf-8").replace("焊花四溅", "焊花四溅，氩弧焊枪嗡鸣", 1), "utf-8")
+    before = _tree(out)
+    again = build_into(root, out, SAMPLE_AS_OF, override=override)
+    after = _tree(out)
+    changed = {rel for rel in after if before.get(rel) != after[rel]}
+    assert any(rel.startswith("pagefind/2016/") for rel in changed)
+    assert any(rel.startswith("pagefind/2026/") for rel in changed)  # its vocabulary page
+    assert index_words(out / "pagefind/2016")["zh-cn"] <= index_words(out / "pagefind/2026")["zh-cn"]
+    # an edit with no new word: the 2026 bundle is kept as it was
+    story.write_text(story.read_text("utf-8").replace("氩弧焊枪嗡鸣", "嗡鸣氩弧焊枪", 1), "utf-8")
+    third = build_into(root, out, SAMPLE_AS_OF, override=override)
+    assert {rel for rel in _tree(out) if rel.startswith("pagefind/2026/")} <= set(third.kept)
+    assert not {rel for rel in _tree(out) if rel.startswith("pagefind/2016/")} <= set(third.kept)
+    clean = tmp_path / "clean"
+    build_site(root, clean, SAMPLE_AS_OF)
+    assert _tree(clean) == _tree(out)
+    assert again.search_pages == third.search_pages == 58
