@@ -137,3 +137,27 @@ def test_a_new_word_in_one_edition_reindexes_the_others_and_equals_a_clean_build
     build_site(root, clean, SAMPLE_AS_OF)
     assert _tree(clean) == _tree(out)
     assert again.search_pages == third.search_pages == 58
+
+
+@pytest.mark.slow
+def test_a_failing_bundle_fails_the_build_and_keeps_the_old_site(tmp_path):
+    import stat
+
+    from gongjiang_pipeline.searchindex import SearchIndexError, pagefind_executable
+    from gongjiang_pipeline.sitebuild import build_into
+
+    root = _project(tmp_path)
+    out = tmp_path / "site"
+    build_into(root, out, SAMPLE_AS_OF)
+    before = _tree(out)
+    # Pagefind fails for the 2026 bundle only (its second run, with the vocabulary page)
+    script = tmp_path / "pagefind"
+    script.write_text(f'#!/bin/sh\ncase "$*" in *pagefind/2026*) echo "Error: disk full" >&2; exit 3;; esac\n'
+                      f'exec "{pagefind_executable()}" "$@"\n', "utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    story = root / "content/stories/he-xingyong-hanfeng.md"
+    story.write_text(story.read_text("utf-8").replace("焊花四溅", "焊花四溅，氩弧焊枪嗡鸣", 1), "utf-8")
+    with pytest.raises(SearchIndexError, match="Pagefind 退出码 3"):
+        build_into(root, out, SAMPLE_AS_OF, override={"GONGJIANG_PAGEFIND": str(script)})
+    assert _tree(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".search")]  # no scratch left
