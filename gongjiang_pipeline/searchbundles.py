@@ -8,14 +8,17 @@ first bundle and merges the others in the browser with Pagefind's documented
 
     search/bundles.js        the bundle URLs, read by search.js (primary first)
     pagefind/                the bundle ``site``: pages of no edition (the primary
-                             bundle; with per-edition bundles off, every page)
+                             bundle; with GONGJIANG_SEARCH_PER_EDITION off, or only
+                             one bundle, every page)
     pagefind/<edition id>/   one Pagefind bundle per edition
     pagefind/pagefind-ui.js  Pagefind's UI, copied from the primary bundle if that
                              is not ``site``
 
 :func:`plan` decides the bundles from the pages alone, so a build can tell which
 bundles have a changed page and re-index only those (sitebuild._search_index
-records a key per bundle in the build manifest).
+records a key per bundle in the build manifest). Every bundle also indexes a
+vocabulary page (``VOCAB_FILTER``), so that it answers a query as one index of
+the whole site would.
 """
 
 from __future__ import annotations
@@ -58,6 +61,12 @@ def page_path(url: str) -> str:
     """The output file of a site URL: ``/craftsmen/x/`` -> ``craftsmen/x/index.html``."""
     rel = url.lstrip("/")
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+def page_url(rel: str) -> str:
+    """The URL Pagefind gives the output file ``rel``: ``craftsmen/x/index.html`` ->
+    ``/craftsmen/x/`` (the inverse of :func:`page_path`)."""
+    return "/" + (rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
 
 
 def page_editions(

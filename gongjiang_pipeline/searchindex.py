@@ -123,21 +123,37 @@ def index_pages(
 
 def index_words(bundle: Path) -> dict[str, set[str]]:
     """The words in a bundle's index, by language (the keys Pagefind matches a query
-    against, as it stored them). Knows Pagefind 1.5's layout: the metadata file lists
-    the index chunks as ``[from, to, hash]`` (third item), and an index chunk is
-    ``[[[word, pages, ...], ...]]``."""
+    against, as it stored them)."""
+    return {lang: set().union(*pages.values()) if pages else set()
+            for lang, pages in page_words(bundle).items()}
+
+
+def page_words(bundle: Path) -> dict[str, dict[str, set[str]]]:
+    """language -> page URL -> the words of that page in a bundle's index. Knows
+    Pagefind 1.5's layout: the metadata file lists the pages as ``[fragment hash,
+    word count]`` (second item) and the index chunks as ``[from, to, hash]`` (third),
+    an index chunk is ``[[[word, [[page number step, ...], ...], ...], ...]]`` (each
+    page number the sum of the steps so far), a fragment
+    is JSON with the page's ``url``."""
     entry = json.loads((Path(bundle) / "pagefind-entry.json").read_text("utf-8"))
-    out: dict[str, set[str]] = {}
+    out: dict[str, dict[str, set[str]]] = {}
     for lang, info in entry["languages"].items():
         meta_path = Path(bundle) / f"pagefind.{info['hash']}.pf_meta"
         meta = _read(meta_path)
-        words = out.setdefault(lang, set())
         try:
+            urls = [json.loads(_payload(Path(bundle) / "fragment" / f"{page[0]}.pf_fragment"))["url"]
+                    for page in meta[1]]
+            words: dict[str, set[str]] = {url: set() for url in urls}
             for _first, _last, chunk in meta[2]:
                 (entries,) = _read(Path(bundle) / "index" / f"{chunk}.pf_index")
-                words.update(str(item[0]) for item in entries)
-        except (TypeError, ValueError, IndexError):
+                for item in entries:
+                    page = 0
+                    for posting in item[1]:  # page numbers as differences from the one before
+                        page += posting[0]
+                        words[urls[page]].add(str(item[0]))
+        except (TypeError, ValueError, IndexError, KeyError, OSError):
             raise SearchIndexError(f"Pagefind 索引格式与预期不符（{meta_path.name}），请检查 Pagefind 版本") from None
+        out[lang] = words
     return out
 
 
@@ -145,11 +161,15 @@ def index_words(bundle: Path) -> dict[str, set[str]]:
 _MAGIC = b"pagefind_dcd"
 
 
-def _read(path: Path):
+def _payload(path: Path) -> bytes:
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_MAGIC):
         raise SearchIndexError(f"无法识别的 Pagefind 索引文件：{path.name}")
-    return cbor2.loads(data[len(_MAGIC):])
+    return data[len(_MAGIC):]
+
+
+def _read(path: Path):
+    return cbor2.loads(_payload(path))
 
 
 def _write(folder: Path, stem: str, suffix: str, value) -> str:

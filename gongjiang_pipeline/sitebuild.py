@@ -23,8 +23,9 @@ from typing import Any, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchbundles import BUNDLES_SCRIPT, UI_FILES, bundles_script, plan, vocabulary_page, vocabulary_path
-from .searchindex import BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words
+from .searchbundles import (BUNDLES_SCRIPT, UI_FILES, bundles_script, page_url, plan, vocabulary_page,
+                            vocabulary_path)
+from .searchindex import BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words, page_words
 from .timings import phase
 
 
@@ -358,9 +359,11 @@ def build_into(
 
 def _search_index(output: Path, writer, executable, settings: Mapping[str, Any]) -> tuple[int, dict]:
     """Index the site with Pagefind, one bundle per edition and one for pages of no
-    edition (searchbundles.py), re-indexing only the bundles with a changed page:
-    a bundle whose pages all have the keys they had in the previous build is kept
-    (its key is recorded in the manifest, ``extra["search"]``). Pagefind reads each
+    edition (searchbundles.py), each with the vocabulary page of the site's words that
+    its pages lack, re-indexing only the bundles whose pages or vocabulary changed: a
+    bundle whose pages all have the keys they had in the previous build, and whose
+    vocabulary is the same, is kept (its key, page count, pages key and own words are
+    recorded in the manifest, ``extra["search"]``). Pagefind reads each
     bundle's pages through hard links in a scratch folder (kept pages from the
     previous output); it writes only under ``pagefind/<bundle>/``; no step of the
     build writes into a file already in ``output`` (media files there may be hard
@@ -400,10 +403,10 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     # bundle is an edition's) and the bundle list from search/bundles.js
     top = {f"{BUNDLE_DIR}/{name}" for name in UI_FILES} if first != BUNDLE_DIR else set()
     # Two steps (searchbundles.VOCAB_FILTER): the words of each bundle's own pages (a
-    # bundle whose pages are as in the previous build has them recorded; any other is
-    # indexed once into a scratch folder to read them), then each bundle with the
-    # vocabulary page of the words of the whole site that it lacks. A bundle whose
-    # pages and vocabulary are as recorded is kept.
+    # bundle whose pages are as in the previous build has them recorded; the others'
+    # pages are indexed once, together, into a scratch folder to read them), then each
+    # bundle with the vocabulary page of the words of the whole site that it lacks. A
+    # bundle whose pages and vocabulary are as recorded is kept.
     own: dict[str, dict[str, list[str]]] = {}  # bundle -> language -> its pages' words
     page_keys: dict[str, str | None] = {}
     first_counts: dict[str, int] = {}
@@ -424,11 +427,21 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
                 own[bundle.key] = old[3]
             else:
                 first_pass.append(bundle)
-        runs = {bundle.key: pool.submit(index_pages, {rel: source[rel] for rel in bundle.pages},
-                                        scratch / bundle.key, executable=executable) for bundle in first_pass}
-        for key, run in runs.items():
-            first_counts[key] = run.result()
-            own[key] = {lang: sorted(w) for lang, w in index_words(scratch / key).items()}
+        if len(first_pass) == 1:
+            # its first index is the bundle itself if it lacks no word (one bundle: the only run)
+            (bundle,) = first_pass
+            first_counts[bundle.key] = index_pages({rel: source[rel] for rel in bundle.pages},
+                                                   scratch / bundle.key, executable=executable)
+            own[bundle.key] = {lang: sorted(w) for lang, w in index_words(scratch / bundle.key).items()}
+        elif first_pass:
+            # one run over the pages of all of them, each page's words then go to its bundle
+            index_pages({rel: source[rel] for bundle in first_pass for rel in bundle.pages}, scratch / "all",
+                        executable=executable)
+            by_page = page_words(scratch / "all")
+            for bundle in first_pass:
+                urls = [page_url(rel) for rel in bundle.pages]
+                own[bundle.key] = {lang: sorted(set().union(*(pages.get(u, ()) for u in urls)))
+                                   for lang, pages in sorted(by_page.items())}
         site_words: dict[str, set[str]] = {}
         for words in own.values():
             for lang, ws in words.items():

@@ -11,7 +11,8 @@ from conftest import ROOT, SAMPLE_AS_OF
 
 from searchkit import _payload, bundle_filters
 
-from gongjiang_pipeline.searchbundles import SITE_BUNDLE, Bundle, bundles_script, page_editions, plan
+from gongjiang_pipeline.searchbundles import (SITE_BUNDLE, Bundle, bundles_script, page_editions, page_path,
+                                              page_url, plan)
 from gongjiang_pipeline.searchindex import index_words
 
 
@@ -37,6 +38,11 @@ def test_pages_go_to_their_edition_others_to_site():
         Bundle("2016", ("craftsmen/a/index.html", "stories/s/index.html")),
     ]
     assert plan(pages, {}, ["2026", "2016"]) == [Bundle(SITE_BUNDLE, tuple(sorted(pages)))]
+
+
+def test_page_urls_as_pagefind_gives_them():
+    for rel, url in [("index.html", "/"), ("craftsmen/x/index.html", "/craftsmen/x/"), ("a.html", "/a.html")]:
+        assert page_url(rel) == url and page_path(url) == rel
 
 
 def test_folders_and_the_bundle_list():
