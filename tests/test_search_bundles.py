@@ -102,14 +102,9 @@ def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
 
 
 def _project(tmp_path):
-    import shutil
+    from test_cli_build import copy_project
 
-    root = tmp_path / "project"
-    root.mkdir()
-    for d in ("data", "content", "theme", "plugins", "schemas"):
-        shutil.copytree(ROOT / d, root / d, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pelican.conf.py", root / "pelican.conf.py")
-    return root
+    return copy_project(tmp_path / "project")
 
 
 def _tree(out):
