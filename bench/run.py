@@ -27,6 +27,9 @@ fully cold builds (no output, no caches), with photos and without (pages
     candidates (a ladder of sizes, per stage; sizes that would exceed the time
     budget are extrapolated, not run);
 (h) the image pipeline cold and warm, if ``gongjiang_pipeline.media`` exists;
+(i) the search page's first-query download with the per-edition search bundles
+    of the cold build, against one bundle of the same pages (bench/search_bench.py,
+    headless Chromium);
 plus a memory check (peak RSS of the pages build at 1x and 2x the data), and a
 verdict for each target of the performance issue computed from this run's
 numbers (which files the one-candidate rebuild wrote, against the files that
@@ -87,7 +90,8 @@ ENGINE_TARGET_CANDIDATES = 100_000
 ENGINE_TARGET_SECONDS = 4.0
 MEDIA_COLD_TARGET = 7.0  # portraits per second, cold cache, on 2 cores
 MEMORY_RATIO_LIMIT = 2.0  # peak RSS at 2x data / at 1x: no faster than linear
-SECTIONS = ("check", "photos", "rebuild", "pelican", "hugo", "engine", "media", "memory")
+SEARCH_DOWNLOAD_LIMIT = 1.5  # search page's first query, per-edition bundles / one bundle (issue 16)
+SECTIONS = ("check", "photos", "rebuild", "pelican", "hugo", "engine", "media", "memory", "search")
 
 QUICK = dict(editions=2, candidates=40, stories=10, photos=4, photo_size=(800, 600), engine_candidates=2000)
 
@@ -565,6 +569,18 @@ class Bench:
         res["maxrss_mb"] = run.maxrss_mb
         self.r["media"] = res
 
+    # ---- search: first-query download (before the rebuilds change the cold output)
+
+    def run_search(self) -> None:
+        log("(i) 搜索首次查询下载量（分届索引与单一索引）……")
+        out = self.work / f"out-{self.cfg.rebuild_variant}"
+        run = self.child("search", python_cmd("-m", "bench.search_bench", str(out), str(self.work)), cwd=ROOT)
+        try:
+            res = json.loads(Path(run.log).read_text("utf-8").strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            res = {"available": None, "error": run.tail()}
+        self.r["search"] = res
+
     # ---- memory check
 
     def run_memory(self) -> None:
@@ -612,6 +628,8 @@ class Bench:
             if "check" not in skip:
                 self.run_check()
             self.run_cold()
+            if "search" not in skip:
+                self.run_search()
             if "rebuild" not in skip:
                 self.run_rebuilds()
             if "pelican" not in skip:
@@ -874,6 +892,16 @@ def verdicts(r: dict) -> list[dict]:
                             float(warm_m["decoded"])))
     else:
         out.append(_verdict(name_warm, "解码 0 张", "未运行或不可用", None))
+
+    search = r.get("search") or {}
+    name, target = "(i) 搜索首次查询下载量（分届索引 ÷ 单一索引）", f"≤ {SEARCH_DOWNLOAD_LIMIT:.1f} 倍"
+    if search.get("available") and search.get("ratio") is not None:
+        per, one = search["per_edition"], search["one"]
+        out.append(_verdict(name, target, f"“{search['query']}”：{per['bytes']:,} 字节（{search['bundles']} 个分包，"
+                            f"{per['requests']} 个请求）÷ {one['bytes']:,} 字节（{one['requests']} 个请求）= "
+                            f"{search['ratio']:.2f} 倍", search["ratio"] <= SEARCH_DOWNLOAD_LIMIT, search["ratio"]))
+    else:
+        out.append(_verdict(name, target, search.get("error") or "未运行", None))
 
     mem = r.get("memory")
     name, target = "峰值内存随数据量增长（2 倍数据 ÷ 1 倍）", f"≤ {MEMORY_RATIO_LIMIT:.1f} 倍（不快于线性）"

@@ -21,8 +21,11 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import Mapping
 
 import cbor2
 
@@ -51,15 +54,18 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"Pagefind 扩展版安装不完整，找不到可执行文件：{exc}") from None
 
 
-def build_search_index(site: Path, *, executable: Path | None = None) -> int:
-    """Index ``site`` (pages marked ``data-pagefind-body``) into ``site/pagefind/``.
+def build_search_index(site: Path, *, executable: Path | None = None, output: Path | None = None) -> int:
+    """Index ``site`` (pages marked ``data-pagefind-body``) into ``site/pagefind/``,
+    or into the folder ``output`` if given.
 
     Returns the number of pages indexed. ``executable`` replaces the Pagefind
     binary (tests use it to show that failures fail the build).
     """
     site = Path(site).resolve()
     exe = Path(executable) if executable else pagefind_executable()
-    cmd = [str(exe), "--site", str(site), "--output-subdir", BUNDLE_DIR]
+    bundle = Path(output).resolve() if output is not None else site / BUNDLE_DIR
+    where = ["--output-path", str(bundle)] if output is not None else ["--output-subdir", BUNDLE_DIR]
+    cmd = [str(exe), "--site", str(site), *where]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     try:
         run = subprocess.run(
@@ -80,21 +86,90 @@ def build_search_index(site: Path, *, executable: Path | None = None) -> int:
         # no page marked data-pagefind-body: Pagefind would index every page
         raise SearchIndexError("没有标记为可搜索（data-pagefind-body）的页面，未生成站内搜索索引。\n" + _tail(log))
     counts = re.findall(r"^\s*Indexed (\d+) pages?\s*$", log, re.M)
-    if not counts or not (site / BUNDLE_DIR / "pagefind-entry.json").is_file():
+    if not counts or not (bundle / "pagefind-entry.json").is_file():
         raise SearchIndexError("Pagefind 没有生成搜索索引。\n" + _tail(log))
-    canonicalise(site / BUNDLE_DIR)
+    canonicalise(bundle)
     return int(counts[-1])
+
+
+def index_pages(
+    pages: Mapping[str, Path], output: Path, *, executable: Path | None = None,
+    extra: Mapping[str, bytes] | None = None,
+) -> int:
+    """Index only ``pages`` (output path -> the file holding it) into the bundle
+    folder ``output``: Pagefind runs over a scratch folder next to ``output``
+    holding hard links to those files at their output paths (so the URLs are the
+    same), removed afterwards. ``extra`` adds pages made for the index only (output
+    path -> HTML; the vocabulary page of searchbundles.py). One such run makes one
+    bundle of the multisite search (searchbundles.py)."""
+    output = Path(output).resolve()
+    os.makedirs(output.parent, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
+    try:
+        made: set[str] = set()
+        for rel, path in sorted(pages.items()):
+            folder = os.path.dirname(rel)
+            if folder not in made:
+                os.makedirs(stage / folder, exist_ok=True)
+                made.add(folder)
+            os.link(path, stage / rel)
+        for rel, data in sorted((extra or {}).items()):
+            os.makedirs((stage / rel).parent, exist_ok=True)
+            (stage / rel).write_bytes(data)
+        return build_search_index(stage, executable=executable, output=output)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def index_words(bundle: Path) -> dict[str, set[str]]:
+    """The words in a bundle's index, by language (the keys Pagefind matches a query
+    against, as it stored them)."""
+    return {lang: set().union(*pages.values()) if pages else set()
+            for lang, pages in page_words(bundle).items()}
+
+
+def page_words(bundle: Path) -> dict[str, dict[str, set[str]]]:
+    """language -> page URL -> the words of that page in a bundle's index. Knows
+    Pagefind 1.5's layout: the metadata file lists the pages as ``[fragment hash,
+    word count]`` (second item) and the index chunks as ``[from, to, hash]`` (third),
+    an index chunk is ``[[[word, [[page number step, ...], ...], ...], ...]]`` (each
+    page number the sum of the steps so far), a fragment
+    is JSON with the page's ``url``."""
+    entry = json.loads((Path(bundle) / "pagefind-entry.json").read_text("utf-8"))
+    out: dict[str, dict[str, set[str]]] = {}
+    for lang, info in entry["languages"].items():
+        meta_path = Path(bundle) / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(meta_path)
+        try:
+            urls = [json.loads(_payload(Path(bundle) / "fragment" / f"{page[0]}.pf_fragment"))["url"]
+                    for page in meta[1]]
+            words: dict[str, set[str]] = {url: set() for url in urls}
+            for _first, _last, chunk in meta[2]:
+                (entries,) = _read(Path(bundle) / "index" / f"{chunk}.pf_index")
+                for item in entries:
+                    page = 0
+                    for posting in item[1]:  # page numbers as differences from the one before
+                        page += posting[0]
+                        words[urls[page]].add(str(item[0]))
+        except (TypeError, ValueError, IndexError, KeyError, OSError):
+            raise SearchIndexError(f"Pagefind 索引格式与预期不符（{meta_path.name}），请检查 Pagefind 版本") from None
+        out[lang] = words
+    return out
 
 
 # Pagefind's binary files: gzip of b"pagefind_dcd" + CBOR
 _MAGIC = b"pagefind_dcd"
 
 
-def _read(path: Path):
+def _payload(path: Path) -> bytes:
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_MAGIC):
         raise SearchIndexError(f"无法识别的 Pagefind 索引文件：{path.name}")
-    return cbor2.loads(data[len(_MAGIC):])
+    return data[len(_MAGIC):]
+
+
+def _read(path: Path):
+    return cbor2.loads(_payload(path))
 
 
 def _write(folder: Path, stem: str, suffix: str, value) -> str:

@@ -14,14 +14,18 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchindex import BUNDLE_DIR, SEARCHABLE, build_search_index
+from .searchbundles import (BUNDLES_SCRIPT, UI_FILES, bundles_script, page_url, plan, vocabulary_page,
+                            vocabulary_path)
+from .searchindex import BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words, page_words
 from .timings import phase
 
 
@@ -306,7 +310,7 @@ def build_site(
     search_pages, extra = 0, {}
     if model is not None and model.people:
         with phase("search"):
-            search_pages, extra = _search_index(output, writer, pelican.settings.get("GONGJIANG_PAGEFIND"))
+            search_pages, extra = _search_index(output, writer, pelican.settings.get("GONGJIANG_PAGEFIND"), pelican.settings)
     return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings, search_pages, writer, extra)
 
 
@@ -353,47 +357,166 @@ def build_into(
     return summary
 
 
-def _search_index(output: Path, writer, executable) -> tuple[int, dict]:
-    """Index the site with Pagefind, or keep the previous index when no indexed page
-    changed. Pagefind reads every page, so pages kept from the previous build are
-    linked into ``output`` first (the sync sees the same file and leaves it alone).
-    Pagefind only reads the site and writes new files under ``pagefind/``; no step of
-    the build writes into a file already in ``output`` (media files there may be hard
+def _search_index(output: Path, writer, executable, settings: Mapping[str, Any]) -> tuple[int, dict]:
+    """Index the site with Pagefind, one bundle per edition and one for pages of no
+    edition (searchbundles.py), each with the vocabulary page of the site's words that
+    its pages lack, re-indexing only the bundles whose pages or vocabulary changed: a
+    bundle whose pages all have the keys they had in the previous build, and whose
+    vocabulary is the same, is kept (its key, page count, pages key and own words are
+    recorded in the manifest, ``extra["search"]``). Pagefind reads each
+    bundle's pages through hard links in a scratch folder (kept pages from the
+    previous output); it writes only under ``pagefind/<bundle>/``; no step of the
+    build writes into a file already in ``output`` (media files there may be hard
     links to the media cache: ``media.cache.place``)."""
     previous = getattr(writer, "previous", None)
-    html = sorted((rel, key) for rel, key in (writer.keys if writer else {}).items() if rel.endswith(".html"))
-    # the pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned package, whose
-    # version is in every page key through the code version)
-    index_key = digest("search", html, str(executable)) if writer is not None and writer.uncached == 0 else None
-    if index_key is not None and previous is not None:
-        recorded = previous.extra.get("search")
-        bundle = [rel for rel in previous.entries if rel.startswith(BUNDLE_DIR + "/")]
-        if recorded and recorded[0] == index_key and bundle and all(
-            previous.fresh(rel, "search:" + index_key) for rel in bundle
-        ):
-            for rel in bundle:
-                writer.kept.add(rel)
-                writer.keys[rel] = "search:" + index_key
-            return int(recorded[1]), {"search": recorded}
-    if writer is not None and previous is not None:
-        # Only kept pages Pagefind will index need to be there: once any page is marked
-        # data-pagefind-body, Pagefind ignores every page that is not (searchindex.py), so
-        # the index is the same, and about half the folders need not be made and removed.
-        made: set[str] = set()
-        for rel in sorted(writer.kept):
-            if rel.endswith(".html") and SEARCHABLE in (previous.output / rel).read_bytes():
-                folder = os.path.dirname(rel)
-                if folder not in made:
-                    os.makedirs(output / folder, exist_ok=True)
-                    made.add(folder)
-                os.link(previous.output / rel, output / rel)
-    count = build_search_index(output, executable=executable)
-    if index_key is None:
-        return count, {}
-    for path in (output / BUNDLE_DIR).rglob("*"):
-        if path.is_file():
-            writer.keys[path.relative_to(output).as_posix()] = "search:" + index_key
-    return count, {"search": [index_key, count]}
+    kept = writer.kept if writer is not None else set()
+    if writer is not None:
+        html = sorted(rel for rel in writer.keys if rel.endswith(".html"))
+    else:
+        html = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    source = {rel: (previous.output if rel in kept and previous is not None else output) / rel for rel in html}
+    # once any page is marked data-pagefind-body, Pagefind ignores every page that is
+    # not (searchindex.py): only the marked ones go into a bundle
+    pages = [rel for rel in html if SEARCHABLE in source[rel].read_bytes()]
+    editions = settings.get("GONGJIANG_SEARCH_EDITIONS") or {}
+    # GONGJIANG_SEARCH_PER_EDITION (default on); off, every indexed page goes into the
+    # one bundle ``site``
+    split = bool(settings.get("GONGJIANG_SEARCH_PER_EDITION", True))
+    unmarked = sorted(set(editions) & set(html) - set(pages))
+    if unmarked or not pages:
+        # a template lost data-pagefind-body: those people would not be found
+        shown = "、".join(unmarked[:5]) + ("等" if len(unmarked) > 5 else "")
+        raise SearchIndexError(
+            "没有标记为可搜索（data-pagefind-body）的页面，未生成站内搜索索引。"
+            + (f"\n应可搜索而未标记的页面：{shown}" if unmarked else "")
+        )
+    model = settings.get("GONGJIANG_MODEL")
+    try:
+        bundles = plan(pages, editions if split else {}, [ev.id for ev in model.editions] if model is not None else [])
+    except ValueError as exc:
+        raise SearchIndexError(str(exc)) from None
+    cached = writer is not None and writer.uncached == 0
+    recorded = (previous.extra.get("search") if previous is not None else None) or {}
+    recorded = recorded.get("bundles", {}) if isinstance(recorded, dict) else {}
+    first = bundles[0].folder(BUNDLE_DIR)
+    # the search page loads Pagefind's UI from pagefind/ (copied there when the primary
+    # bundle is an edition's) and the bundle list from search/bundles.js
+    top = {f"{BUNDLE_DIR}/{name}" for name in UI_FILES} if first != BUNDLE_DIR else set()
+    # Two steps (searchbundles.VOCAB_FILTER): the words of each bundle's own pages (a
+    # bundle whose pages are as in the previous build has them recorded; the others'
+    # pages are indexed once, together, into a scratch folder to read them), then each
+    # bundle with the vocabulary page of the words of the whole site that it lacks. A
+    # bundle whose pages and vocabulary are as recorded is kept.
+    own: dict[str, dict[str, list[str]]] = {}  # bundle -> language -> its pages' words
+    page_keys: dict[str, str | None] = {}
+    first_counts: dict[str, int] = {}
+    folders = {bundle.key: bundle.folder(BUNDLE_DIR) for bundle in bundles}
+    scratch = Path(tempfile.mkdtemp(prefix=".search-words-", dir=output.parent))
+    # Pagefind runs of different bundles are independent: run them side by side
+    pool = ThreadPoolExecutor(max_workers=max(1, min(len(bundles), os.cpu_count() or 1)))
+    try:
+        first_pass = []
+        for bundle in bundles:
+            # the bundle's pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned
+            # package, whose version is in every page key through the code version)
+            pkey = digest("search", bundle.key, [(rel, writer.keys[rel]) for rel in bundle.pages],
+                          str(executable)) if cached else None
+            page_keys[bundle.key] = pkey
+            old = recorded.get(bundle.key)
+            if pkey is not None and isinstance(old, list) and len(old) == 4 and old[2] == pkey:
+                own[bundle.key] = old[3]
+            else:
+                first_pass.append(bundle)
+        if len(first_pass) == 1:
+            # its first index is the bundle itself if it lacks no word (one bundle: the only run)
+            (bundle,) = first_pass
+            first_counts[bundle.key] = index_pages({rel: source[rel] for rel in bundle.pages},
+                                                   scratch / bundle.key, executable=executable)
+            own[bundle.key] = {lang: sorted(w) for lang, w in index_words(scratch / bundle.key).items()}
+        elif first_pass:
+            # one run over the pages of all of them, each page's words then go to its bundle
+            index_pages({rel: source[rel] for bundle in first_pass for rel in bundle.pages}, scratch / "all",
+                        executable=executable)
+            by_page = page_words(scratch / "all")
+            for bundle in first_pass:
+                urls = [page_url(rel) for rel in bundle.pages]
+                own[bundle.key] = {lang: sorted(set().union(*(pages.get(u, ()) for u in urls)))
+                                   for lang, pages in sorted(by_page.items())}
+        site_words: dict[str, set[str]] = {}
+        for words in own.values():
+            for lang, ws in words.items():
+                site_words.setdefault(lang, set()).update(ws)
+        done: dict[str, list] = {}
+        second: dict[str, Any] = {}  # bundle -> its Pagefind run (with its vocabulary pages)
+        keys: dict[str, str | None] = {}
+        for bundle in bundles:
+            folder = folders[bundle.key]
+            lacking = {lang: sorted(site_words[lang] - set(own[bundle.key].get(lang, ())))
+                       for lang in sorted(site_words)}
+            lacking = {lang: ws for lang, ws in lacking.items() if ws}
+            pkey = page_keys[bundle.key]
+            key = keys[bundle.key] = digest("search-bundle", pkey, lacking) if pkey is not None else None
+            old = recorded.get(bundle.key)
+            if key is not None and previous is not None and isinstance(old, list) and old[0] == key:
+                files = _bundle_files(previous.entries, folder, folders) - top
+                if files and all(previous.fresh(rel, "search:" + key) for rel in files):
+                    for rel in files:
+                        writer.kept.add(rel)
+                        writer.keys[rel] = "search:" + key
+                    done[bundle.key] = [key, int(old[1]), pkey, own[bundle.key]]
+                    continue
+            if not lacking and bundle.key in first_counts:
+                # the first step's index is the bundle (one bundle, or one with every word)
+                if (output / folder).is_dir():  # ``pagefind/``, already holding other bundles
+                    for path in sorted((scratch / bundle.key).iterdir()):
+                        os.replace(path, output / folder / path.name)
+                else:
+                    os.makedirs((output / folder).parent, exist_ok=True)
+                    os.replace(scratch / bundle.key, output / folder)
+                done[bundle.key] = [key, first_counts[bundle.key], pkey, own[bundle.key]]
+            else:
+                vocab = {vocabulary_path(lang): vocabulary_page(lang, ws) for lang, ws in lacking.items()}
+                second[bundle.key] = (pool.submit(index_pages, {rel: source[rel] for rel in bundle.pages},
+                                                  output / folder, executable=executable, extra=vocab), len(vocab))
+        for name, (run, vocab_pages) in second.items():
+            done[name] = [keys[name], run.result() - vocab_pages, page_keys[name], own[name]]
+        for bundle in bundles:
+            if keys[bundle.key] is not None and (bundle.key in second or bundle.key in first_counts):
+                for rel in _bundle_files(None, folders[bundle.key], folders, output):
+                    writer.keys[rel] = "search:" + keys[bundle.key]
+    finally:
+        pool.shutdown(wait=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+    total = sum(entry[1] for entry in done.values())
+    done = {bundle.key: done[bundle.key] for bundle in bundles}
+    written = {BUNDLES_SCRIPT: bundles_script(BUNDLE_DIR, bundles)}
+    for rel in sorted(top):
+        ui = output / first / os.path.basename(rel)
+        written[rel] = (ui if ui.is_file() else previous.output / first / os.path.basename(rel)).read_bytes()
+    top_key = "search:" + digest("search-top", sorted(done.items()), sorted(written.items())) if cached else None
+    for rel, data in written.items():
+        if top_key is not None:
+            writer.keys[rel] = top_key
+            if previous is not None and previous.fresh(rel, top_key):
+                writer.kept.add(rel)  # as the previous build wrote it
+                continue
+        os.makedirs((output / rel).parent, exist_ok=True)
+        (output / rel).write_bytes(data)
+    if not cached:
+        return total, {}
+    return total, {"search": {"bundles": done, "pages": total}}
+
+
+def _bundle_files(entries, folder: str, folders: Mapping[str, str], root: Path | None = None) -> set[str]:
+    """The files of the bundle in ``folder`` (not those of the bundles in its
+    subfolders: ``pagefind/2016/`` is not the site bundle's), from the manifest
+    ``entries`` or, with ``root``, from the folder under ``root``."""
+    others = tuple(f + "/" for f in folders.values() if f != folder and f.startswith(folder + "/"))
+    if root is not None:
+        names = (p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
+    else:
+        names = (rel for rel in entries if rel.startswith(folder + "/"))
+    return {rel for rel in names if not rel.startswith(others)}
 
 
 def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, writer, extra: dict) -> BuildSummary:

@@ -17,6 +17,7 @@ import functools
 import http.server
 import re
 import threading
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -305,3 +306,23 @@ def search_results(page, timeout_ms: int = TIMEOUT_MS) -> list[dict]:
 
 def result_message(page) -> str:
     return page.locator(".pagefind-ui__message").inner_text().strip()
+
+
+def first_query_download(page, url: str, timeout_ms: int = TIMEOUT_MS) -> dict:
+    """Open the search page at ``url`` (e.g. ``/search/?q=单立新``: the query runs as
+    the page opens) in a fresh page and add up what the browser downloaded until the
+    results settled and the network went quiet: {"search": bytes under /pagefind/
+    (Pagefind's scripts, WebAssembly and index), "total": every response's bytes,
+    "requests": how many responses, "bundles": the pagefind-entry.json fetched}."""
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    open_page(page, url)
+    search_results(page, timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    sizes = [(urllib.parse.urlsplit(r.url).path, len(r.body())) for r in responses if r.status == 200]
+    return {
+        "search": sum(n for path, n in sizes if path.startswith("/pagefind/")),
+        "total": sum(n for _, n in sizes),
+        "requests": len(sizes),
+        "bundles": sorted(path for path, _ in sizes if path.endswith("/pagefind-entry.json")),
+    }

@@ -32,22 +32,50 @@ def _payload(path: Path) -> bytes:
     return data[len(MAGIC):]
 
 
+VOCAB_FILTER = "词表"  # = searchbundles.VOCAB_FILTER: the vocabulary pages, never results
+VOCAB_URL = "/search/vocabulary/"
+
+
+def bundles(site: Path) -> list[Path]:
+    """The folders of the site's search bundles: ``pagefind/`` and/or one per edition
+    (gongjiang_pipeline/searchbundles.py)."""
+    return sorted(p.parent for p in (site / "pagefind").rglob("pagefind-entry.json"))
+
+
 def fragments(site: Path) -> dict[str, dict]:
-    """url -> fragment (content, meta, filters, word_count) of every indexed page."""
+    """url -> fragment (content, meta, filters, word_count) of every indexed page, in
+    every bundle (not the bundles' vocabulary pages)."""
     out = {}
-    for p in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
-        frag = json.loads(_payload(p))
-        out[frag["url"]] = frag
+    for bundle in bundles(site):
+        for p in sorted((bundle / "fragment").glob("*.pf_fragment")):
+            frag = json.loads(_payload(p))
+            if not frag["url"].startswith(VOCAB_URL):
+                assert frag["url"] not in out, frag["url"]  # a page is in one bundle
+                out[frag["url"]] = frag
     return out
 
 
-def filters(site: Path) -> dict[str, dict[str, list[int]]]:
-    """filter name -> value -> page numbers."""
+def bundle_filters(bundle: Path) -> dict[str, dict[str, list[int]]]:
+    """One bundle's filter index: filter name -> value -> page numbers, as written."""
     out: dict[str, dict[str, list[int]]] = {}
-    for p in (site / "pagefind" / "filter").glob("*.pf_filter"):
+    for p in (bundle / "filter").glob("*.pf_filter"):
         name, values = cbor2.loads(_payload(p))
         out[name] = {value: sorted(pages) for value, pages in values}
     return out
+
+
+def filters(site: Path) -> dict[str, dict[str, list[str]]]:
+    """filter name -> value -> pages ("<bundle>:<page number>"), over every bundle,
+    without the vocabulary pages' filter."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for bundle in bundles(site):
+        name_of = bundle.relative_to(site).as_posix()
+        for name, values in bundle_filters(bundle).items():
+            if name == VOCAB_FILTER:
+                continue
+            for value, pages in values.items():
+                out.setdefault(name, {}).setdefault(value, []).extend(f"{name_of}:{n}" for n in pages)
+    return {name: dict(sorted(values.items())) for name, values in sorted(out.items())}
 
 
 def decoded_text(site: Path) -> str:

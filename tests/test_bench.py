@@ -178,11 +178,15 @@ def test_quick_run_writes_report_and_json(tmp_path):
     assert cf["own"] and f"{cf['own']}index.html" in cf["written"]
     assert builds["c_candidate"]["diff"]["written_files"] == cf["written"][:10]
     names = [v["name"] for v in result["verdicts"]]
-    assert len(names) == 11 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
+    assert len(names) == 12 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
     by_name = {v["name"]: v for v in result["verdicts"]}
     assert by_name["(a) 页面阶段每页用时（不含搜索索引）：比纯 Pelican 快"]["status"] == "未测"  # skipped
     assert by_name["(a′) 含搜索索引的整个构建：比 Pelican + Pagefind 快"]["status"] == "未测"
     assert by_name["(g) 评选引擎单独运行 100,000 人"]["status"] == "未测"
+    search = result["search"]  # (i): the cold build's per-edition bundles against one bundle
+    if search.get("available") is not False:  # Playwright and Chromium present
+        assert search["per_edition"]["message"] == search["one"]["message"]  # the same results
+        assert by_name["(i) 搜索首次查询下载量（分届索引 ÷ 单一索引）"]["status"] == "达到"
     if shutil.which("hugo"):
         assert builds["hugo_cold"]["pages"] == builds["hugo_cold_1cpu"]["pages"] == builds["a_pages"]["pages"]
         assert "Hugo 基线：冷构建，单核（GOMAXPROCS=1）" in proc.stdout
@@ -274,6 +278,8 @@ def _results(**over) -> dict:
                              "load_before": (0.1, 0.2, 0.3)}]},
         "media": {"cold": {"images": 70, "images_per_second": 8.0, "workers": 2}, "warm": {"decoded": 0}},
         "memory": {"x1": {"maxrss_mb": 100}, "x2": {"maxrss_mb": 150}, "ratio": 1.5, "limit": 2.0},
+        "search": {"available": True, "query": "王力", "bundles": 3, "ratio": 1.1,
+                   "per_edition": {"bytes": 110, "requests": 30}, "one": {"bytes": 100, "requests": 20}},
     }
     for path, value in over.items():
         *keys, last = path.split("__")
@@ -286,7 +292,7 @@ def _results(**over) -> dict:
 
 def test_verdicts_follow_the_numbers_of_the_run():
     met = verdicts(_results())
-    assert [v["status"] for v in met] == ["达到"] * 11
+    assert [v["status"] for v in met] == ["达到"] * 12
     by_name = {v["name"]: v for v in met}
     assert by_name["(a) 页面阶段每页用时（不含搜索索引）：比纯 Pelican 快"]["value"] == pytest.approx(30 / 8)
     assert by_name["(a′) 含搜索索引的整个构建：比 Pelican + Pagefind 快"]["value"] == pytest.approx(3.6)
@@ -300,10 +306,11 @@ def test_verdicts_follow_the_numbers_of_the_run():
                      c_files__only_affected=False, c_files__outside_count=1,
                      media__cold={"images": 70, "images_per_second": 6.5, "workers": 2},
                      media__warm={"decoded": 3}, memory__ratio=2.3,
-                     engine__runs=[{"candidates": 100_000, "engine_seconds": 4.2}])
-    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 11
+                     engine__runs=[{"candidates": 100_000, "engine_seconds": 4.2}],
+                     search__ratio=1.6)
+    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 12
     missing = verdicts({"cpus": 2, "builds": {"a_cold": {"wall": 1.0, "pages": 10}}, "hugo": "Hugo 未安装，跳过"})
-    assert [v["status"] for v in missing] == ["未测"] * 11
+    assert [v["status"] for v in missing] == ["未测"] * 12
     assert "Hugo 未安装" in missing[2]["measured"]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import cbor2
 import pytest
-from searchkit import decoded_text, filters, fragments
+from searchkit import bundle_filters, bundles, decoded_text, filters, fragments
 from sitekit import SiteProject, files
 
 from gongjiang_pipeline import cli
@@ -118,8 +118,9 @@ def test_entry_during_the_notice_period():
 
 @pytest.fixture(scope="module")
 def site(sample_site):
-    """The sample site as of AS_OF (built once per session, tests/conftest.py)."""
-    assert (sample_site / "pagefind" / "pagefind-entry.json").is_file()
+    """The sample site as of AS_OF (built once per session, tests/conftest.py): one
+    search bundle per edition (searchbundles.py)."""
+    assert [b.relative_to(sample_site).as_posix() for b in bundles(sample_site)] == ["pagefind/2016", "pagefind/2026"]
     return sample_site
 
 
@@ -286,29 +287,39 @@ def test_executable_env_is_not_inherited_config(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_filter_index_is_rewritten_in_a_fixed_order(site):
     # values sorted, file names from the bytes; Pagefind itself writes hash-map order
-    for name, values in filters(site).items():
-        assert list(values) == sorted(values), name
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
-    meta = site / "pagefind" / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"
-    assert meta.is_file()
-    for p in [meta, *(site / "pagefind" / "filter").glob("*.pf_filter")]:
-        assert hashlib.sha256(p.read_bytes()).hexdigest()[:13] in p.name
+    for bundle in bundles(site):
+        for name, values in bundle_filters(bundle).items():
+            assert list(values) == sorted(values), name
+        entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+        meta = bundle / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"
+        assert meta.is_file()
+        for p in [meta, *(bundle / "filter").glob("*.pf_filter")]:
+            assert hashlib.sha256(p.read_bytes()).hexdigest()[:13] in p.name
 
 
 @pytest.mark.slow
 def test_pagefind_runs_give_identical_bundles(site, tmp_path):
     # the real binary, three runs over the same pages
-    bundles = []
+    runs = []
     for i in range(3):
         copy = tmp_path / f"site{i}"
         shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
         assert build_search_index(copy) == 54 + 4 + len(published_news(site))  # people, stories, news
-        bundles.append({p.relative_to(copy).as_posix(): p.read_bytes() for p in sorted((copy / "pagefind").rglob("*"))
-                        if p.is_file()})
-    assert bundles[0] == bundles[1] == bundles[2]
-    original = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "pagefind").rglob("*"))
+        runs.append({p.relative_to(copy).as_posix(): p.read_bytes() for p in sorted((copy / "pagefind").rglob("*"))
+                     if p.is_file()})
+    assert runs[0] == runs[1] == runs[2]
+    # and the site's per-edition bundles (two Pagefind runs each, searchbundles.py) from
+    # another build of the same pages
+    from gongjiang_pipeline.sitebuild import build_site
+
+    again = tmp_path / "again"
+    build_site(ROOT, again, AS_OF)
+
+    def tree(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "pagefind").rglob("*"))
                 if p.is_file()}
-    assert bundles[0] == original
+
+    assert tree(again) == tree(site)
 
 
 def test_canonicalise_refuses_an_unknown_layout(tmp_path):

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import csp, images, lectures, mentorship, opendata, search, svgcharts
+from gongjiang_pipeline import csp, images, lectures, mentorship, opendata, search, searchbundles, svgcharts
 from gongjiang_pipeline import studios as studiolib
 from gongjiang_pipeline.badges import verifications
 from gongjiang_pipeline.buildcache import bytes_digest, code_version
@@ -27,6 +27,7 @@ from .writer import CachingWriter
 logger = logging.getLogger(__name__)
 
 MODEL_KEY = "GONGJIANG_MODEL"
+SEARCH_EDITIONS_KEY = "GONGJIANG_SEARCH_EDITIONS"  # output path -> edition id (searchbundles.py)
 MENTORSHIP_KEY = "GONGJIANG_MENTORSHIP"
 LECTURES_KEY = "GONGJIANG_LECTURES"
 STUDIOS_KEY = "GONGJIANG_STUDIOS"
@@ -233,6 +234,14 @@ def filter_stories(article_generator) -> None:
         setattr(article_generator, attr, [a for a in getattr(article_generator, attr) if keep(a)])
     article_generator.drafts = []
     article_generator.drafts_translations = []
+    # which edition each indexed page belongs to: its search bundle (searchbundles.py)
+    h = Helpers(article_generator.settings)
+    stories = [
+        (a.save_as, model.person(str(a.candidate).strip()).edition_id)
+        for attr in ("articles", "hidden_articles") for a in getattr(article_generator, attr)
+    ]
+    people = [(h.person_url(p), p.edition_id) for p in model.people]
+    article_generator.settings[SEARCH_EDITIONS_KEY] = searchbundles.page_editions(people, stories)
 
 
 class Helpers(news_pages.NewsHelpers):

@@ -71,6 +71,7 @@ _VOLATILE = frozenset({
     "GONGJIANG_ALL_IDS", WRITER_KEY, "GONGJIANG_PREVIOUS_OUTPUT", "GONGJIANG_RENDER_WORKERS",
     "GONGJIANG_PAGE_CACHE", "GONGJIANG_RECORD_CACHE", "GONGJIANG_MEDIA_CACHE", "GONGJIANG_MEDIA_WORKERS",
     "GONGJIANG_PAGEFIND",
+    "GONGJIANG_SEARCH_EDITIONS",  # page -> search bundle: read by the search step only
     *DERIVED_KEYS,
     # the published news and the public topics: derived from the articles and the topic
     # records, which every page key includes (site key and everything)

@@ -1,0 +1,164 @@
+"""Which search bundle a page goes to (gongjiang_pipeline/searchbundles.py), and the
+per-edition bundles of a real build (GONGJIANG_SEARCH_PER_EDITION)."""
+
+from __future__ import annotations
+
+import json
+
+import cbor2
+import pytest
+from conftest import ROOT, SAMPLE_AS_OF
+
+from searchkit import _payload, bundle_filters
+
+from gongjiang_pipeline.searchbundles import (SITE_BUNDLE, Bundle, bundles_script, page_editions, page_path,
+                                              page_url, plan)
+from gongjiang_pipeline.searchindex import index_words
+
+
+def _vocab_page(out, key) -> int:
+    """The page number of a bundle's vocabulary page (its fragment's URL)."""
+    entry = json.loads((out / "pagefind" / key / "pagefind-entry.json").read_text("utf-8"))
+    meta = cbor2.loads(_payload(out / "pagefind" / key / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"))
+    urls = [json.loads(_payload(out / "pagefind" / key / "fragment" / f"{page[0]}.pf_fragment"))["url"]
+            for page in meta[1]]
+    return urls.index("/search/vocabulary/zh-cn/")
+
+
+def test_pages_go_to_their_edition_others_to_site():
+    editions = page_editions(
+        [("/craftsmen/a/", "2016"), ("/craftsmen/b/", "2026")], [("stories/s/index.html", "2016")]
+    )
+    assert editions == {"craftsmen/a/index.html": "2016", "craftsmen/b/index.html": "2026",
+                        "stories/s/index.html": "2016"}
+    pages = ["stories/s/index.html", "craftsmen/b/index.html", "lectures/x/index.html", "craftsmen/a/index.html"]
+    assert plan(pages, editions, ["2026", "2016"]) == [
+        Bundle(SITE_BUNDLE, ("lectures/x/index.html",)),
+        Bundle("2026", ("craftsmen/b/index.html",)),
+        Bundle("2016", ("craftsmen/a/index.html", "stories/s/index.html")),
+    ]
+    assert plan(pages, {}, ["2026", "2016"]) == [Bundle(SITE_BUNDLE, tuple(sorted(pages)))]
+
+
+def test_page_urls_as_pagefind_gives_them():
+    for rel, url in [("index.html", "/"), ("craftsmen/x/index.html", "/craftsmen/x/"), ("a.html", "/a.html")]:
+        assert page_url(rel) == url and page_path(url) == rel
+
+
+def test_folders_and_the_bundle_list():
+    bundles = [Bundle(SITE_BUNDLE, ("a",)), Bundle("2016", ("b",))]
+    assert [b.folder("pagefind") for b in bundles] == ["pagefind", "pagefind/2016"]
+    script = bundles_script("pagefind", bundles).decode("utf-8")
+    assert script.endswith('window.GONGJIANG_SEARCH_BUNDLES = ["/pagefind/", "/pagefind/2016/"];\n')
+
+
+def test_an_edition_id_that_cannot_name_a_folder_is_refused():
+    with pytest.raises(ValueError, match="搜索分包名不能用作文件夹名"):
+        plan(["a.html", "b.html"], {"a.html": "../x", "b.html": "2016"}, ["2016"])
+
+
+def test_one_bundle_is_the_site_bundle():
+    # a site of one edition: nothing to merge
+    assert plan(["a.html", "b.html"], {"a.html": "2016"}, ["2016"]) == [
+        Bundle("2016", ("a.html",)), Bundle(SITE_BUNDLE, ("b.html",))
+    ][::-1]
+    assert plan(["b.html", "a.html"], {"a.html": "2016", "b.html": "2016"}, ["2016"]) == [
+        Bundle(SITE_BUNDLE, ("a.html", "b.html"))
+    ]
+
+
+@pytest.mark.slow
+def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
+    from gongjiang_pipeline.sitebuild import build_into
+
+    out = tmp_path / "site"
+    override = {"GONGJIANG_SEARCH_PER_EDITION": True, "GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
+    first = build_into(ROOT, out, SAMPLE_AS_OF, override=override)
+    assert first.search_pages == 58
+    assert sorted(first.extra["search"]["bundles"]) == ["2016", "2026"]
+    assert [first.extra["search"]["bundles"][k][1] for k in ("2016", "2026")] == [34, 24]
+    for key in ("2016", "2026"):
+        entry = json.loads((out / "pagefind" / key / "pagefind-entry.json").read_text("utf-8"))
+        assert list(entry["languages"]) == ["zh-cn"]
+    assert (out / "pagefind/pagefind-ui.js").read_bytes() == (out / "pagefind/2026/pagefind-ui.js").read_bytes()
+    assert not (out / "pagefind/pagefind-entry.json").exists()  # no page of no edition
+    # each bundle holds every word of the site: its own, and the others' on its
+    # vocabulary page, the one page with the filter 词表
+    words = {key: index_words(out / "pagefind" / key)["zh-cn"] for key in ("2016", "2026")}
+    own = {key: set(first.extra["search"]["bundles"][key][3]["zh-cn"]) for key in ("2016", "2026")}
+    assert "单立新" in own["2016"] and "单立新" not in own["2026"] and "林丽雪" in own["2026"]
+    for key in ("2016", "2026"):
+        assert words[key] == own["2016"] | own["2026"] | {"词表"}
+        assert bundle_filters(out / "pagefind" / key)["词表"] == {"是": [_vocab_page(out, key)]}
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    again = build_into(ROOT, out, SAMPLE_AS_OF, override=override, force=True)
+    assert again.extra == first.extra
+    # every file of both bundles kept from the first build, none indexed again
+    assert {rel for rel in again.kept if rel.startswith("pagefind/20")} == {
+        rel for rel in before if rel.startswith("pagefind/20")
+    }
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert after == before
+
+
+def _project(tmp_path):
+    from test_cli_build import copy_project
+
+    return copy_project(tmp_path / "project")
+
+
+def _tree(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_a_new_word_in_one_edition_reindexes_the_others_and_equals_a_clean_build(tmp_path):
+    from gongjiang_pipeline.sitebuild import build_into, build_site
+
+    root = _project(tmp_path)
+    out = tmp_path / "site"
+    override = {"GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
+    build_into(root, out, SAMPLE_AS_OF, override=override)
+    story = root / "content/stories/he-xingyong-hanfeng.md"  # 2016
+    # a word nowhere on the site: the 2016 bundle changes, and the 2026 bundle's vocabulary
+    story.write_text(story.read_text("utf-8").replace("焊花四溅", "焊花四溅，氩弧焊枪嗡鸣", 1), "utf-8")
+    before = _tree(out)
+    again = build_into(root, out, SAMPLE_AS_OF, override=override)
+    after = _tree(out)
+    changed = {rel for rel in after if before.get(rel) != after[rel]}
+    assert any(rel.startswith("pagefind/2016/") for rel in changed)
+    assert any(rel.startswith("pagefind/2026/") for rel in changed)  # its vocabulary page
+    assert index_words(out / "pagefind/2016")["zh-cn"] <= index_words(out / "pagefind/2026")["zh-cn"]
+    # an edit with no new word: the 2026 bundle is kept as it was
+    story.write_text(story.read_text("utf-8").replace("氩弧焊枪嗡鸣", "嗡鸣氩弧焊枪", 1), "utf-8")
+    third = build_into(root, out, SAMPLE_AS_OF, override=override)
+    assert {rel for rel in _tree(out) if rel.startswith("pagefind/2026/")} <= set(third.kept)
+    assert not {rel for rel in _tree(out) if rel.startswith("pagefind/2016/")} <= set(third.kept)
+    clean = tmp_path / "clean"
+    build_site(root, clean, SAMPLE_AS_OF)
+    assert _tree(clean) == _tree(out)
+    assert again.search_pages == third.search_pages == 58
+
+
+@pytest.mark.slow
+def test_a_failing_bundle_fails_the_build_and_keeps_the_old_site(tmp_path):
+    import stat
+
+    from gongjiang_pipeline.searchindex import SearchIndexError, pagefind_executable
+    from gongjiang_pipeline.sitebuild import build_into
+
+    root = _project(tmp_path)
+    out = tmp_path / "site"
+    build_into(root, out, SAMPLE_AS_OF)
+    before = _tree(out)
+    # Pagefind fails for the 2026 bundle only (its second run, with the vocabulary page)
+    script = tmp_path / "pagefind"
+    script.write_text(f'#!/bin/sh\ncase "$*" in *pagefind/2026*) echo "Error: disk full" >&2; exit 3;; esac\n'
+                      f'exec "{pagefind_executable()}" "$@"\n', "utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    story = root / "content/stories/he-xingyong-hanfeng.md"
+    story.write_text(story.read_text("utf-8").replace("焊花四溅", "焊花四溅，氩弧焊枪嗡鸣", 1), "utf-8")
+    with pytest.raises(SearchIndexError, match="Pagefind 退出码 3"):
+        build_into(root, out, SAMPLE_AS_OF, override={"GONGJIANG_PAGEFIND": str(script)})
+    assert _tree(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".search")]  # no scratch left
