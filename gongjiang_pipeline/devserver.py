@@ -262,7 +262,8 @@ class DevServer:
         self._pagefind = None
 
     def status(self) -> dict:
-        return {"pid": self.build_pid, "builds": self.builds, "searches": self.searches, **self.last_build}
+        return {"pid": self.build_pid, "builds": self.builds, "searches": self.searches,
+                "search_pending": self._search_wanted.is_set() or self._searching, **self.last_build}
 
     def build(self, *, search: bool = False) -> bool:
         """Rebuild the site in this process; on success tell browsers to reload and (unless

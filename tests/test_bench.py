@@ -178,10 +178,18 @@ def test_quick_run_writes_report_and_json(tmp_path):
     assert cf["own"] and f"{cf['own']}index.html" in cf["written"]
     assert builds["c_candidate"]["diff"]["written_files"] == cf["written"][:10]
     names = [v["name"] for v in result["verdicts"]]
-    assert len(names) == 9 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
+    assert len(names) == 11 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
     by_name = {v["name"]: v for v in result["verdicts"]}
     assert by_name["(a) 冷构建（仅页面）每页用时：比纯 Pelican 快"]["status"] == "未测"  # skipped
     assert by_name["(g) 评选引擎单独运行 100,000 人"]["status"] == "未测"
+    # (i): the devserver timed each edit to its reload event, all in one build process
+    ds = result["devserver"]
+    assert "## (i) devserver：改文件到发出刷新通知" in proc.stdout, ds
+    assert [e["key"] for e in ds["edits"]] == ["candidate", "story", "template"] and ds["same_process"]
+    assert all(e["latency_ms"] > 0 and e["builds"] == 1 for e in ds["edits"])
+    rendered = [e["rendered"] for e in ds["edits"]]
+    assert rendered[2] > max(rendered[:2]) and rendered[1] >= 1  # a template every page extends; the story's page
+    assert by_name["(i) devserver：改一个候选人到发出刷新通知"]["status"] in ("达到", "未达到")
     if shutil.which("hugo"):
         assert builds["hugo_cold"]["pages"] == builds["hugo_cold_1cpu"]["pages"] == builds["a_pages"]["pages"]
         assert "Hugo 基线：冷构建，单核（GOMAXPROCS=1）" in proc.stdout
@@ -270,6 +278,10 @@ def _results(**over) -> dict:
                    "runs": [{"candidates": 100_000, "engine_seconds": 3.0, "engine_cpu_seconds": 3.0}]},
         "media": {"cold": {"images": 70, "images_per_second": 8.0, "workers": 2}, "warm": {"decoded": 0}},
         "memory": {"x1": {"maxrss_mb": 100}, "x2": {"maxrss_mb": 150}, "ratio": 1.5, "limit": 2.0},
+        "devserver": {"limit_ms": 300.0, "same_process": True, "pid": 7,
+                      "edits": [{"key": "candidate", "latency_ms": 250.0, "build_ms": 200.0, "rendered": 9},
+                                {"key": "story", "latency_ms": 120.0, "build_ms": 80.0, "rendered": 1},
+                                {"key": "template", "latency_ms": 900.0, "build_ms": 850.0, "rendered": 70}]},
     }
     for path, value in over.items():
         *keys, last = path.split("__")
@@ -282,7 +294,12 @@ def _results(**over) -> dict:
 
 def test_verdicts_follow_the_numbers_of_the_run():
     status = {v["name"]: v["status"] for v in verdicts(_results())}
-    assert list(status.values()) == ["达到"] * 9
+    assert list(status.values()) == ["达到"] * 11
+    # the devserver: slower than the limit, or a new build process per edit, is not met
+    slow = verdicts(_results(devserver__edits=[{"key": "candidate", "latency_ms": 301.0},
+                                               {"key": "story", "latency_ms": 100.0}]))[-2:]
+    assert [v["status"] for v in slow] == ["未达到", "达到"]
+    assert [v["status"] for v in verdicts(_results(devserver__same_process=False))[-2:]] == ["未达到"] * 2
     worse = _results(builds__pelican_cold={"wall": 15.0, "pages": 1000},  # only 1.5x faster than Pelican
                      builds__hugo_cold={"wall": 6.0, "pages": 1000},  # 10/6 > 1.5
                      builds__b_unchanged={"wall": 1.5, "pages": 1000},  # 15% > 10%
@@ -290,10 +307,11 @@ def test_verdicts_follow_the_numbers_of_the_run():
                      c_files__only_affected=False, c_files__outside_count=1,
                      media__cold={"images": 70, "images_per_second": 6.5, "workers": 2},
                      media__warm={"decoded": 3}, memory__ratio=2.3,
-                     engine__runs=[{"candidates": 100_000, "engine_seconds": 5.2}])
-    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 9
+                     engine__runs=[{"candidates": 100_000, "engine_seconds": 5.2}],
+                     devserver__edits=[{"key": "candidate", "latency_ms": 7000.0}, {"key": "story", "latency_ms": 400.0}])
+    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 11
     missing = verdicts({"cpus": 2, "builds": {"a_cold": {"wall": 1.0, "pages": 10}}, "hugo": "Hugo 未安装，跳过"})
-    assert [v["status"] for v in missing] == ["未测"] * 9
+    assert [v["status"] for v in missing] == ["未测"] * 11
     assert "Hugo 未安装" in missing[1]["measured"]
 
 
