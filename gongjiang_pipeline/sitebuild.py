@@ -57,10 +57,12 @@ class BuildSummary:
             return
         target = Path(target)
         keys = dict(self.keys)
-        for path in target.rglob("*"):
-            rel = path.relative_to(target).as_posix()
-            if rel not in keys and path.is_file():
-                keys[rel] = "file"
+        for dirpath, _dirs, filenames in os.walk(target):
+            rel_dir = os.path.relpath(dirpath, target).replace(os.sep, "/")
+            for name in filenames:
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                if rel not in keys and os.path.isfile(os.path.join(dirpath, name)):
+                    keys[rel] = "file"
         Manifest(target).save(self.cache_dir, keys, self.extra)
 
     _COUNTS = ("files", "pages", "stories", "policy_pages", "people", "lists", "search_pages")
@@ -354,8 +356,10 @@ def build_into(
     if os.environ.get("GONGJIANG_NO_CACHE") == "1":
         force, reuse = True, False
     state = InputState(page_cache_dir(override or {}, root), target)
-    with phase("inputs"):
-        fingerprint = state.compute(root, {"as_of": as_of, "override": dict(override or {})})
+    fingerprint = None
+    if search:  # (a build without the index is never recorded as complete: no need to compare)
+        with phase("inputs"):
+            fingerprint = state.compute(root, {"as_of": as_of, "override": dict(override or {})})
     if not force and fingerprint is not None and fingerprint == state.fingerprint and state.summary:
         manifest = Manifest.load(Path(state.summary.get("cache_dir") or "."), target)
         if manifest.entries and manifest.intact():
