@@ -185,3 +185,62 @@ def test_a_broken_template_keeps_the_last_good_site_and_the_next_save_recovers(r
     assert "修好了" in get(port, "/")[1].decode("utf-8")
     assert json.loads(get(port, STATUS_PATH)[1])["pid"] == pid
     assert ds.wait_search(WAIT)
+
+
+def test_resident_data_is_reused_only_for_unchanged_files(tmp_path):
+    from gongjiang_pipeline.engine import run as engine_run
+    from gongjiang_pipeline.loading import load_project
+    from gongjiang_pipeline.resident import Resident
+    from gongjiang_pipeline.sitemodel import build_model
+
+    site = SiteProject(tmp_path / "project")
+    resident = Resident()
+
+    def load():
+        resident.start()
+        project = load_project(site.root, records=resident.records(site.root, None),
+                               run_engine=lambda ed: resident.result(engine_run, ed))
+        results = {eid: resident.result(engine_run, ed) for eid, ed in project.editions.items()}
+        return project, resident.model(build_model, project, results, AS_OF)
+
+    first, model = load()
+    assert resident.engine_runs == 1 and not resident.model_reused
+    again, same_model = load()  # nothing changed: the same records, no engine run, the same model
+    ed1, ed2 = first.editions["2099"], again.editions["2099"]
+    assert all(a is b for a, b in zip(ed1.candidates, ed2.candidates)) and ed1.edition is ed2.edition
+    assert resident.engine_runs == 0 and resident.model_reused and same_model is model
+
+    path = site.root / "data/candidates/2099/2099-002.yaml"
+    path.write_text(path.read_text("utf-8").replace("北京示例机械有限公司", "北京改名机械有限公司"), "utf-8")
+    third, new_model = load()
+    ed3 = third.editions["2099"]
+    assert ed3.candidate("2099-002") is not ed2.candidate("2099-002")
+    assert ed3.candidate("2099-002").employer == "北京改名机械有限公司"
+    assert ed3.candidate("2099-001") is ed2.candidate("2099-001")  # the others are not read again
+    assert resident.engine_runs == 1 and not resident.model_reused and new_model is not model
+    # what was reused is what a fresh load gives
+    fresh = load_project(site.root, cache=False)
+    assert engine_run(fresh.editions["2099"]) == resident.result(engine_run, ed3)
+    assert build_model(fresh, {"2099": engine_run(fresh.editions["2099"])}, AS_OF) == new_model
+
+
+@pytest.mark.slow
+def test_make_html_after_a_devserver_build_indexes_the_new_pages(tmp_path):
+    """A devserver build leaves the search index as it was and is not recorded as complete:
+    the next make html into the same folder indexes again (never "网站没有改动")."""
+    from gongjiang_pipeline.resident import Resident
+    from gongjiang_pipeline.sitebuild import build_into
+
+    site = SiteProject(tmp_path / "project")
+    out = site.root / "output"
+    override = {"GONGJIANG_ENGINE": fake_engine}
+    build_into(site.root, out, AS_OF, override=override)
+    path = site.root / "data/candidates/2099/2099-001.yaml"
+    path.write_text(path.read_text("utf-8").replace("北京示例机械有限公司", "北京改名机械有限公司"), "utf-8")
+    build_into(site.root, out, AS_OF, override=override, resident=Resident(), search=False)
+    assert "北京改名机械有限公司" in "".join(p.read_text("utf-8") for p in (out / "craftsmen").glob("*/index.html"))
+    assert (out / "pagefind").is_dir() and "北京改名机械有限公司" not in decoded_text(out)  # the old index, kept
+    summary = build_into(site.root, out, AS_OF, override=override)
+    assert not summary.unchanged and summary.search_pages > 0
+    assert "北京改名机械有限公司" in decoded_text(out)
+    assert build_into(site.root, out, AS_OF, override=override).unchanged  # and now it is complete
