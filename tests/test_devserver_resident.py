@@ -244,3 +244,32 @@ def test_make_html_after_a_devserver_build_indexes_the_new_pages(tmp_path):
     assert not summary.unchanged and summary.search_pages > 0
     assert "北京改名机械有限公司" in decoded_text(out)
     assert build_into(site.root, out, AS_OF, override=override).unchanged  # and now it is complete
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_an_open_page_reloads_by_itself_after_a_save(running, chromium):
+    """Chromium on the devserver: saving a candidate file reloads the open craftsman page,
+    which then shows the change; the reload script runs under the pages' CSP."""
+    from browserkit import PHONE, PageWatch
+
+    site, ds, port, events, said = running
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    try:
+        page = context.new_page()
+        watch = PageWatch().attach(page)
+        with page.expect_response(lambda r: r.url.endswith(RELOAD_PATH)):  # the script ran and connected
+            page.goto(f"http://127.0.0.1:{port}{_craftsman_page(site)}", wait_until="load")
+        assert "北京示例机械有限公司" in page.content()
+        page.evaluate("() => { window.__before_reload = true; }")
+        page.wait_for_timeout(500)  # the stream's first message (the current build) has arrived
+        path = site.root / "data/candidates/2099/2099-001.yaml"
+        with page.expect_navigation(timeout=WAIT * 1000):
+            path.write_text(path.read_text("utf-8").replace("北京示例机械有限公司", "北京改名机械有限公司"), "utf-8")
+        page.wait_for_load_state("load")
+        assert page.evaluate("() => window.__before_reload === undefined")  # a new document
+        assert "北京改名机械有限公司" in page.content()
+        assert watch.take() == []
+        assert ds.wait_search(WAIT)
+    finally:
+        context.close()
