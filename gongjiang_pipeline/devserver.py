@@ -265,9 +265,11 @@ class DevServer:
         return {"pid": self.build_pid, "builds": self.builds, "searches": self.searches,
                 "search_pending": self._search_wanted.is_set() or self._searching, **self.last_build}
 
-    def build(self, *, search: bool = False) -> bool:
+    def build(self, *, search: bool = False, changed: set[Path] | None = None) -> bool:
         """Rebuild the site in this process; on success tell browsers to reload and (unless
         ``search``: indexed in the build) bring the search index up to date in the background.
+        ``changed``: the files the watcher saw change since the last build; when none is under
+        ``data/`` (nor the settings), the loaded data are reused as they are (resident.py).
         Returns whether it succeeded."""
         from .sitebuild import build_into
         from .stories import check_stories
@@ -276,6 +278,7 @@ class DevServer:
         start = time.monotonic()
         with self._lock:
             began = time.time()
+            self.resident.data_unchanged = changed is not None and not any(self._reaches_data(p) for p in changed)
             try:
                 summary = build_into(self.root, self.output, as_of, override=self.override,
                                      resident=self.resident, search=search)
@@ -284,12 +287,15 @@ class DevServer:
                 error = str(exc)
             except Exception:  # noqa: BLE001 - a bug must not stop the preview; its traceback is shown
                 error = traceback.format_exc()
+            finally:
+                self.resident.data_unchanged = False
             self.build_pid = os.getpid()
             took = time.monotonic() - start
             if error is None:
                 self.builds += 1
                 self.last_build = {"began": began, "ended": time.time(), "engine_runs": self.resident.engine_runs,
-                                   "model_reused": self.resident.model_reused, "rendered": summary.rendered}
+                                   "model_reused": self.resident.model_reused,
+                                   "data_reused": self.resident.project_reused, "rendered": summary.rendered}
                 self._pagefind = summary.pagefind
                 self.generation.bump()
         if error is not None:
@@ -354,6 +360,15 @@ class DevServer:
             time.sleep(0.05)
         return False
 
+    def _reaches_data(self, path: Path) -> bool:
+        """Whether a change to ``path`` may change the loaded data: anything but a file
+        under content/ or theme/ (the data folder, the settings, anything unexpected)."""
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(self.root)
+        except ValueError:
+            return True
+        return rel.parts[:1] not in (("content",), ("theme",))
+
     def watched(self) -> list[Path]:
         return [self.root / name for name in WATCHED if (self.root / name).exists()]
 
@@ -366,7 +381,7 @@ class DevServer:
             names = sorted(self._shown(p) for p in ({p for p in paths if p.exists()} or paths))
             more = f" 等 {len(names)} 个文件" if len(names) > 3 else ""
             self.say(f"[{_now()}] 检测到修改：{'、'.join(names[:3])}{more}，正在重新生成……")
-            self.build()
+            self.build(changed=paths)
 
     def _shown(self, path: Path) -> str:
         try:

@@ -15,7 +15,11 @@ starts with ``_`` are not part of any page key). It keeps:
   engine, gets the same result without running the engine (it is a pure
   function of the data);
 * the **site model**: when the build date, every edition's records and every
-  result are the same objects as last time, the model is the one built then.
+  result are the same objects as last time, the model is the one built then;
+* the **project** itself, when the devserver says that nothing under ``data/``
+  (nor the site settings) changed since the last load that succeeded (a story
+  or template edit: :attr:`Resident.data_unchanged`): then the data files are
+  not even read and the cross-file checks do not run again.
 
 All reuse is by identity of immutable records that are only ever reused for
 the same file bytes (``recordcache``), so it can never show stale data: a
@@ -59,6 +63,11 @@ class Resident:
         self._records: RecordCache | None = None
         self._results: dict[str, tuple[Callable, EditionData, Any]] = {}
         self._model: tuple[Any, Project, Mapping[str, Any], Any] | None = None
+        self._project: tuple[tuple[Path, Path], Project] | None = None  # the last load that succeeded
+        # set by the devserver for one build: no file under data/ (nor the settings) changed
+        # since the last load; the watcher reports every change, so a later one loads again
+        self.data_unchanged = False
+        self.project_reused = False
         # what the last build reused (for the devserver's messages and the tests)
         self.engine_runs = 0  # editions the engine ran for in the last build
         self.model_reused = False
@@ -77,6 +86,22 @@ class Resident:
         """A build begins."""
         self.engine_runs = 0
         self.model_reused = False
+        self.project_reused = False
+
+    def load(self, root: Path, folder: Path | None, load: Callable[..., Project]) -> Project:
+        """``load(records=..., run_engine=...)`` (``loading.load_project``) with the resident
+        record cache and engine results, or the last project if the data did not change."""
+        from .engine import run as engine_run
+
+        key = (Path(root).resolve(), Path(folder or Path(root) / CACHE_DIR).resolve())
+        last = self._project
+        if self.data_unchanged and last is not None and last[0] == key:
+            self.project_reused = True
+            return last[1]
+        self._project = None  # (a load that fails leaves nothing to reuse)
+        project = load(records=self.records(root, folder), run_engine=lambda ed: self.result(engine_run, ed))
+        self._project = (key, project)
+        return project
 
     def result(self, run: Callable, ed: EditionData) -> Any:
         """``run(ed)``, or the last result for this edition if ``run`` and its records are the same."""

@@ -130,6 +130,7 @@ def test_edits_reload_the_page_without_a_new_build_process(running):
     status = json.loads(get(port, STATUS_PATH)[1])
     assert status["pid"] == pid and status["builds"] == 2
     assert status["engine_runs"] == 1 and status["model_reused"] is False  # the one edition, run again
+    assert status["data_reused"] is False  # a file under data/: loaded again
     # then the search index catches up by itself, and the search page is told to reload
     events.next("search")
     assert ds.searches >= 1
@@ -147,6 +148,7 @@ def test_edits_reload_the_page_without_a_new_build_process(running):
     status = json.loads(get(port, STATUS_PATH)[1])
     assert status["pid"] == pid and status["builds"] == 3
     assert status["engine_runs"] == 0 and status["model_reused"] is True
+    assert status["data_reused"] is True  # nothing under data/ changed: not even read again
 
     # a template: every page shows it
     base = site.root / "theme/templates/base.html"
@@ -273,3 +275,30 @@ def test_an_open_page_reloads_by_itself_after_a_save(running, chromium):
         assert ds.wait_search(WAIT)
     finally:
         context.close()
+
+
+def test_data_are_reused_only_after_a_good_load_and_while_nothing_under_data_changed(tmp_path):
+    site = SiteProject(tmp_path / "project")
+    site.story("zhang", "2099-001")
+    said: list[str] = []
+    ds = DevServer(site.root, site.root / "output", AS_OF, say=said.append, override={"GONGJIANG_ENGINE": fake_engine})
+    cand = site.root / "data/candidates/2099/2099-002.yaml"
+    story = site.root / "content/stories/zhang.md"
+    good = cand.read_text("utf-8")
+    assert ds.build(search=True)
+    cand.write_text(good.replace("gender: 女", "gender: 难"), "utf-8")
+    said.clear()
+    assert not ds.build(changed={cand})
+    assert "data/candidates/2099/2099-002.yaml:5:9: gender:" in said[1]
+    # only a story changed since, but the last load failed: the data are read (and fail) again
+    story.write_text(story.read_text("utf-8") + "\n又一段。\n", "utf-8")
+    said.clear()
+    assert not ds.build(changed={story})
+    assert "data/candidates/2099/2099-002.yaml:5:9: gender:" in said[1]
+    cand.write_text(good, "utf-8")
+    assert ds.build(changed={cand}) and ds.last_build["data_reused"] is False
+    story.write_text(story.read_text("utf-8") + "\n再一段。\n", "utf-8")
+    assert ds.build(changed={story}) and ds.last_build["data_reused"] is True
+    assert "再一段。" in "".join(p.read_text("utf-8") for p in (site.root / "output").rglob("*.html"))
+    # a change outside content/ and theme/ (the settings) loads again
+    assert ds.build(changed={site.root / "pelican.conf.py"}) and ds.last_build["data_reused"] is False

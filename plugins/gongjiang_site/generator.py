@@ -176,8 +176,7 @@ def load_site_model(pelican) -> None:
             project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
         else:
             resident.start()
-            project = load_project(root, records=resident.records(root, _record_cache(settings)),
-                                   run_engine=lambda ed: resident.result(engine_run, ed))
+            project = resident.load(root, _record_cache(settings), lambda **kw: load_project(root, **kw))
     run = _engine(settings)
     with phase("engine"):
         # the loader's checks already ran the default engine on some editions: the same results
