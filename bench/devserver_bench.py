@@ -150,6 +150,7 @@ def measure(cmd: list[str], cwd: Path, env: dict, log: Path,
                 "rendered": st.get("rendered"),
                 "engine_runs": st.get("engine_runs"),
                 "model_reused": st.get("model_reused"),
+                "data_reused": st.get("data_reused"),
                 "pid": st["pid"],
                 "builds": st["builds"] - before["builds"],
             })

@@ -1161,10 +1161,11 @@ def report(r: dict) -> str:
             out.append(f"运行失败：{ds['error']}")
         else:
             rows = [[e["label"], e["what"], _f(e["latency_ms"], 0), _f(e.get("until_build_ms"), 0), _f(e.get("build_ms"), 0),
-                     str(e.get("rendered", "—")), str(e.get("engine_runs", "—")), "是" if e.get("model_reused") else "否"]
+                     str(e.get("rendered", "—")), str(e.get("engine_runs", "—")), "是" if e.get("data_reused") else "否",
+                     "是" if e.get("model_reused") else "否"]
                     for e in ds.get("edits", ())]
             out.append(table(["修改", "文件", "保存→刷新通知（毫秒）", "其中等待监视（毫秒）", "重新生成（毫秒）",
-                              "重新渲染页面（个）", "重跑引擎（届）", "沿用网站模型"], rows))
+                              "重新渲染页面（个）", "重跑引擎（届）", "沿用已读数据", "沿用网站模型"], rows))
             out.append("")
             out.append(f"devserver 首次启动（含首次构建）{_f(ds.get('first_build_seconds'))} 秒；"
                        f"所有修改都在同一个构建进程（PID {ds.get('pid')}）内完成：{'是' if ds.get('same_process') else '否'}。"
