@@ -400,6 +400,11 @@ class DevServer:
         if server is not None:
             server.shutdown()
             server.server_close()
+        thread = self._search_thread
+        if thread is not None and thread.is_alive():  # let a running refresh finish and clean up after itself
+            if self._searching:
+                self.say("正在完成站内搜索的更新……")
+            thread.join(120)
 
     def run(self, host: str, port: int) -> None:
         self.say(f"[{_now()}] 正在生成网站……")
