@@ -302,3 +302,33 @@ def test_data_are_reused_only_after_a_good_load_and_while_nothing_under_data_cha
     assert "再一段。" in "".join(p.read_text("utf-8") for p in (site.root / "output").rglob("*.html"))
     # a change outside content/ and theme/ (the settings) loads again
     assert ds.build(changed={site.root / "pelican.conf.py"}) and ds.last_build["data_reused"] is False
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_search_page_reloads_again_once_the_index_caught_up(running, chromium):
+    """After a save, every open page reloads for the new pages; the search page reloads a
+    second time when the index has been brought up to date in the background."""
+    from browserkit import PHONE, PageWatch
+
+    site, ds, port, events, said = running
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    try:
+        page = context.new_page()
+        watch = PageWatch().attach(page)
+        loads: list[float] = []
+        page.on("load", lambda: loads.append(time.monotonic()))
+        with page.expect_response(lambda r: r.url.endswith(RELOAD_PATH)):
+            page.goto(f"http://127.0.0.1:{port}/search/", wait_until="load")
+        page.wait_for_timeout(500)
+        searches = ds.searches
+        path = site.root / "data/candidates/2099/2099-001.yaml"
+        path.write_text(path.read_text("utf-8").replace("北京示例机械有限公司", "北京改名机械有限公司"), "utf-8")
+        deadline = time.monotonic() + WAIT
+        while (len(loads) < 3 or ds.searches == searches) and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert ds.searches == searches + 1
+        assert len(loads) == 3  # the first visit, the new pages, the new index
+        assert watch.take() == []
+    finally:
+        context.close()
