@@ -30,6 +30,9 @@ fully cold builds (no output, no caches), with photos and without (pages
 (i) the search page's first-query download with the per-edition search bundles
     of the cold build, against one bundle of the same pages (bench/search_bench.py,
     headless Chromium);
+(j) ``make devserver`` edit-to-reload latency: the devserver (one resident build
+    process) on the project (b)-(d) rebuilt; a candidate, a story and a template
+    saved, each timed from the save to the server's reload event (bench/devserver_bench.py);
 plus a memory check (peak RSS of the pages build at 1x and 2x the data), and a
 verdict for each target of the performance issue computed from this run's
 numbers (which files the one-candidate rebuild wrote, against the files that
@@ -91,7 +94,8 @@ ENGINE_TARGET_SECONDS = 4.0
 MEDIA_COLD_TARGET = 7.0  # portraits per second, cold cache, on 2 cores
 MEMORY_RATIO_LIMIT = 2.0  # peak RSS at 2x data / at 1x: no faster than linear
 SEARCH_DOWNLOAD_LIMIT = 1.5  # search page's first query, per-edition bundles / one bundle (issue 16)
-SECTIONS = ("check", "photos", "rebuild", "pelican", "hugo", "engine", "media", "memory", "search")
+DEVSERVER_LIMIT_MS = 300.0  # devserver: a candidate or story saved -> reload event
+SECTIONS = ("check", "photos", "rebuild", "devserver", "pelican", "hugo", "engine", "media", "memory", "search")
 
 QUICK = dict(editions=2, candidates=40, stories=10, photos=4, photo_size=(800, 600), engine_candidates=2000)
 
@@ -450,6 +454,49 @@ class Bench:
             f.write("\n基准测试：这一段是修改后新增的内容。\n")
         return stories[0].name
 
+    # ---- (j) devserver
+
+    def run_devserver(self) -> None:
+        """Edit-to-reload latency of the resident devserver on the project (b)-(d) rebuilt."""
+        from . import devserver_bench
+
+        variant = self.cfg.rebuild_variant
+        project = self.full if variant == "full" else self.pages
+        out = self.work / f"out-{variant}"
+        theme = project / "theme"
+        if theme.is_symlink():  # the repository's theme: edit a copy, never the repository
+            target = theme.resolve()
+            theme.unlink()
+            shutil.copytree(target, theme)
+        base = theme / "templates" / "base.html"
+        original = base.read_text("utf-8")
+
+        def candidate() -> str:
+            return self._edit_candidate(project)[0] + "（推荐语）"
+
+        def story() -> str:
+            return (self._edit_story(project) or "—") + "（追加一段）"
+
+        def template() -> str:
+            base.write_text(original.replace("</footer>", "<p>基准测试：模板修改</p></footer>", 1), "utf-8")
+            return "theme/templates/base.html（页脚加一行，所有页面都变）"
+
+        edits = [("candidate", "改一个候选人文件", candidate), ("story", "改一个故事", story),
+                 ("template", "改一个模板（base.html）", template)]
+        if not self._story_files(project):
+            edits = [e for e in edits if e[0] != "story"]
+        cmd = python_cmd("-m", "gongjiang_pipeline", "--root", str(project), "devserver", "--output", str(out),
+                         "--port", "0", "--as-of", self.cfg.params.as_of.isoformat())
+        log("(j) devserver：改文件到浏览器收到刷新通知的延迟……")
+        try:
+            self.r["devserver"] = devserver_bench.measure(cmd, project, child_env(), self.logs / "devserver.log", edits,
+                                                          timeout=self.cfg.timeout)
+        except devserver_bench.DevserverBenchError as exc:
+            self.r["devserver"] = {"error": str(exc)}
+        finally:
+            base.write_text(original, "utf-8")
+        self.r["devserver"]["limit_ms"] = DEVSERVER_LIMIT_MS
+
     # ---- (e) Pelican, (f) Hugo
 
     def run_pelican(self) -> None:
@@ -632,6 +679,8 @@ class Bench:
                 self.run_search()
             if "rebuild" not in skip:
                 self.run_rebuilds()
+            if "devserver" not in skip:
+                self.run_devserver()
             if "pelican" not in skip:
                 self.run_pelican()
             if "hugo" not in skip:
@@ -910,6 +959,28 @@ def verdicts(r: dict) -> list[dict]:
                             f"{mem['ratio']:.2f} 倍", mem["ratio"] <= mem["limit"], mem["ratio"]))
     else:
         out.append(_verdict(name, target, "未运行", None))
+
+    out.extend(devserver_verdicts(r))
+    return out
+
+
+def devserver_verdicts(r: dict) -> list[dict]:
+    """(j): a candidate and a story saved -> the devserver's reload event, each against the limit."""
+    ds = r.get("devserver") or {}
+    limit = ds.get("limit_ms", DEVSERVER_LIMIT_MS)
+    edits = {e["key"]: e for e in ds.get("edits", ())}
+    out = []
+    for key, what in (("candidate", "候选人"), ("story", "故事")):
+        name, target = f"(j) devserver：改一个{what}到发出刷新通知", f"≤ {limit:.0f} 毫秒"
+        e = edits.get(key)
+        if e is None:
+            out.append(_verdict(name, target, ds.get("error") or "未运行", None))
+            continue
+        same = "，同一个构建进程" if ds.get("same_process") else "，构建进程变了（不是常驻）"
+        measured = (f"{e['latency_ms']:.0f} 毫秒（其中重新生成 {_f(e.get('build_ms'), 0)} 毫秒，"
+                    f"重新渲染 {e.get('rendered', '—')} 个页面{same}）")
+        out.append(_verdict(name, target, measured, e["latency_ms"] <= limit and bool(ds.get("same_process")),
+                            e["latency_ms"]))
     return out
 
 
@@ -1157,6 +1228,26 @@ def report(r: dict) -> str:
                              str(x["workers"])])
         out.append(table(["阶段", "照片（张）", "用时（秒）", "张/秒", "解码（张）", "进程（个）"], rows))
     out.append("")
+
+    ds = r.get("devserver")
+    if ds:
+        out.append("## (j) devserver：改文件到发出刷新通知")
+        out.append("")
+        if ds.get("error"):
+            out.append(f"运行失败：{ds['error']}")
+        else:
+            rows = [[e["label"], e["what"], _f(e["latency_ms"], 0), _f(e.get("until_build_ms"), 0), _f(e.get("build_ms"), 0),
+                     str(e.get("rendered", "—")), str(e.get("engine_runs", "—")), "是" if e.get("data_reused") else "否",
+                     "是" if e.get("model_reused") else "否"]
+                    for e in ds.get("edits", ())]
+            out.append(table(["修改", "文件", "保存→刷新通知（毫秒）", "其中等待监视（毫秒）", "重新生成（毫秒）",
+                              "重新渲染页面（个）", "重跑引擎（届）", "沿用已读数据", "沿用网站模型"], rows))
+            out.append("")
+            out.append(f"devserver 首次启动（含首次构建）{_f(ds.get('first_build_seconds'))} 秒；"
+                       f"所有修改都在同一个构建进程（PID {ds.get('pid')}）内完成：{'是' if ds.get('same_process') else '否'}。"
+                       "页面先更新并通知刷新，站内搜索随后在后台更新（不计入上表）。"
+                       f"目标：候选人、故事 ≤ {ds.get('limit_ms', DEVSERVER_LIMIT_MS):.0f} 毫秒；模板一行仅供对照。")
+        out.append("")
 
     mem = r.get("memory")
     if mem:

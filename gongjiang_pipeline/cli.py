@@ -359,7 +359,9 @@ def cmd_serve(args) -> int:
 
 def cmd_devserver(args) -> int:
     from .devserver import DevServer
+    from .gcpause import freeze_loaded_data
 
+    freeze_loaded_data(False)  # this process loads again after every change (gcpause.py)
     DevServer(args.root, args.output, args.as_of).run(HOST, args.port)
     return 0
 

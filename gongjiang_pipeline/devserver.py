@@ -5,10 +5,22 @@ serves it, watches ``content/``, ``data/``, ``theme/`` and ``pelican.conf.py``
 with watchfiles and rebuilds on every change, then tells open browser tabs to
 reload (Server-Sent Events).
 
-Rebuilds run the CLI's ``build`` command in a child process: the very build
-``make html`` runs (atomic: output swapped in only on success; the same AS_OF).
+*Resident build.* The server process is the build process: it imports Pelican
+and the plugin once and runs every rebuild in-process, the way Pelican's own
+autoreload does (a new ``Pelican`` object with freshly read settings per build;
+the plugin's signal handlers are connected once, connecting them again is a
+no-op). Between builds it keeps a :class:`~gongjiang_pipeline.resident.Resident`:
+the parsed records, each edition's engine results and the site model, reused
+only for unchanged files. The page cache (the caching writer and the output
+folder's manifest) keeps every page whose inputs did not change. Each build is
+the build ``make html`` runs (``sitebuild.build_into``: atomic, the output
+brought up to date only on success; the same AS_OF) except for the search index:
+pages first, then the browsers are told to reload, then Pagefind indexes the new
+pages in a background thread (``sitebuild.refresh_search_index``) and the search
+page reloads once more (event ``search``). ``make html`` always indexes.
 A build that fails (bad data, a broken template) prints its Chinese errors and
-leaves the last good site in place, still served.
+leaves the last good site in place, still served; the next good save recovers.
+The process never freezes loaded data (``gcpause``): it loads again and again.
 
 The live-reload script is added by this server to each HTML page as it sends
 it, as ``<script src>`` of a file the server itself serves from the site's origin
@@ -21,11 +33,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import os
 import re
-import subprocess
-import sys
 import threading
 import time
+import traceback
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,10 +48,14 @@ from .errors import GongjiangError
 
 RELOAD_PATH = "/__gongjiang__/reload"
 RELOAD_JS_PATH = "/__gongjiang__/reload.js"
+STATUS_PATH = "/__gongjiang__/status"  # JSON: the build process, its builds, the generations
 RELOAD_JS = (
     "/* 本地预览：文件修改并重新生成后自动刷新（只在 make devserver 中出现） */\n"
     "(function(){var seen=null;var es=new EventSource(\"" + RELOAD_PATH + "\");"
-    "es.onmessage=function(e){if(seen===null){seen=e.data}else if(e.data!==seen){location.reload()}};})();\n"
+    "es.onmessage=function(e){if(seen===null){seen=e.data}else if(e.data!==seen){location.reload()}};"
+    # the search index is brought up to date after the pages: the search page reloads then
+    "es.addEventListener(\"search\",function(){if(document.querySelector('script[src$=\"pagefind-ui.js\"]'))"
+    "{location.reload()}});})();\n"
 )
 RELOAD_SCRIPT = f'<script src="{RELOAD_JS_PATH}"></script>'  # no inline script: the pages' CSP forbids it
 WATCHED = ("content", "data", "theme", "pelican.conf.py")
@@ -61,21 +78,32 @@ def inject(html: bytes, script: str = RELOAD_SCRIPT) -> bytes:
 
 
 class Generation:
-    """The number of the last good build, shared with the reload streams."""
+    """The number of the last good build (and of the last search index brought up to
+    date after it), shared with the reload streams."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._prefix = f"{time.time_ns():x}"  # a restarted server differs from the old one
         self._n = 0
+        self._s = 0
         self.closed = False
 
     @property
     def value(self) -> str:
         return f"{self._prefix}-{self._n}"
 
+    @property
+    def search(self) -> str:
+        return f"{self._prefix}-{self._s}"
+
     def bump(self) -> None:
         with self._cond:
             self._n += 1
+            self._cond.notify_all()
+
+    def bump_search(self) -> None:
+        with self._cond:
+            self._s += 1
             self._cond.notify_all()
 
     def close(self) -> None:
@@ -83,10 +111,14 @@ class Generation:
             self.closed = True
             self._cond.notify_all()
 
-    def wait_change(self, seen: str | None, timeout: float) -> str:
+    def wait_change(self, seen: str | None, timeout: float, seen_search: str | None = None) -> tuple[str, str]:
+        """(pages, search) generations, once either differs from what was seen (or after ``timeout``)."""
         with self._cond:
-            self._cond.wait_for(lambda: self.closed or self.value != seen, timeout=timeout)
-            return self.value
+            self._cond.wait_for(
+                lambda: self.closed or self.value != seen or (seen_search is not None and self.search != seen_search),
+                timeout=timeout,
+            )
+            return self.value, self.search
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -94,6 +126,7 @@ class Handler(SimpleHTTPRequestHandler):
 
     live = False
     generation: Generation | None = None
+    status: Callable[[], dict] | None = None  # the devserver's figures for STATUS_PATH
 
     def log_message(self, format, *args):  # noqa: A002 - the access log would drown the rebuild messages
         pass
@@ -108,6 +141,8 @@ class Handler(SimpleHTTPRequestHandler):
             return self._events()
         if self.live and path == RELOAD_JS_PATH:
             return self._reload_js()
+        if self.live and path == STATUS_PATH:
+            return self._status()
         if self.live:
             local = Path(self.translate_path(self.path))
             if local.is_dir() and path.endswith("/"):
@@ -140,22 +175,39 @@ class Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _status(self) -> None:
+        gen = self.generation
+        status = dict(self.status() if self.status is not None else {})
+        status.update(generation=gen.value, search=gen.search)
+        body = json.dumps(status, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def _events(self) -> None:
         gen = self.generation
         assert gen is not None
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.end_headers()
-        seen = None
+        # the pages' generation is sent at once (the script compares later ones with it);
+        # the search index's only when it changes after the stream began
+        seen, seen_search = None, gen.search
         try:
             while not gen.closed:
-                value = gen.wait_change(seen, KEEPALIVE_SECONDS)
+                value, search = gen.wait_change(seen, KEEPALIVE_SECONDS, seen_search)
                 if gen.closed:
                     break
+                sent = False
                 if value != seen:
                     self.wfile.write(f"data: {value}\n\n".encode())
-                    seen = value
-                else:
+                    seen, sent = value, True
+                if search != seen_search:
+                    self.wfile.write(f"event: search\ndata: {search}\n\n".encode())
+                    seen_search, sent = search, True
+                if not sent:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
@@ -163,9 +215,11 @@ class Handler(SimpleHTTPRequestHandler):
         self.close_connection = True
 
 
-def make_server(output: Path, host: str, port: int, generation: Generation | None) -> ThreadingHTTPServer:
-    """An HTTP server for ``output`` on ``host:port`` (port 0: any free port); live reload if ``generation``."""
-    attrs = {"live": generation is not None, "generation": generation}
+def make_server(output: Path, host: str, port: int, generation: Generation | None,
+                status: Callable[[], dict] | None = None) -> ThreadingHTTPServer:
+    """An HTTP server for ``output`` on ``host:port`` (port 0: any free port); live reload if ``generation``
+    (and ``status()`` as JSON at STATUS_PATH)."""
+    attrs = {"live": generation is not None, "generation": generation, "status": staticmethod(status) if status else None}
     handler = functools.partial(type("GongjiangHandler", (Handler,), attrs), directory=str(output))
     try:
         server = ThreadingHTTPServer((host, port), handler)
@@ -183,43 +237,139 @@ def _now() -> str:
 
 
 class DevServer:
-    """Build, serve, watch, rebuild: the ``devserver`` command."""
+    """Build, serve, watch, rebuild: the ``devserver`` command (see the module docstring)."""
 
-    def __init__(self, root: Path, output: Path, as_of: dt.date | None, *, say: Callable[[str], None] = print):
+    def __init__(self, root: Path, output: Path, as_of: dt.date | None, *, say: Callable[[str], None] = print,
+                 override: dict | None = None):
+        from .resident import Resident
+
         self.root = Path(root).resolve()
         self.output = output if output.is_absolute() else self.root / output
         self.as_of = as_of
         self.say = say
+        self.override = override  # Pelican settings (tests: GONGJIANG_ENGINE)
         self.generation = Generation()
         self.builds = 0  # successful builds
+        self.searches = 0  # search indexes brought up to date after a build
+        self.resident = Resident()
+        self.build_pid: int | None = None  # the process the last build ran in (this one: resident)
+        self.last_build: dict = {}  # when the last good build began and ended, and what it reused
+        self._lock = threading.Lock()  # one build (or search sync) at a time
+        self._search_wanted = threading.Event()
+        self._search_thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._searching = False
+        self._pagefind = None
+        self._search_settings: dict | None = None
 
-    def build_command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "gongjiang_pipeline", "--root", str(self.root), "build", "--output", str(self.output)]
-        if self.as_of is not None:
-            cmd += ["--as-of", self.as_of.isoformat()]
-        return cmd
+    def status(self) -> dict:
+        return {"pid": self.build_pid, "builds": self.builds, "searches": self.searches,
+                "search_pending": self._search_wanted.is_set() or self._searching, **self.last_build}
 
-    def build(self) -> bool:
-        """Rebuild the site; on success tell browsers to reload. Returns whether it succeeded."""
+    def build(self, *, search: bool = False, changed: set[Path] | None = None) -> bool:
+        """Rebuild the site in this process; on success tell browsers to reload and (unless
+        ``search``: indexed in the build) bring the search index up to date in the background.
+        ``changed``: the files the watcher saw change since the last build; when none is under
+        ``data/`` (nor the settings), the loaded data are reused as they are (resident.py).
+        Returns whether it succeeded."""
+        from .sitebuild import build_into
         from .stories import check_stories
 
+        as_of = self.as_of or _today()
         start = time.monotonic()
-        run = subprocess.run(self.build_command(), capture_output=True, text=True, cwd=self.root)
-        took = time.monotonic() - start
-        if run.returncode != 0:
+        with self._lock:
+            began = time.time()
+            self.resident.data_unchanged = changed is not None and not any(self._reaches_data(p) for p in changed)
+            try:
+                summary = build_into(self.root, self.output, as_of, override=self.override,
+                                     resident=self.resident, search=search)
+                error = None
+            except GongjiangError as exc:
+                error = str(exc)
+            except Exception:  # noqa: BLE001 - a bug must not stop the preview; its traceback is shown
+                error = traceback.format_exc()
+            finally:
+                self.resident.data_unchanged = False
+            self.build_pid = os.getpid()
+            took = time.monotonic() - start
+            if error is None:
+                self.builds += 1
+                self.last_build = {"began": began, "ended": time.time(), "engine_runs": self.resident.engine_runs,
+                                   "model_reused": self.resident.model_reused,
+                                   "data_reused": self.resident.project_reused, "rendered": summary.rendered}
+                self._pagefind = summary.pagefind
+                self._search_settings = summary.search_settings  # what its bundles are made from
+                self.generation.bump()
+        if error is not None:
             kept = "继续显示上一次成功生成的网站" if (self.output / "index.html").is_file() else "还没有可以显示的网站"
             self.say(f"[{_now()}] 生成失败（用时 {took:.1f} 秒），{kept}。请修改以下问题，保存后会自动重新生成：")
-            self.say(run.stderr.rstrip() or run.stdout.rstrip())
+            self.say(error.rstrip())
             return False
-        self.builds += 1
-        self.generation.bump()
-        as_of = f"按 {self.as_of.isoformat()} 的公开范围" if self.as_of else "按今天的公开范围"
-        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of}），浏览器将自动刷新。")
+        as_of_text = f"按 {self.as_of.isoformat()} 的公开范围" if self.as_of else "按今天的公开范围"
+        later = "" if search or not summary.people else "；站内搜索随后在后台更新"
+        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of_text}），浏览器将自动刷新{later}。")
+        if not search and summary.people:
+            self._want_search()
         problems = check_stories(self.root)
         if problems:
             self.say("提示：以下内容在提交前还需要处理（make check 会报错）：")
             self.say("\n".join(p.format() for p in problems))
         return True
+
+    # ---- the search index, after the pages
+
+    def _want_search(self) -> None:
+        self._search_wanted.set()
+        if self._search_thread is None or not self._search_thread.is_alive():
+            self._search_thread = threading.Thread(target=self._search_loop, name="devserver-search", daemon=True)
+            self._search_thread.start()
+
+    def _search_loop(self) -> None:
+        while not self._stopping.is_set():
+            if not self._search_wanted.wait(0.5):
+                continue
+            self._searching = True  # (before the request is cleared: wait_search never sees neither)
+            try:
+                self._search_wanted.clear()
+                self.refresh_search()
+            finally:
+                self._searching = False
+
+    def refresh_search(self) -> bool:
+        """Index the pages now in the output and bring its search index up to date."""
+        from .sitebuild import refresh_search_index
+
+        start = time.monotonic()
+        try:
+            with self._lock:  # the pages as one build left them
+                built, settings = self.builds, self._search_settings
+            count = refresh_search_index(self.output, self._pagefind, lock=self._lock, settings=settings)
+        except GongjiangError as exc:
+            self.say(f"[{_now()}] 站内搜索更新失败，网页已是最新，搜索仍是上一次的结果：\n{exc}")
+            return False
+        self.searches += 1
+        self.generation.bump_search()
+        stale = "（期间网站又有修改，随后再次更新）" if self.builds != built else ""
+        self.say(f"[{_now()}] 站内搜索已更新：收录 {count} 个页面，用时 {time.monotonic() - start:.1f} 秒{stale}。")
+        return True
+
+    def wait_search(self, timeout: float) -> bool:
+        """Wait until no search refresh is wanted or running (tests, the benchmark)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self._search_wanted.is_set() and not self._searching:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def _reaches_data(self, path: Path) -> bool:
+        """Whether a change to ``path`` may change the loaded data: anything but a file
+        under content/ or theme/ (the data folder, the settings, anything unexpected)."""
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(self.root)
+        except ValueError:
+            return True
+        return rel.parts[:1] not in (("content",), ("theme",))
 
     def watched(self) -> list[Path]:
         return [self.root / name for name in WATCHED if (self.root / name).exists()]
@@ -233,7 +383,7 @@ class DevServer:
             names = sorted(self._shown(p) for p in ({p for p in paths if p.exists()} or paths))
             more = f" 等 {len(names)} 个文件" if len(names) > 3 else ""
             self.say(f"[{_now()}] 检测到修改：{'、'.join(names[:3])}{more}，正在重新生成……")
-            self.build()
+            self.build(changed=paths)
 
     def _shown(self, path: Path) -> str:
         try:
@@ -241,22 +391,41 @@ class DevServer:
         except ValueError:
             return path.as_posix()
 
+    def start_server(self, host: str, port: int) -> ThreadingHTTPServer:
+        server = make_server(self.output, host, port, self.generation, self.status)
+        threading.Thread(target=server.serve_forever, name="devserver", daemon=True).start()
+        return server
+
+    def stop(self, server: ThreadingHTTPServer | None = None) -> None:
+        self._stopping.set()
+        self.generation.close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        thread = self._search_thread
+        if thread is not None and thread.is_alive():  # let a running refresh finish and clean up after itself
+            if self._searching:
+                self.say("正在完成站内搜索的更新……")
+            thread.join(120)
+
     def run(self, host: str, port: int) -> None:
         self.say(f"[{_now()}] 正在生成网站……")
-        self.build()
-        server = make_server(self.output, host, port, self.generation)
-        thread = threading.Thread(target=server.serve_forever, name="devserver", daemon=True)
-        thread.start()
+        self.build(search=True)  # the first build indexes too: the site starts complete
+        server = self.start_server(host, port)
         self.say(f"本地预览：http://{host}:{server.server_address[1]}/（修改 content/、data/、theme/ 下的文件会自动重新生成；按 Ctrl+C 停止）")
         try:
             self.watch()
         except KeyboardInterrupt:
             pass
         finally:
-            self.generation.close()
-            server.shutdown()
-            server.server_close()
+            self.stop(server)
             self.say("已停止预览。")
+
+
+def _today() -> dt.date:
+    from .cli import today
+
+    return today()
 
 
 def serve(output: Path, host: str, port: int, *, say: Callable[[str], None] = print) -> None:

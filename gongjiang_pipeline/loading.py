@@ -21,7 +21,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from . import badges, crosscheck, engine, stagecheck, studios
 from .dataset import EditionData, Project
@@ -258,12 +258,16 @@ def _shown(root: Path, file: Path) -> str:
 
 
 def load_project(
-    root: Path, data_dir: Path | None = None, *, cache: bool | None = None, cache_dir: Path | None = None
+    root: Path, data_dir: Path | None = None, *, cache: bool | None = None, cache_dir: Path | None = None,
+    records: RecordCache | None = None, run_engine: Callable[[EditionData], Any] | None = None,
 ) -> Project:
     """Load and check everything; raise DataError listing every problem in every file.
 
     ``cache``: use the record cache in ``cache_dir`` (default ``<root>/cache/records``)
     (default: yes, unless ``GONGJIANG_NO_CACHE=1``); see :mod:`gongjiang_pipeline.recordcache`.
+    ``records``: that record cache, already made (a resident build process keeps one in
+    memory: ``resident.Resident``); ``run_engine``: how the checks run the default engine
+    on an edition (default ``engine.run``; the resident process reuses unchanged editions' results).
     """
     root = Path(root)
     data_dir = Path(data_dir) if data_dir else root / "data"
@@ -272,7 +276,8 @@ def load_project(
     # reading the cache, parsing, checking (see read_all); python -m gongjiang_pipeline
     # keeps the data until it ends, and freezes it (see gcpause)
     with paused_gc(freeze=freezing_loaded_data()):
-        records = RecordCache(root, enabled=cache, folder=cache_dir)
+        if records is None:
+            records = RecordCache(root, enabled=cache, folder=cache_dir)
         loaded, problems = read_all(root, data_dir, records)
         records.save()
         problems.extend(crosscheck.check(loaded, data_dir, root))
@@ -282,7 +287,8 @@ def load_project(
         # who may appear in a stage file is what the engine computes from the earlier
         # stages: only on valid data, and only for editions with such files
         checked = {x.record.edition for x in loaded if x.kind in stagecheck.CHECKED_KINDS}
-        results = {eid: engine.run(ed) for eid, ed in project.editions.items() if eid in checked}
+        run = run_engine or engine.run
+        results = {eid: run(ed) for eid, ed in project.editions.items() if eid in checked}
         problems = stagecheck.check(loaded, project, results) + badges.check(loaded, project, results)
         problems += studios.check_named(loaded, project, results)
         if problems:

@@ -23,6 +23,7 @@ not public.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterable, Mapping
@@ -144,6 +145,7 @@ def _dotted_words(name: str, name_pinyin: str | None) -> list[str] | None:
     return words
 
 
+@functools.lru_cache(maxsize=None)  # a pure function of two strings; the resident devserver asks again every build
 def base_slug(name: str, name_pinyin: str | None = None) -> str:
     """``zhang-sanfeng``: surname, hyphen, given name (see the module docstring)."""
     words = _dotted_words(name, name_pinyin)
@@ -155,6 +157,7 @@ def base_slug(name: str, name_pinyin: str | None = None) -> str:
     return f"{head}-{tail}" if tail else head
 
 
+@functools.lru_cache(maxsize=None)  # as base_slug
 def search_spellings(name: str, name_pinyin: str | None = None) -> tuple[str, ...]:
     """The pinyin a reader may type for a name, for the site search, with the same
     readings as the slug (单 as a surname is shan): run together, surname and given

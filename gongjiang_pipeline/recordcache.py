@@ -194,6 +194,17 @@ class RecordCache:
         except OSError:
             pass
 
+    def rollover(self) -> None:
+        """Start the next load with this load's entries as the ones "on disk" (they are,
+        once saved): a resident build process (the devserver) loads again without
+        reading or unpickling a shard, and gets the same record objects for unchanged files."""
+        for shard, entries in self._used.items():
+            self._old[shard] = entries
+        for shard in [s for s in self._old if s not in self._used]:
+            del self._old[shard]  # nothing of it used last time (its folder is gone): read it again if asked
+        self._used = {}
+        self.hits = self.misses = 0
+
     def _write(self, shard: str, entries: dict[str, Any]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".records-", dir=self.folder)
         try:

@@ -51,6 +51,10 @@ class BuildSummary:
     extra: Mapping[str, Any] | None = None  # recorded with the manifest (search index key)
     cache_dir: Path | None = None  # where the manifest is kept
     unchanged: bool = False  # nothing to do: the inputs were those of the last build
+    pagefind: Any = None  # the Pagefind executable the site names (GONGJIANG_PAGEFIND; None: the pinned one)
+    # what the search bundles of these pages are made from (the settings _search_index reads),
+    # for the devserver's search refresh after a build with search=False
+    search_settings: Mapping[str, Any] | None = None
 
     def record(self, target: Path) -> None:
         """After the output was synced into ``target``: remember what each file was made
@@ -60,10 +64,12 @@ class BuildSummary:
             return
         target = Path(target)
         keys = dict(self.keys)
-        for path in target.rglob("*"):
-            rel = path.relative_to(target).as_posix()
-            if rel not in keys and path.is_file():
-                keys[rel] = "file"
+        for dirpath, _dirs, filenames in os.walk(target):
+            rel_dir = os.path.relpath(dirpath, target).replace(os.sep, "/")
+            for name in filenames:
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                if rel not in keys and os.path.isfile(os.path.join(dirpath, name)):
+                    keys[rel] = "file"
         Manifest(target).save(self.cache_dir, keys, self.extra)
 
     _COUNTS = ("files", "pages", "stories", "policy_pages", "people", "lists", "search_pages")
@@ -252,6 +258,8 @@ def build_site(
     *,
     override: Mapping[str, Any] | None = None,
     previous: Path | None = None,
+    resident: Any = None,
+    search: bool = True,
 ) -> BuildSummary:
     """Build the site of the project at ``root`` into ``output``, public as of ``as_of``.
 
@@ -269,6 +277,10 @@ def build_site(
     have not changed since that build are then not produced again: they are listed
     in ``summary.kept`` for the sync to leave alone, and ``summary.record(previous)``
     after the sync remembers the new state (``buildcache.Manifest``).
+
+    ``resident``: a ``resident.Resident`` that keeps data between builds in one process
+    (the devserver). ``search=False``: no search index (the devserver brings it up to date
+    afterwards, ``refresh_search_index``); ``make html`` always indexes.
     """
     from pelican import Pelican
     from pelican.log import console
@@ -286,6 +298,10 @@ def build_site(
         settings["GONGJIANG_PAGE_CACHE"] = page_cache_dir(settings, root)
         _use_content_cache(settings, root)
         settings["GONGJIANG_PREVIOUS_OUTPUT"] = str(Path(previous).resolve()) if previous is not None else None
+        if resident is not None:
+            from .resident import SETTING
+
+            settings[SETTING] = resident
         pelican = Pelican(settings)
         try:
             pelican.run()
@@ -308,7 +324,7 @@ def build_site(
     model = pelican.settings.get("GONGJIANG_MODEL")
     writer = pelican.settings.get("GONGJIANG_WRITER")
     search_pages, extra = 0, {}
-    if model is not None and model.people:
+    if model is not None and model.people and search:
         with phase("search"):
             search_pages, extra = _search_index(output, writer, pelican.settings.get("GONGJIANG_PAGEFIND"), pelican.settings)
     return _summary(Path(settings["OUTPUT_PATH"]), pelican.settings, search_pages, writer, extra)
@@ -322,6 +338,8 @@ def build_into(
     override: Mapping[str, Any] | None = None,
     force: bool = False,
     reuse: bool = True,
+    resident: Any = None,
+    search: bool = True,
 ) -> BuildSummary:
     """Build into ``output`` incrementally and safely: into a fresh folder next to it,
     keeping files whose inputs are unchanged since the last build there, then sync
@@ -332,6 +350,11 @@ def build_into(
     there is nothing to do: the previous summary is returned (``unchanged``), unless
     ``force``. ``reuse=False`` renders every page again (the output is still synced).
     Setting the environment variable ``GONGJIANG_NO_CACHE=1`` does both.
+
+    ``resident``, ``search``: as for ``build_site``. A build without the search index
+    (the devserver's) keeps the index files already in ``output`` as they are, and is
+    not remembered as complete: the next ``make html`` into ``output`` builds (and
+    indexes) instead of finding nothing to do.
     """
     from .atomic import atomic_directory
     from .buildinputs import InputState
@@ -340,21 +363,84 @@ def build_into(
     if os.environ.get("GONGJIANG_NO_CACHE") == "1":
         force, reuse = True, False
     state = InputState(page_cache_dir(override or {}, root), target)
-    with phase("inputs"):
-        fingerprint = state.compute(root, {"as_of": as_of, "override": dict(override or {})})
+    fingerprint = None
+    if search:  # (a build without the index is never recorded as complete: no need to compare)
+        with phase("inputs"):
+            fingerprint = state.compute(root, {"as_of": as_of, "override": dict(override or {})})
     if not force and fingerprint is not None and fingerprint == state.fingerprint and state.summary:
         manifest = Manifest.load(Path(state.summary.get("cache_dir") or "."), target)
         if manifest.entries and manifest.intact():
             return BuildSummary.from_record(state.summary)
     state.forget()
     keep: set[str] = set()  # filled once the build knows what it kept
+    if not search and (target / BUNDLE_DIR).is_dir():  # the last index stays until it is refreshed
+        keep.update(p.relative_to(target).as_posix() for p in (target / BUNDLE_DIR).rglob("*") if p.is_file())
+        if (target / BUNDLES_SCRIPT).is_file():  # with the list of its bundles
+            keep.add(BUNDLES_SCRIPT)
     with atomic_directory(target, keep=keep) as tmp:
-        summary = build_site(root, tmp, as_of, override=override, previous=target if reuse else None)
+        summary = build_site(root, tmp, as_of, override=override, previous=target if reuse else None,
+                             resident=resident, search=search)
         keep.update(summary.kept)
     with phase("record"):
         summary.record(target)
-        state.save(fingerprint, summary.as_record())
+        if search:
+            state.save(fingerprint, summary.as_record())
     return summary
+
+
+def refresh_search_index(output: Path, executable: Path | None = None, lock: Any = None,
+                         settings: Mapping[str, Any] | None = None) -> int:
+    """Index the pages in ``output`` with Pagefind and bring ``output/pagefind`` up to
+    date (the devserver, after a build with ``search=False``). The pages are hard-linked
+    into a folder next to ``output`` first, so Pagefind reads one consistent set even if
+    a build replaces pages meanwhile (``os.replace``: the links keep the old files);
+    the index is then synced in (changed files replaced one by one, atomically).
+    ``lock`` (a ``threading.Lock`` the builds hold) is held while the pages are linked and
+    while the index is synced, not while Pagefind runs. ``settings``: what the bundles are
+    made from (``BuildSummary.search_settings`` of the build that wrote the pages).
+    Returns the number of pages indexed."""
+    import contextlib
+    import tempfile
+
+    from .atomic import sync_directory
+
+    output = Path(output).resolve()
+    hold = lock if lock is not None else contextlib.nullcontext()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.search-", dir=output.parent))
+    try:
+        with hold:
+            _link_searchable(output, tmp)
+        # the bundles make html makes (per edition, searchbundles.py), from these pages only
+        count, _ = _search_index(tmp, None, executable, settings)
+        bundle, target = tmp / BUNDLE_DIR, output / BUNDLE_DIR
+        with hold:
+            if target.is_dir():
+                sync_directory(bundle, target)
+            else:
+                os.rename(bundle, target)
+            script = output / BUNDLES_SCRIPT
+            script.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / BUNDLES_SCRIPT, script)  # the bundle list, atomically
+        return count
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _link_searchable(output: Path, tmp: Path) -> None:
+    """Hard-link every page of ``output`` that Pagefind indexes into ``tmp``."""
+    for dirpath, dirnames, filenames in os.walk(output):
+        rel = os.path.relpath(dirpath, output)
+        if rel == BUNDLE_DIR:
+            dirnames[:] = []
+            continue
+        for name in filenames:
+            if name.endswith(".html"):
+                src = os.path.join(dirpath, name)
+                with open(src, "rb") as f:
+                    if SEARCHABLE not in f.read():
+                        continue
+                os.makedirs(tmp / rel, exist_ok=True)
+                os.link(src, tmp / rel / name)
 
 
 def _search_index(output: Path, writer, executable, settings: Mapping[str, Any]) -> tuple[int, dict]:
@@ -519,6 +605,10 @@ def _bundle_files(entries, folder: str, folders: Mapping[str, str], root: Path |
     return {rel for rel in names if not rel.startswith(others)}
 
 
+# the settings _search_index reads
+SEARCH_SETTINGS = ("GONGJIANG_SEARCH_EDITIONS", "GONGJIANG_SEARCH_PER_EDITION", "GONGJIANG_MODEL")
+
+
 def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, writer, extra: dict) -> BuildSummary:
     kept = frozenset(writer.kept) if writer is not None else frozenset()
     files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} | kept
@@ -538,4 +628,6 @@ def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, write
         keys=dict(writer.keys) if writer is not None else None,
         extra=extra,
         cache_dir=settings.get("GONGJIANG_PAGE_CACHE"),
+        pagefind=settings.get("GONGJIANG_PAGEFIND"),
+        search_settings={k: settings[k] for k in SEARCH_SETTINGS if k in settings},
     )

@@ -140,10 +140,15 @@ class SiteModel:
     errata: tuple[ErratumView, ...] = ()  # newest first
 
     def person(self, cid: str) -> Person | None:
-        for p in self.people:
-            if p.id == cid:
-                return p
-        return None
+        # by id, indexed on first use (not a field: equality and page keys see the same model);
+        # the first person with the id, as a scan would find
+        index = self.__dict__.get("_by_id")
+        if index is None:
+            index = {}
+            for p in self.people:
+                index.setdefault(p.id, p)
+            object.__setattr__(self, "_by_id", index)
+        return index.get(cid)
 
     def errata_for(self, cid: str) -> tuple[ErratumView, ...]:
         return tuple(er for er in self.errata if er.person is not None and er.person.id == cid)

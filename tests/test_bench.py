@@ -178,7 +178,7 @@ def test_quick_run_writes_report_and_json(tmp_path):
     assert cf["own"] and f"{cf['own']}index.html" in cf["written"]
     assert builds["c_candidate"]["diff"]["written_files"] == cf["written"][:10]
     names = [v["name"] for v in result["verdicts"]]
-    assert len(names) == 12 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
+    assert len(names) == 14 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
     by_name = {v["name"]: v for v in result["verdicts"]}
     assert by_name["(a) 页面阶段每页用时（不含搜索索引）：比纯 Pelican 快"]["status"] == "未测"  # skipped
     assert by_name["(a′) 含搜索索引的整个构建：比 Pelican + Pagefind 快"]["status"] == "未测"
@@ -187,6 +187,14 @@ def test_quick_run_writes_report_and_json(tmp_path):
     if search.get("available") is not False:  # Playwright and Chromium present
         assert search["per_edition"]["message"] == search["one"]["message"]  # the same results
         assert by_name["(i) 搜索首次查询下载量（分届索引 ÷ 单一索引）"]["status"] == "达到"
+    # (j): the devserver timed each edit to its reload event, all in one build process
+    ds = result["devserver"]
+    assert "## (j) devserver：改文件到发出刷新通知" in proc.stdout, ds
+    assert [e["key"] for e in ds["edits"]] == ["candidate", "story", "template"] and ds["same_process"]
+    assert all(e["latency_ms"] > 0 and e["builds"] == 1 for e in ds["edits"])
+    rendered = [e["rendered"] for e in ds["edits"]]
+    assert rendered[2] > max(rendered[:2]) and rendered[1] >= 1  # a template every page extends; the story's page
+    assert by_name["(j) devserver：改一个候选人到发出刷新通知"]["status"] in ("达到", "未达到")
     if shutil.which("hugo"):
         assert builds["hugo_cold"]["pages"] == builds["hugo_cold_1cpu"]["pages"] == builds["a_pages"]["pages"]
         assert "Hugo 基线：冷构建，单核（GOMAXPROCS=1）" in proc.stdout
@@ -280,6 +288,10 @@ def _results(**over) -> dict:
         "memory": {"x1": {"maxrss_mb": 100}, "x2": {"maxrss_mb": 150}, "ratio": 1.5, "limit": 2.0},
         "search": {"available": True, "query": "王力", "bundles": 3, "ratio": 1.1,
                    "per_edition": {"bytes": 110, "requests": 30}, "one": {"bytes": 100, "requests": 20}},
+        "devserver": {"limit_ms": 300.0, "same_process": True, "pid": 7,
+                      "edits": [{"key": "candidate", "latency_ms": 250.0, "build_ms": 200.0, "rendered": 9},
+                                {"key": "story", "latency_ms": 120.0, "build_ms": 80.0, "rendered": 1},
+                                {"key": "template", "latency_ms": 900.0, "build_ms": 850.0, "rendered": 70}]},
     }
     for path, value in over.items():
         *keys, last = path.split("__")
@@ -292,11 +304,16 @@ def _results(**over) -> dict:
 
 def test_verdicts_follow_the_numbers_of_the_run():
     met = verdicts(_results())
-    assert [v["status"] for v in met] == ["达到"] * 12
+    assert [v["status"] for v in met] == ["达到"] * 14
     by_name = {v["name"]: v for v in met}
     assert by_name["(a) 页面阶段每页用时（不含搜索索引）：比纯 Pelican 快"]["value"] == pytest.approx(30 / 8)
     assert by_name["(a′) 含搜索索引的整个构建：比 Pelican + Pagefind 快"]["value"] == pytest.approx(3.6)
     assert "开始时系统负载 0.10/0.20/0.30" in by_name["(g) 评选引擎单独运行 100,000 人"]["measured"]
+    # the devserver: slower than the limit, or a new build process per edit, is not met
+    slow = verdicts(_results(devserver__edits=[{"key": "candidate", "latency_ms": 301.0},
+                                               {"key": "story", "latency_ms": 100.0}]))[-2:]
+    assert [v["status"] for v in slow] == ["未达到", "达到"]
+    assert [v["status"] for v in verdicts(_results(devserver__same_process=False))[-2:]] == ["未达到"] * 2
     worse = _results(builds__pelican_cold={"wall": 11.0, "pages": 1000},  # 11/8 < 1.5x faster than Pelican
                      builds__pelican_pagefind={"wall": 9.5, "pages": 1000, "pagefind_wall": 2.0},  # faster than us
                      builds__hugo_cold={"wall": 6.0, "pages": 1000},  # 10/6 > 1.5
@@ -307,10 +324,11 @@ def test_verdicts_follow_the_numbers_of_the_run():
                      media__cold={"images": 70, "images_per_second": 6.5, "workers": 2},
                      media__warm={"decoded": 3}, memory__ratio=2.3,
                      engine__runs=[{"candidates": 100_000, "engine_seconds": 4.2}],
-                     search__ratio=1.6)
-    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 12
+                     search__ratio=1.6,
+                     devserver__edits=[{"key": "candidate", "latency_ms": 7000.0}, {"key": "story", "latency_ms": 400.0}])
+    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 14
     missing = verdicts({"cpus": 2, "builds": {"a_cold": {"wall": 1.0, "pages": 10}}, "hugo": "Hugo 未安装，跳过"})
-    assert [v["status"] for v in missing] == ["未测"] * 12
+    assert [v["status"] for v in missing] == ["未测"] * 14
     assert "Hugo 未安装" in missing[2]["measured"]
 
 

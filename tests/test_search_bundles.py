@@ -16,11 +16,11 @@ from gongjiang_pipeline.searchbundles import (SITE_BUNDLE, Bundle, bundles_scrip
 from gongjiang_pipeline.searchindex import index_words
 
 
-def _vocab_page(out, key) -> int:
-    """The page number of a bundle's vocabulary page (its fragment's URL)."""
-    entry = json.loads((out / "pagefind" / key / "pagefind-entry.json").read_text("utf-8"))
-    meta = cbor2.loads(_payload(out / "pagefind" / key / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"))
-    urls = [json.loads(_payload(out / "pagefind" / key / "fragment" / f"{page[0]}.pf_fragment"))["url"]
+def _vocab_page(folder) -> int:
+    """The page number of a bundle's vocabulary page (its fragment's URL); ``folder``: the bundle."""
+    entry = json.loads((folder / "pagefind-entry.json").read_text("utf-8"))
+    meta = cbor2.loads(_payload(folder / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"))
+    urls = [json.loads(_payload(folder / "fragment" / f"{page[0]}.pf_fragment"))["url"]
             for page in meta[1]]
     return urls.index("/search/vocabulary/zh-cn/")
 
@@ -74,22 +74,23 @@ def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
     out = tmp_path / "site"
     override = {"GONGJIANG_SEARCH_PER_EDITION": True, "GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
     first = build_into(ROOT, out, SAMPLE_AS_OF, override=override)
-    assert first.search_pages == 58
-    assert sorted(first.extra["search"]["bundles"]) == ["2016", "2026"]
-    assert [first.extra["search"]["bundles"][k][1] for k in ("2016", "2026")] == [34, 24]
-    for key in ("2016", "2026"):
-        entry = json.loads((out / "pagefind" / key / "pagefind-entry.json").read_text("utf-8"))
+    assert first.search_pages == 58 + 11  # people and stories, news articles (site bundle)
+    # one bundle per edition, and the news articles (of no edition) in the site's bundle
+    assert sorted(first.extra["search"]["bundles"]) == ["2016", "2026", "site"]
+    assert [first.extra["search"]["bundles"][k][1] for k in ("2016", "2026", "site")] == [34, 24, 11]
+    folders = {"2016": out / "pagefind/2016", "2026": out / "pagefind/2026", "site": out / "pagefind"}
+    for folder in folders.values():
+        entry = json.loads((folder / "pagefind-entry.json").read_text("utf-8"))
         assert list(entry["languages"]) == ["zh-cn"]
     assert (out / "pagefind/pagefind-ui.js").read_bytes() == (out / "pagefind/2026/pagefind-ui.js").read_bytes()
-    assert not (out / "pagefind/pagefind-entry.json").exists()  # no page of no edition
     # each bundle holds every word of the site: its own, and the others' on its
     # vocabulary page, the one page with the filter 词表
-    words = {key: index_words(out / "pagefind" / key)["zh-cn"] for key in ("2016", "2026")}
-    own = {key: set(first.extra["search"]["bundles"][key][3]["zh-cn"]) for key in ("2016", "2026")}
+    words = {key: index_words(folder)["zh-cn"] for key, folder in folders.items()}
+    own = {key: set(first.extra["search"]["bundles"][key][3]["zh-cn"]) for key in folders}
     assert "单立新" in own["2016"] and "单立新" not in own["2026"] and "林丽雪" in own["2026"]
-    for key in ("2016", "2026"):
-        assert words[key] == own["2016"] | own["2026"] | {"词表"}
-        assert bundle_filters(out / "pagefind" / key)["词表"] == {"是": [_vocab_page(out, key)]}
+    for key, folder in folders.items():
+        assert words[key] == own["2016"] | own["2026"] | own["site"] | {"词表"}
+        assert bundle_filters(folder)["词表"] == {"是": [_vocab_page(folder)]}
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     again = build_into(ROOT, out, SAMPLE_AS_OF, override=override, force=True)
     assert again.extra == first.extra
@@ -137,7 +138,7 @@ def test_a_new_word_in_one_edition_reindexes_the_others_and_equals_a_clean_build
     clean = tmp_path / "clean"
     build_site(root, clean, SAMPLE_AS_OF)
     assert _tree(clean) == _tree(out)
-    assert again.search_pages == third.search_pages == 58
+    assert again.search_pages == third.search_pages == 58 + 11
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from gongjiang_pipeline.buildcache import bytes_digest, code_version
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.outcome import LIST_TITLES
+from gongjiang_pipeline.resident import SETTING as RESIDENT_SETTING
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
 from gongjiang_pipeline.timings import phase
 
@@ -172,15 +173,26 @@ def load_site_model(pelican) -> None:
     except csp.PolicyError as exc:
         raise SiteBuildError(str(exc)) from None
     root = project_root(settings)
+    # a resident build process (make devserver) keeps the records, the engine's results
+    # and the site model in memory between builds (gongjiang_pipeline/resident.py)
+    resident = settings.get(RESIDENT_SETTING)
     with phase("load"):
-        project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
+        if resident is None:
+            project = load_project(root, cache_dir=_record_cache(settings))  # raises DataError listing every problem
+        else:
+            resident.start()
+            project = resident.load(root, _record_cache(settings), lambda **kw: load_project(root, **kw))
     run = _engine(settings)
     with phase("engine"):
         # the loader's checks already ran the default engine on some editions: the same results
         reuse = project.results if run is engine_run else {}
-        results = {eid: reuse[eid] if eid in reuse else run(ed) for eid, ed in project.editions.items()}
+        once = run if resident is None else (lambda ed: resident.result(run, ed))
+        results = {eid: reuse[eid] if eid in reuse else once(ed) for eid, ed in project.editions.items()}
     with phase("model"):
-        settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
+        if resident is None:
+            settings[MODEL_KEY] = build_model(project, results, as_of_date(settings))
+        else:
+            settings[MODEL_KEY] = resident.model(build_model, project, results, as_of_date(settings))
     settings[VERIFY_KEY] = verifications(project, settings[MODEL_KEY])  # 核验; its badges are media
     # photos (every problem fails the build here, before anything is written), share cards
     with phase("media"):
@@ -239,6 +251,7 @@ def filter_stories(article_generator) -> None:
     stories = [
         (a.save_as, model.person(str(a.candidate).strip()).edition_id)
         for attr in ("articles", "hidden_articles") for a in getattr(article_generator, attr)
+        if not news_pages.is_news(a)  # news belong to no edition's bundle (they may name several)
     ]
     people = [(h.person_url(p), p.edition_id) for p in model.people]
     article_generator.settings[SEARCH_EDITIONS_KEY] = searchbundles.page_editions(people, stories)
