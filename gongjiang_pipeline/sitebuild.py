@@ -47,6 +47,8 @@ class BuildSummary:
     extra: Mapping[str, Any] | None = None  # recorded with the manifest (search index key)
     cache_dir: Path | None = None  # where the manifest is kept
     unchanged: bool = False  # nothing to do: the inputs were those of the last build
+    graph: Any = None  # depgraph.Graph: what each page read, saved with the manifest
+    graph_version: str = ""
 
     def record(self, target: Path) -> None:
         """After the output was synced into ``target``: remember what each file was made
@@ -61,6 +63,8 @@ class BuildSummary:
             if rel not in keys and path.is_file():
                 keys[rel] = "file"
         Manifest(target).save(self.cache_dir, keys, self.extra)
+        if self.graph is not None:
+            self.graph.save(self.cache_dir, target, self.graph_version)
 
     _COUNTS = ("files", "pages", "stories", "policy_pages", "people", "lists", "search_pages")
 
@@ -415,4 +419,6 @@ def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, write
         keys=dict(writer.keys) if writer is not None else None,
         extra=extra,
         cache_dir=settings.get("GONGJIANG_PAGE_CACHE"),
+        graph=writer.graph if writer is not None else None,
+        graph_version=writer.code_version() if writer is not None else "",
     )

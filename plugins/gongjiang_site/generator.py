@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import csp, images, lectures, mentorship, opendata, search, svgcharts
+from gongjiang_pipeline import csp, depgraph, images, lectures, mentorship, opendata, search, svgcharts
 from gongjiang_pipeline import studios as studiolib
 from gongjiang_pipeline.badges import verifications
 from gongjiang_pipeline.errors import GongjiangError
@@ -375,7 +375,12 @@ class Helpers:
 
 
 def add_template_helpers(generator) -> None:
-    """``generator_init``: the same helpers in every generator's Jinja environment."""
+    """``generator_init``: the same helpers in every generator's Jinja environment, and
+    the hooks that record what each page reads (recording.py)."""
+    from . import recording
+
+    recording.install(generator.env)
+    depgraph.as_object(generator.settings)  # a template reading one setting depends on that one
     generator.env.globals["gj"] = Helpers(generator.settings)
 
 
