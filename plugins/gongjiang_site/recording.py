@@ -79,15 +79,53 @@ def install(env) -> None:
 
     def finalize(value: Any) -> Any:
         r = ACTIVE
-        if r is not None and not plain(value) and not isinstance(value, Undefined):
-            r.shown(value)
+        if r is not None:
+            _shown(r, value)
         return before(value) if before is not None else value
 
+    for name in _TEXT_FILTERS:
+        if name in env.filters:
+            env.filters[name] = _shows_arguments(env.filters[name])
     env.getattr, env.getitem, env.get_template = getattr_, getitem, get_template
     env.finalize = finalize
     env.context_class = RecordingContext
     env.plain_getattr, env.plain_getitem = base_getattr, base_getitem  # for evaluating reads
     env._gongjiang_recording = True
+
+
+# filters that turn their arguments into text (``{{ p|string }}``, ``join``, ``tojson``...):
+# an object passed to one is read as text, like an object printed
+_TEXT_FILTERS = (
+    "string", "join", "format", "e", "escape", "forceescape", "tojson", "pprint", "truncate", "wordcount",
+    "upper", "lower", "title", "capitalize", "trim", "replace", "striptags", "urlencode", "urlize", "indent",
+    "center", "wordwrap", "safe", "list", "unique",
+)
+
+
+def _shows_arguments(f):
+    def filter_(*args, **kwargs):
+        r = ACTIVE
+        if r is not None:
+            for value in (*args, *kwargs.values()):
+                _shown(r, value)
+        return f(*args, **kwargs)
+
+    filter_.__name__ = getattr(f, "__name__", "filter")
+    filter_.__qualname__ = getattr(f, "__qualname__", "filter")
+    for attr in ("jinja_pass_arg",):  # pass_context / pass_eval_context / pass_environment
+        if hasattr(f, attr):
+            setattr(filter_, attr, getattr(f, attr))
+    return filter_
+
+
+def _shown(r: Recorder, value: Any) -> None:
+    if plain(value) or isinstance(value, Undefined):
+        return
+    if type(value) in (list, tuple):
+        for v in value:
+            _shown(r, v)
+    elif r.path_of(value) is not None:
+        r.shown(value)
 
 
 def template_digester(env):
