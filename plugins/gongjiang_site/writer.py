@@ -3,22 +3,21 @@
 Pelican hands every page to a ``Writer``; ``register()`` swaps in this one
 (``get_writer``). It differs from Pelican's in three ways:
 
-* **Page keys.** Each page gets a key: the digest of what it is made from — the
-  *site key* (our code and library versions, every theme file, the settings, the
-  policy pages in the footer, the URL of every story and page for intra-site
-  links) plus the page's own dependencies. Our generator declares them for
-  craftsman pages and posters (``deps=``: the person, their media, search entry,
-  errata, stories; see ``generator.person_deps``); stories and policy pages depend
-  on their source, metadata and body (plus the person a story is about). Every
-  other page depends on *everything* (the whole site model, all media, all
-  stories), so it can never be stale. A value that cannot be hashed by content
-  makes its page uncacheable: it is always rendered.
-* **Keeping.** When the previous build's manifest (``gongjiang_pipeline.buildcache``)
-  says the output file was made from the same key and is untouched since, the page
-  is *kept*: not rendered, not written; the output sync leaves the old file alone.
-  The same holds for files written as bytes (open data), keyed by the digest of
-  their bytes, and for files of the media cache (cards, QR codes, portraits),
-  keyed by the SHA-256 the cache recorded for them (so a kept one is not even read).
+* **Recorded reads.** Each page is rendered with a ``depgraph.Recorder`` active
+  (``recording.py``): every context name, attribute, item, call, template and object
+  printed is recorded with its digest. The reads go into the dependency graph
+  (``depgraph.Graph``, saved with the manifest); the page's key is the digest of the
+  *base key* (our code and library versions, the theme's files other than templates,
+  the Jinja settings, the project folder) and of its reads. A page that cannot be
+  recorded is always rendered.
+* **Keeping.** A page is *kept* (not rendered, not written; the output sync leaves the
+  old file alone) when every read the previous build recorded for it gives the same
+  digest again in this build's context, and the manifest
+  (``gongjiang_pipeline.buildcache``) says its file is untouched since. The same holds
+  for files written as bytes (open data), keyed by the digest of their bytes, and for
+  files of the media cache (cards, QR codes, portraits), keyed by the SHA-256 the cache
+  recorded for them (so a kept one is not even read). In verify mode
+  (``GONGJIANG_VERIFY_DEPS``) a kept page is rendered anyway and must equal its file.
 * **Hard links.** A file of the media cache that must be written is a hard link
   to its cache file, checked first (``write_cached``; ``media.cache.place``);
   a copy where linking fails. See ``place`` for why sharing the inode is safe.
