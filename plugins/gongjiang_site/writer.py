@@ -239,7 +239,7 @@ class CachingWriter(Writer):
         return False
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
-                   override_output=False, url=None, deps=None, **kwargs):
+                   override_output=False, url=None, **kwargs):
         if not name:
             return
         pageable = paginated or {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
