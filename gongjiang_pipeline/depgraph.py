@@ -40,7 +40,7 @@ import os
 import pickle
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 GRAPH_VERSION = 1
 
@@ -109,6 +109,12 @@ def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0)
         h.update(b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";")
         if found is not None and path is not None:
             found.append((value, path))
+
+
+def materialized(value: Any) -> Any:
+    """What a recorded call returns: an iterator (a generator method such as
+    ``Lineage.walk``) as the list of what it yields, so that the items are recorded."""
+    return list(value) if isinstance(value, Iterator) else value
 
 
 def value_digest(value: Any, path: Path_ | None = None, found: list | None = None) -> str:
@@ -256,7 +262,7 @@ class Evaluator:
                 raise Changed
             value = obj[step[1]]
         elif kind == "c":
-            value = obj(*args, **kwargs)
+            value = materialized(obj(*args, **kwargs))
         else:
             raise Changed
         # the arguments are kept alive with the entry, so that their ids are not reused

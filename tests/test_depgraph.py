@@ -223,3 +223,33 @@ def test_an_argument_reached_by_no_recorded_path_makes_the_page_unrecordable():
     rec.ctx("f", len)
     rec.call(len, (object(),), {}, 1)
     assert rec.result() is None and rec.broken
+
+
+def test_a_recorded_call_returning_a_generator_records_what_it_yields():
+    class Tree:
+        def __init__(self, names):
+            self.names = names
+
+        def walk(self):
+            for n in self.names:
+                yield Leaf(n)
+
+    class Leaf:
+        def __init__(self, name):
+            self.name = name
+
+    root = {"t": Tree(["甲", "乙"])}
+    rec = depgraph.Recorder(root, {}, lambda name: "t")
+    rec.ctx("t", root["t"])
+    walk = root["t"].walk
+    rec.attr(root["t"], "walk", walk)
+    leaves = depgraph.materialized(walk())
+    rec.call(walk, (), {}, leaves)
+    rec.attr(leaves[1], "name", leaves[1].name)
+    reads = rec.result()
+    assert reads[-1][0] == ("a", (("ctx", "t"), ("a", "walk"), ("c", (), ()), ("#", 1)), "name")
+    same = {"t": Tree(["丙", "乙"])}  # the first leaf was never read
+    assert depgraph.unchanged(reads, depgraph.Evaluator(getattr, lambda o, k: o[k], lambda n: "t"), same.__getitem__)
+    other = {"t": Tree(["甲", "丁"])}
+    assert not depgraph.unchanged(reads, depgraph.Evaluator(getattr, lambda o, k: o[k], lambda n: "t"),
+                                  other.__getitem__)

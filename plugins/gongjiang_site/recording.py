@@ -24,7 +24,7 @@ from typing import Any
 from jinja2.runtime import Context, Undefined, missing
 from jinja2.utils import _PassArg
 
-from gongjiang_pipeline.depgraph import Recorder, plain
+from gongjiang_pipeline.depgraph import Recorder, materialized, plain
 
 ACTIVE: Recorder | None = None
 
@@ -44,6 +44,7 @@ class RecordingContext(Context):
             if _PassArg.from_obj(__obj) is not None or _PassArg.from_obj(getattr(__obj, "__call__", None)) is not None:
                 r.broken = r.broken or "a recorded callable that takes the template context"
             elif not isinstance(result, Undefined):
+                result = materialized(result)
                 kw = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}
                 r.call(__obj, args, kw, result)
         return result
