@@ -58,7 +58,7 @@ WRITER_KEY = "GONGJIANG_WRITER"
 # settings that shape how templates are compiled and run rather than what they read
 # (everything a template reads, setting or not, is recorded: depgraph.py)
 _ENVIRONMENT_SETTINGS = ("JINJA_ENVIRONMENT", "JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS", "THEME",
-                         "THEME_TEMPLATES_OVERRIDES")
+                         "THEME_TEMPLATES_OVERRIDES", "PLUGINS", "PLUGIN_PATHS")
 MIN_PARALLEL = 64  # fewer pages than this: render in this process (forking costs more)
 
 
@@ -174,16 +174,20 @@ class CachingWriter(Writer):
     def base_key(self) -> str:
         """What every page depends on besides what it reads: our code and library
         versions, the theme's files other than templates (static files, translations),
-        how the template environment is set up, the project folder."""
+        how the template environment is set up, the plugins (which may add filters and
+        hook any signal) and their code, the project folder."""
         if self._base_key is None:
             from . import generator
 
             settings = self.settings
+            root = generator.project_root(settings)
+            plugin_code = [buildcache.tree_digest(root / folder, (".py",)) for folder in settings.get("PLUGIN_PATHS") or ()]
             self._base_key = self.digest(
                 self.code_version(),
                 _theme_digest(Path(settings["THEME"])),
                 [(k, settings.get(k)) for k in _ENVIRONMENT_SETTINGS],
-                str(generator.project_root(settings)),
+                plugin_code,
+                str(root),
             )
         return self._base_key
 
