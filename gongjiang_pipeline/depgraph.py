@@ -68,6 +68,12 @@ def as_object(container: Any) -> None:
     _OBJECTS[id(container)] = container
 
 
+def forget_objects() -> None:
+    """At the start of a build: drop the previous builds' containers (a resident process
+    such as the devserver builds many times)."""
+    _OBJECTS.clear()
+
+
 def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0) -> None:
     """Digest ``value`` structurally: plain values by content, objects as a placeholder
     (collected with their paths into ``found`` when ``path`` is given)."""

@@ -33,6 +33,7 @@ VERIFY_KEY = "GONGJIANG_VERIFY"  # candidate id -> badges.Verification
 # Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
 DEFAULTS: dict[str, Any] = {
     "GONGJIANG_AS_OF": None,  # ISO date; None: today
+    "GONGJIANG_VERIFY_DEPS": False,  # render kept pages anyway and compare (writer.py, docs/site.md)
     "GONGJIANG_PROJECT_ROOT": None,  # None: the folder holding the content folder
     "GONGJIANG_ENGINE": "gongjiang_pipeline.engine:run",  # EditionData -> EditionResult
     # parsed data files; None: <project root>/cache/records, or <GONGJIANG_MEDIA_CACHE>/records when
@@ -161,6 +162,7 @@ def load_site_model(pelican) -> None:
     settings = pelican.settings
     for name, value in DEFAULTS.items():
         settings.setdefault(name, value)
+    depgraph.forget_objects()  # the settings of earlier builds in this process
     try:
         csp.check_policy(settings["GONGJIANG_CSP"])
     except csp.PolicyError as exc:
