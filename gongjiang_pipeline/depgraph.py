@@ -20,7 +20,10 @@ next build can walk the same path in its own context and compare. A read is
 * ``("c", path, args, kwargs)``: a call of a callable object (a helper, a method of
   a record), with its arguments (plain values, or paths of objects);
 * ``("s", path)``: an object printed as text (``{{ category }}``);
-* ``("t", name)``: a template the page used (extends, includes, imports).
+* ``("t", name)``: a template the page used (extends, includes, imports);
+* ``("=", path, first)``: a read returned an object the page had already reached by
+  another path (reads of it are recorded under the first one): the two paths must
+  still lead to one object.
 
 A value that cannot be described this way (an argument that is neither plain nor
 an object reached before, a set of objects, an object with no content-based
@@ -157,6 +160,12 @@ class Recorder:
             if id(obj) not in self.paths:
                 self.paths[id(obj)] = (obj, p)
         self.reads.setdefault(read, d)
+        if found and found[0][1] == path:  # the value itself is an object
+            first = self.paths[id(value)][1]
+            if first != path:
+                # the same object as one reached before (``gj.person(id)`` and ``ev.people[0]``):
+                # its reads are recorded under the first path, so the two must stay one object
+                self.reads.setdefault(("=", path, first), "same")
 
     def lookup(self, name: str) -> Any:
         if name in self.root:
@@ -307,6 +316,8 @@ class Evaluator:
                 return self.template_digest(read[1])
             if kind == "ctx":
                 return self._value_digest(lookup(read[1]))
+            if kind == "=":
+                return "same" if self.resolve(read[1], lookup) is self.resolve(read[2], lookup) else "other"
             target = self.resolve(read[1], lookup)
             if kind == "s":
                 return value_digest(str(target))

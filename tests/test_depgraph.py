@@ -253,3 +253,39 @@ def test_a_recorded_call_returning_a_generator_records_what_it_yields():
     other = {"t": Tree(["甲", "丁"])}
     assert not depgraph.unchanged(reads, depgraph.Evaluator(getattr, lambda o, k: o[k], lambda n: "t"),
                                   other.__getitem__)
+
+
+def test_an_object_reached_by_two_paths_must_stay_one_object():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class P:
+        name: str
+
+    a, b = P("甲"), P("乙")
+
+    class Model:
+        def __init__(self, people, chosen):
+            self.people, self.chosen = people, chosen
+
+        def person(self, name):
+            return self.chosen
+
+    m = Model((a, b), a)
+    rec = depgraph.Recorder({"m": m}, {}, lambda name: "t")
+    rec.ctx("m", m)
+    rec.attr(m, "people", m.people)
+    person = m.person
+    rec.attr(m, "person", person)
+    rec.call(person, ("x",), {}, a)  # the same record as m.people[0]
+    rec.attr(a, "name", a.name)  # recorded under m.people[0]
+    reads = rec.result()
+    assert any(r[0] == "=" for r, _ in reads)
+
+    def check(model) -> bool:
+        return depgraph.unchanged(reads, depgraph.Evaluator(getattr, lambda o, k: o[k], lambda n: "t"),
+                                  {"m": model}.__getitem__)
+
+    assert check(Model((a, b), a))
+    # the call now returns another record with the same field values as far as read: caught
+    assert not check(Model((a, b), P("甲")))
