@@ -43,7 +43,8 @@ import os
 import pickle
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator
+from typing import Any, Callable, Iterable, Mapping
 
 GRAPH_VERSION = 1
 
@@ -83,7 +84,10 @@ def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0)
     if depth > 40:
         raise Unrecordable("nested too deeply")
     t = type(value)
-    if isinstance(value, _SCALARS):
+    if t is str or t is int or t is bool or value is None:  # the common case first
+        b = f"{t.__qualname__}:{value!r}".encode("utf-8", "surrogatepass")
+        h.update(b"v%d:" % len(b) + b)
+    elif isinstance(value, _SCALARS):
         if isinstance(value, (dt.date, dt.time)):
             text = value.isoformat() + repr(getattr(value, "tzinfo", None))
         elif isinstance(value, enum.Enum):
@@ -150,6 +154,11 @@ class Recorder:
         return hit[1] if hit is not None and hit[0] is obj else None
 
     def _read(self, read: tuple, value: Any, path: Path_) -> None:
+        t = type(value)
+        if t is str or t is int or t is bool or value is None:
+            if read not in self.reads:
+                self.reads[read] = value_digest(value)
+            return
         found: list = []
         try:
             d = value_digest(value, path, found)
