@@ -46,7 +46,7 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import Any, Callable, Iterable, Mapping
 
-GRAPH_VERSION = 1
+GRAPH_VERSION = 2  # 2: 8-byte digests
 
 Path_ = tuple  # a path: a tuple of steps, the first ("ctx", name)
 
@@ -117,7 +117,7 @@ def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0)
         if not all(plain(v) for v in value):
             raise Unrecordable("a set of objects")
         parts = sorted(value_digest(v) for v in value)
-        h.update(b"<" + ",".join(parts).encode() + b">")
+        h.update(b"<%d:" % len(parts) + b"".join(parts) + b">")
     else:  # an object: what the page shows of it is recorded when it is read
         h.update(b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";")
         if found is not None and path is not None:
@@ -130,10 +130,12 @@ def materialized(value: Any) -> Any:
     return list(value) if isinstance(value, Iterator) else value
 
 
-def value_digest(value: Any, path: Path_ | None = None, found: list | None = None) -> str:
-    h = hashlib.blake2b(digest_size=12)
+def value_digest(value: Any, path: Path_ | None = None, found: list | None = None) -> bytes:
+    """8 bytes: the graph holds one per read of every page, and compares each with
+    the same read's digest in the next build only."""
+    h = hashlib.blake2b(digest_size=8)
     _feed(h, value, path, found)
-    return h.hexdigest()
+    return h.digest()
 
 
 class Recorder:
@@ -144,7 +146,7 @@ class Recorder:
         self.globals = globals_
         self.template_digest = template_digest
         self.paths: dict[int, tuple[Any, Path_]] = {}  # id(object) -> (object, path): keeps them alive
-        self.reads: dict[tuple, str] = {}
+        self.reads: dict[tuple, bytes | str] = {}  # read -> digest (a template: its hex digest)
         self.broken: str | None = None  # why the page cannot be recorded
 
     # ---- bookkeeping
@@ -235,7 +237,7 @@ class Recorder:
             raise Unrecordable(f"an argument of type {type(value).__qualname__} reached by no recorded path")
         return ("r", path)
 
-    def result(self) -> list[tuple[tuple, str]] | None:
+    def result(self) -> list[tuple[tuple, bytes | str]] | None:
         """The reads as a list, or None when the page could not be recorded."""
         return None if self.broken else list(self.reads.items())
 
@@ -307,7 +309,7 @@ class Evaluator:
             obj = self._step(obj, step, lookup)
         return obj
 
-    def _value_digest(self, value: Any) -> str:
+    def _value_digest(self, value: Any) -> bytes:
         if plain(value):
             return value_digest(value)
         hit = self._digests.get(id(value))
@@ -317,7 +319,7 @@ class Evaluator:
         self._digests[id(value)] = (value, d)
         return d
 
-    def digest(self, read: tuple, lookup: Callable[[str], Any]) -> str | None:
+    def digest(self, read: tuple, lookup: Callable[[str], Any]) -> bytes | str | None:
         """The digest ``read`` gives now, or None if it cannot be evaluated."""
         try:
             kind = read[0]
@@ -343,7 +345,7 @@ def _ident(value: Any) -> tuple:
     return ("id", id(value))
 
 
-def unchanged(reads: Iterable[tuple[tuple, str]], evaluator: Evaluator, lookup: Callable[[str], Any]) -> bool:
+def unchanged(reads: Iterable[tuple[tuple, bytes | str]], evaluator: Evaluator, lookup: Callable[[str], Any]) -> bool:
     """Whether every recorded read gives the digest it gave when it was recorded."""
     return all(evaluator.digest(read, lookup) == d for read, d in reads)
 
