@@ -289,3 +289,13 @@ def test_an_object_reached_by_two_paths_must_stay_one_object():
     assert check(Model((a, b), a))
     # the call now returns another record with the same field values as far as read: caught
     assert not check(Model((a, b), P("甲")))
+
+
+@pytest.mark.slow
+def test_pages_rendered_in_workers_record_the_same_reads(project, tmp_path, media_cache):
+    one = build(project, tmp_path / "one", media_cache, GONGJIANG_RENDER_WORKERS=1)
+    two = build(project, tmp_path / "two", media_cache, GONGJIANG_RENDER_WORKERS=2)
+    assert one.rendered == two.rendered > 64  # enough pages for the workers to be used
+    assert one.graph.pages == two.graph.pages
+    assert {rel: key for rel, key in one.keys.items() if rel.endswith(".html")} == {
+        rel: key for rel, key in two.keys.items() if rel.endswith(".html")}
