@@ -55,6 +55,8 @@ class BuildSummary:
     # what the search bundles of these pages are made from (the settings _search_index reads),
     # for the devserver's search refresh after a build with search=False
     search_settings: Mapping[str, Any] | None = None
+    graph: Any = None  # depgraph.Graph: what each page read, saved with the manifest
+    graph_version: str = ""
 
     def record(self, target: Path) -> None:
         """After the output was synced into ``target``: remember what each file was made
@@ -71,6 +73,8 @@ class BuildSummary:
                 if rel not in keys and os.path.isfile(os.path.join(dirpath, name)):
                     keys[rel] = "file"
         Manifest(target).save(self.cache_dir, keys, self.extra)
+        if self.graph is not None:
+            self.graph.save(self.cache_dir, target, self.graph_version)
 
     _COUNTS = ("files", "pages", "stories", "policy_pages", "people", "lists", "search_pages")
 
@@ -630,4 +634,6 @@ def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, write
         cache_dir=settings.get("GONGJIANG_PAGE_CACHE"),
         pagefind=settings.get("GONGJIANG_PAGEFIND"),
         search_settings={k: settings[k] for k in SEARCH_SETTINGS if k in settings},
+        graph=writer.graph if writer is not None else None,
+        graph_version=writer.code_version() if writer is not None else "",
     )

@@ -259,11 +259,17 @@ def test_no_cache_renders_everything(project, tmp_path, media_cache, monkeypatch
     assert not again.unchanged and again.kept == frozenset() and again.rendered >= again.pages
 
 
+def change_employer(root: Path) -> None:
+    edit(candidate_file(root, PUBLIC), "employer: 北京京测地理信息有限公司", "employer: 北京京测地理信息集团有限公司")
+
+
 @pytest.mark.slow
-def test_one_candidate_rerenders_their_pages_and_the_wide_pages_only(project, tmp_path, media_cache):
+def test_one_candidate_rerenders_the_pages_that_show_them_only(project, tmp_path, media_cache):
+    # the employer is shown on the person's pages, the stories about them, their lists and
+    # browse pages (the dependency graph records each page's reads: tests/test_depgraph.py)
     out = tmp_path / "out"
     build(project, out, media_cache)
-    change_citation(project)
+    change_employer(project)
     again = build(project, out, media_cache)
     rendered = {rel for rel, key in again.keys.items()
                 if rel not in again.kept and not key.startswith(("bytes:", "search:"))}
@@ -278,7 +284,9 @@ def test_one_candidate_rerenders_their_pages_and_the_wide_pages_only(project, tm
     assert "occupations/surveyor/index.html" in rendered  # his occupation's browse page
     assert "occupations/welder/index.html" not in rendered
     assert again.rendered == len(rendered)
-    assert {"sitemap.xml", "feeds/stories.atom.xml"} <= rendered
+    assert {"sitemap.xml", "feeds/stories.atom.xml"} & rendered == set()  # they do not show employers
+    clean_build(project, tmp_path / "clean", media_cache)
+    assert files(out) == files(tmp_path / "clean")
 
 
 @pytest.mark.slow
@@ -286,7 +294,8 @@ def test_a_setting_change_invalidates_every_page(project, tmp_path, media_cache)
     out = tmp_path / "out"
     build(project, out, media_cache)
     again = build(project, out, media_cache, GONGJIANG_SITE_NAME="北京大工匠（测试）")
-    assert again.rendered == again.pages + 2  # every page, the feed and the sitemap
+    # every page and the feed show the site name; the sitemap (addresses only) does not read it
+    assert again.rendered == again.pages + 1 and "sitemap.xml" in again.kept
     assert not any(rel.endswith(".html") for rel in again.kept)
     assert "北京大工匠（测试）" in (out / "craftsmen" / "shan-lixin" / "index.html").read_text("utf-8")
 

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pelican.generators import Generator
 
-from gongjiang_pipeline import csp, images, lectures, mentorship, opendata, search, searchbundles, svgcharts
+from gongjiang_pipeline import csp, depgraph, images, lectures, mentorship, opendata, search, searchbundles, svgcharts
 from gongjiang_pipeline import studios as studiolib
 from gongjiang_pipeline.badges import verifications
 from gongjiang_pipeline.buildcache import bytes_digest, code_version
@@ -34,11 +34,11 @@ LECTURES_KEY = "GONGJIANG_LECTURES"
 STUDIOS_KEY = "GONGJIANG_STUDIOS"
 VERIFY_KEY = "GONGJIANG_VERIFY"  # candidate id -> badges.Verification
 TOPIC_RECORDS_KEY = "GONGJIANG_TOPIC_RECORDS"  # the topic records (data/topics), resolved by news_pages
-# (all five are derived views: writer.DERIVED_KEYS keeps them out of the site's cache key)
 
 # Output locations, in Pelican's naming style. Override any of them in pelican.conf.py.
 DEFAULTS: dict[str, Any] = {
     "GONGJIANG_AS_OF": None,  # ISO date; None: today
+    "GONGJIANG_VERIFY_DEPS": False,  # render kept pages anyway and compare (writer.py, docs/site.md)
     "GONGJIANG_PROJECT_ROOT": None,  # None: the folder holding the content folder
     "GONGJIANG_ENGINE": "gongjiang_pipeline.engine:run",  # EditionData -> EditionResult
     # parsed data files; None: <project root>/cache/records, or <GONGJIANG_MEDIA_CACHE>/records when
@@ -168,6 +168,7 @@ def load_site_model(pelican) -> None:
     settings = pelican.settings
     for name, value in DEFAULTS.items():
         settings.setdefault(name, value)
+    depgraph.forget_objects()  # the settings of earlier builds in this process
     try:
         csp.check_policy(settings["GONGJIANG_CSP"])
     except csp.PolicyError as exc:
@@ -404,7 +405,12 @@ class Helpers(news_pages.NewsHelpers):
 
 
 def add_template_helpers(generator) -> None:
-    """``generator_init``: the same helpers in every generator's Jinja environment."""
+    """``generator_init``: the same helpers in every generator's Jinja environment, and
+    the hooks that record what each page reads (recording.py)."""
+    from . import recording
+
+    recording.install(generator.env)
+    depgraph.as_object(generator.settings)  # a template reading one setting depends on that one
     generator.env.globals["gj"] = Helpers(generator.settings)
 
 
@@ -422,15 +428,12 @@ class GongjiangGenerator(Generator):
 
     # ---- writing
 
-    def _write(self, save_as: str, template: str, url: str, deps: Any = None, noindex: bool = False, **kw: Any) -> None:
-        """One page. ``deps``: everything the page shows, for the caching writer's key
-        (writer.py); None means the page may show anything on the site. ``noindex``: the
-        page shows only sample data (robots noindex, not in the sitemap)."""
+    def _write(self, save_as: str, template: str, url: str, noindex: bool = False, **kw: Any) -> None:
+        """One page. ``noindex``: the page shows only sample data (robots noindex, not in
+        the sitemap). What it depends on is recorded as it renders (writer.py, depgraph.py)."""
         if not noindex:
             self.urls.append(url)
         writer_kw = dict(kw, page_url=url, canonical=self.helpers.absolute(url), noindex=noindex)
-        if deps is not None and isinstance(self._writer, CachingWriter):
-            writer_kw["deps"] = deps
         self._writer.write_file(
             save_as,
             self.get_template(template),
@@ -461,40 +464,6 @@ class GongjiangGenerator(Generator):
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def edition_deps(self, ev) -> tuple:
-        """What an edition page and its list pages show: the edition (rules, timeline,
-        publication, lists, people), the people's portraits, the lists' share cards,
-        the voting QR code and the build date (投票已结束)."""
-        m = media.media_of(self.settings)
-        return (
-            "edition", ev, self.model.as_of, [m.portraits.get(p.id) for p in ev.people],
-            [m.cards.get(f"list:{ev.id}/{lv.key}") for lv in ev.lists], self.helpers.media.voting_qr(ev),
-            [(e, a.url, a.title, a.date) for e, a in self.helpers.edition_events(ev)],
-        )
-
-    def group_deps(self, kind: str, group) -> tuple:
-        """What a browse page (one occupation, district or sector) shows: its people and their portraits."""
-        m = media.media_of(self.settings)
-        return ("group", kind, group, [m.portraits.get(p.id) for p in group.people])
-
-    def person_deps(self, person, ev, stories_about) -> tuple:
-        """What a craftsman page and its poster show: the person, their portrait and share
-        card, their edition's name, search entry, corrections and the stories about them.
-        A template that starts showing more of the site must add it here
-        (tests/test_page_cache.py checks cached rebuilds against clean builds)."""
-        m = media.media_of(self.settings)
-        return (
-            "person", person, m.portraits.get(person.id), m.cards.get(f"craftsman:{person.id}"),
-            ev.id, ev.name, self.helpers.search(person),
-            [(er.id, er.date, er.what) for er in self.model.errata_for(person.id)],  # links only
-            [(a.url, a.title, a.date) for a in stories_about],
-            self.helpers.media.verify(person),  # the 核验 section and its badges
-            self.helpers.lineage_of(person), self.helpers.master_of(person),
-            self.helpers.lectures_of(person),
-            self.helpers.studios_of(person),
-            [(a.url, a.title, a.date) for a in self.helpers.news_of(person)],
-        )
-
     def _s(self, name: str, **kw: Any) -> str:
         return setting(self.settings, f"GONGJIANG_{name}").format(**kw)
 
@@ -519,34 +488,31 @@ class GongjiangGenerator(Generator):
         sample_only = h.sample_only
         self._write(self._s("INDEX_SAVE_AS"), "home", "/", noindex=sample_only(m.editions), stories=stories[:5])
         for ev in m.editions:
-            ev_deps = self.edition_deps(ev)
             self._write(
                 self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id),
-                deps=ev_deps, noindex=ev.sample, ev=ev,
+                noindex=ev.sample, ev=ev,
             )
             media.write_edition_media(self.settings, h, self._write_media, ev)
             for lv in ev.lists:
                 self._write(
                     self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv),
-                    deps=ev_deps, noindex=ev.sample, ev=ev, lv=lv,
+                    noindex=ev.sample, ev=ev, lv=lv,
                 )
                 media.write_list_media(self.settings, h, self._write_media, ev, lv)
         editions = {ev.id: ev for ev in m.editions}
         for p in m.people:
             ev, about = editions[p.edition_id], by_person.get(p.id, [])
-            deps = self.person_deps(p, ev, about)
             self._write(
                 self._s("CRAFTSMAN_SAVE_AS", slug=p.slug),
                 "craftsman",
                 h.person_url(p),
-                deps=deps,
                 noindex=p.sample,
                 person=p,
                 ev=ev,
                 stories_about=about,
             )
             media.write_person_media(self.settings, h, self._write_media, p)
-            self._poster(p, ev, deps)
+            self._poster(p, ev)
         self._write(self._s("CRAFTSMEN_SAVE_AS"), "craftsmen", h.url("CRAFTSMEN"), noindex=sample_only(m.people))
         for kind in GROUP_KINDS:
             groups = m.groups.get(kind, ())
@@ -554,7 +520,7 @@ class GongjiangGenerator(Generator):
                         noindex=sample_only(p for g in groups for p in g.people), kind=kind, groups=groups)
             for g in groups:
                 self._write(self._s("GROUP_SAVE_AS", kind=kind, id=g.id), "group", h.group_url(kind, g.id),
-                            deps=self.group_deps(kind, g), noindex=sample_only(g.people), kind=kind, group=g)
+                            noindex=sample_only(g.people), kind=kind, group=g)
         self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), noindex=sample_only(m.editions),
                     charts=self._charts())
         self._write(self._s("LINEAGES_SAVE_AS"), "lineages", h.url("LINEAGES"),
@@ -562,7 +528,7 @@ class GongjiangGenerator(Generator):
         for lin in h.lineages.values():
             self._write(
                 self._s("LINEAGE_SAVE_AS", slug=lin.master.slug), "lineage", h.lineage_url(lin.master),
-                deps=("lineage", lin), noindex=sample_only(h.lineage_people(lin)),
+                noindex=sample_only(h.lineage_people(lin)),
                 lineage=lin, tree_svg=svgcharts.lineage_tree(f"tree-{lin.master.slug}", lin),
             )
         self._write(self._s("STORIES_SAVE_AS"), "stories", h.url("STORIES"),
@@ -599,7 +565,7 @@ class GongjiangGenerator(Generator):
         self._write(self._s("LECTURES_SAVE_AS"), "lectures", h.url("LECTURES"), noindex=series, past=False)
         self._write(self._s("LECTURES_PAST_SAVE_AS"), "lectures", h.url("LECTURES_PAST"), noindex=series, past=True)
         for v in h.lectures:
-            self._write(self._s("LECTURE_SAVE_AS", id=v.id), "lecture", h.lecture_url(v), deps=("lecture", v),
+            self._write(self._s("LECTURE_SAVE_AS", id=v.id), "lecture", h.lecture_url(v),
                         noindex=h.lecture_sample(v), lecture=v)
         domain = lectures.domain_of(setting(self.settings, "GONGJIANG_CANONICAL_BASE"))
 
@@ -628,16 +594,16 @@ class GongjiangGenerator(Generator):
         def noindex(views) -> bool:
             return h.sample_only(p for v in views for p in v.craftsmen)
 
-        self._write(self._s("STUDIOS_SAVE_AS"), "studios", h.url("STUDIOS"), deps=("studios", all_),
+        self._write(self._s("STUDIOS_SAVE_AS"), "studios", h.url("STUDIOS"),
                     noindex=noindex(all_), shown=all_, facets=facets, facet=None)
         for kind, values in facets.items():
             for f in values:
                 self._write(self._s("STUDIOS_FILTER_SAVE_AS", kind=kind, id=f.id), "studios",
-                            h.studio_filter_url(kind, f.id), deps=("studios", all_, kind, f.id),
+                            h.studio_filter_url(kind, f.id),
                             noindex=noindex(f.studios), shown=f.studios, facets=facets, facet=f)
         data_dir = Path(self.settings["GONGJIANG_DATA_DIR"])
         for v in all_:
-            self._write(self._s("STUDIO_SAVE_AS", id=v.id), "studio", h.studio_url(v), deps=("studio", v),
+            self._write(self._s("STUDIO_SAVE_AS", id=v.id), "studio", h.studio_url(v),
                         noindex=noindex([v]), studio=v)
             if v.studio.photo is not None:
                 ext = Path(v.studio.photo).suffix.lower()
@@ -651,15 +617,13 @@ class GongjiangGenerator(Generator):
                 else:
                     self._write_bytes(save_as, images.without_metadata(src))
 
-    def _poster(self, person, ev, deps) -> None:
+    def _poster(self, person, ev) -> None:
         """A printable A4 poster; not in the sitemap (noindex, canonical: the person's page)."""
         url = self.helpers.url("POSTER", slug=person.slug)
-        extra = {"deps": deps} if isinstance(self._writer, CachingWriter) else {}
         self._writer.write_file(
             self._s("POSTER_SAVE_AS", slug=person.slug), self.get_template("poster"), self.context,
             self.settings["RELATIVE_URLS"], override_output=True, url=url.lstrip("/"), person=person, ev=ev,
             page_url=url, canonical=self.helpers.absolute(self.helpers.person_url(person)), noindex=True,
-            **extra,
         )
         media.media_of(self.settings).stats.posters += 1
 

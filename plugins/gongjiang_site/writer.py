@@ -3,22 +3,21 @@
 Pelican hands every page to a ``Writer``; ``register()`` swaps in this one
 (``get_writer``). It differs from Pelican's in three ways:
 
-* **Page keys.** Each page gets a key: the digest of what it is made from — the
-  *site key* (our code and library versions, every theme file, the settings, the
-  policy pages in the footer, the URL of every story and page for intra-site
-  links) plus the page's own dependencies. Our generator declares them for
-  craftsman pages and posters (``deps=``: the person, their media, search entry,
-  errata, stories; see ``generator.person_deps``); stories and policy pages depend
-  on their source, metadata and body (plus the person a story is about). Every
-  other page depends on *everything* (the whole site model, all media, all
-  stories), so it can never be stale. A value that cannot be hashed by content
-  makes its page uncacheable: it is always rendered.
-* **Keeping.** When the previous build's manifest (``gongjiang_pipeline.buildcache``)
-  says the output file was made from the same key and is untouched since, the page
-  is *kept*: not rendered, not written; the output sync leaves the old file alone.
-  The same holds for files written as bytes (open data), keyed by the digest of
-  their bytes, and for files of the media cache (cards, QR codes, portraits),
-  keyed by the SHA-256 the cache recorded for them (so a kept one is not even read).
+* **Recorded reads.** Each page is rendered with a ``depgraph.Recorder`` active
+  (``recording.py``): every context name, attribute, item, call, template and object
+  printed is recorded with its digest. The reads go into the dependency graph
+  (``depgraph.Graph``, saved with the manifest); the page's key is the digest of the
+  *base key* (our code and library versions, the theme's files other than templates,
+  the Jinja settings, the project folder) and of its reads. A page that cannot be
+  recorded is always rendered.
+* **Keeping.** A page is *kept* (not rendered, not written; the output sync leaves the
+  old file alone) when every read the previous build recorded for it gives the same
+  digest again in this build's context, and the manifest
+  (``gongjiang_pipeline.buildcache``) says its file is untouched since. The same holds
+  for files written as bytes (open data), keyed by the digest of their bytes, and for
+  files of the media cache (cards, QR codes, portraits), keyed by the SHA-256 the cache
+  recorded for them (so a kept one is not even read). In verify mode
+  (``GONGJIANG_VERIFY_DEPS``) a kept page is rendered anyway and must equal its file.
 * **Hard links.** A file of the media cache that must be written is a hard link
   to its cache file, checked first (``write_cached``; ``media.cache.place``);
   a copy where linking fails. See ``place`` for why sharing the inode is safe.
@@ -33,6 +32,7 @@ Pelican hands every page to a ``Writer``; ``register()`` swaps in this one
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -40,52 +40,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import meta
 from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from gongjiang_pipeline import buildcache
-from gongjiang_pipeline.buildcache import Digester, Manifest, Unstable, digest
+from gongjiang_pipeline import buildcache, depgraph
+from gongjiang_pipeline.buildcache import Digester, Manifest, digest
 from gongjiang_pipeline.errors import GongjiangError
 from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.media.parallel import cpu_count
 from gongjiang_pipeline.timings import phase
 
+from . import recording
+
 logger = logging.getLogger("gongjiang_site")
 
 WRITER_KEY = "GONGJIANG_WRITER"
-# Views derived from the data like the site model, which the generator keeps in the
-# settings (generator.load_site_model). They are not in the site key: the pages that show
-# them declare them in their deps (generator.person_deps, the lecture, lineage and studio
-# pages), and the key of a page that may show anything includes them. A new derived view
-# must be added here, or a change to any of its records re-renders every page
-# (tests/test_page_cache.py).
-DERIVED_KEYS = (
-    "GONGJIANG_VERIFY", "GONGJIANG_MENTORSHIP", "GONGJIANG_LECTURES", "GONGJIANG_STUDIOS", "GONGJIANG_TOPIC_RECORDS",
-)
-
-# settings that are per-run bookkeeping, not inputs of any page
-_VOLATILE = frozenset({
-    "OUTPUT_PATH", "GONGJIANG_MODEL", "GONGJIANG_MEDIA", "GONGJIANG_MEDIA_STATS", "GONGJIANG_CONTENT_COUNTS",
-    "GONGJIANG_ALL_IDS", WRITER_KEY, "GONGJIANG_PREVIOUS_OUTPUT", "GONGJIANG_RENDER_WORKERS",
-    "GONGJIANG_PAGE_CACHE", "GONGJIANG_RECORD_CACHE", "GONGJIANG_MEDIA_CACHE", "GONGJIANG_MEDIA_WORKERS",
-    "GONGJIANG_PAGEFIND",
-    "GONGJIANG_SEARCH_EDITIONS",  # page -> search bundle: read by the search step only
-    *DERIVED_KEYS,
-    # the published news and the public topics: derived from the articles and the topic
-    # records, which every page key includes (site key and everything)
-    "GONGJIANG_NEWS", "GONGJIANG_TOPICS",
-    # the build date reaches pages only through the site model (model.as_of, the footer's
-    # update date, the visible lists), which the keys of the pages that show it include:
-    # a daily rebuild on a day when nothing is published re-renders nothing
-    "GONGJIANG_AS_OF",
-})
+# settings that shape how templates are compiled and run rather than what they read
+# (everything a template reads, setting or not, is recorded: depgraph.py)
+_ENVIRONMENT_SETTINGS = ("JINJA_ENVIRONMENT", "JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS", "THEME",
+                         "THEME_TEMPLATES_OVERRIDES", "PLUGINS", "PLUGIN_PATHS")
 MIN_PARALLEL = 64  # fewer pages than this: render in this process (forking costs more)
 
 
 class OutputError(GongjiangError):
     """Two pages were to be written to the same file."""
+
+
+class DependencyError(GongjiangError):
+    """Verify mode: a kept page differs from a new render of it (a read was not recorded)."""
 
 
 @dataclass
@@ -100,12 +83,28 @@ _JOBS: list[_Job] = []
 _OUTPUT = ""
 
 
-def _render_to_file(job: _Job, output_path: str) -> None:
-    text = job.template.render(job.context)
+def _lookup(context: dict, globals_) -> Any:
+    def lookup(name: str) -> Any:
+        return context[name] if name in context else globals_[name]
+    return lookup
+
+
+def _render_to_file(job: _Job, output_path: str) -> list | None:
+    """Render and write one page, recording what it reads; returns the reads (None:
+    the page could not be recorded)."""
+    env = job.template.environment
+    recorder = depgraph.Recorder(job.context, env.globals, recording.template_digester(env))
+    recorder.template(job.template.name)
+    recording.ACTIVE = recorder
+    try:
+        text = job.template.render(job.context)
+    finally:
+        recording.ACTIVE = None
     path = sanitised_join(output_path, job.name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
+    return recorder.result()
 
 
 class _Collect(logging.Handler):
@@ -117,32 +116,24 @@ class _Collect(logging.Handler):
         self.messages.append((record.name, record.levelno, record.getMessage()))
 
 
-def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]]]:
+def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]], dict[int, list | None]]:
     """Render every ``part[1]``-th queued page from ``part[0]``; returns the indexes
-    that failed and the warnings logged."""
+    that failed, the warnings logged and what each page read."""
     start, step = part
     handler = _Collect()
     root = logging.getLogger()
     root.addHandler(handler)
     failed = []
+    reads: dict[int, list | None] = {}
     try:
         for i in range(start, len(_JOBS), step):
             try:
-                _render_to_file(_JOBS[i], _OUTPUT)
+                reads[i] = _render_to_file(_JOBS[i], _OUTPUT)
             except Exception:  # noqa: BLE001 - handed back to the main process, which reports it
                 failed.append(i)
     finally:
         root.removeHandler(handler)
-    return failed, handler.messages
-
-
-def _plain(value: Any) -> Any:
-    """Metadata values as content: Pelican's Category/Author/Tag objects by name."""
-    if isinstance(value, (str, int, float, bool, type(None))) or hasattr(value, "isoformat"):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return (type(value).__name__, str(value))
+    return failed, handler.messages, reads
 
 
 def _theme_digest(theme: Path) -> str:
@@ -152,13 +143,6 @@ def _theme_digest(theme: Path) -> str:
         for p in sorted(theme.rglob("*"))
         if p.is_file() and "templates" not in p.relative_to(theme).parts[:1]
     ])
-
-
-def content_digest(content) -> str:
-    """A story or policy page by what it is: source, body, metadata, where it goes."""
-    meta = sorted((k, _plain(v)) for k, v in content.metadata.items())
-    return digest(type(content).__name__, content.relative_source_path, content._content, meta,
-                  content.url, content.save_as, content.status)
 
 
 class CachingWriter(Writer):
@@ -174,140 +158,59 @@ class CachingWriter(Writer):
         self.uncached = 0  # pages rendered without a key (never kept; the search index is rebuilt)
         self.jobs: list[_Job] = []
         self._names: set[str] = set()
-        self._site_key: str | None = None
-        self._everything: str | None = None
-        self._templates: dict[str, str] = {}
-        self.digest = Digester()  # one per build: records shared by many pages are digested once
-        self._deps: dict[int, tuple[Any, str]] = {}
+        self._base_key: str | None = None
+        self._envs: dict[int, tuple] = {}
+        self.digest = Digester()
+        # the dependency graph: what each page read in the previous build (``previous``), and in this one
+        self.previous_graph = (depgraph.Graph.load(self.cache_dir, Path(previous), self.code_version())
+                               if self.previous is not None else depgraph.Graph())
+        self.graph = depgraph.Graph()
+        self.verify = bool(self.settings.get("GONGJIANG_VERIFY_DEPS"))
+        self.unrecorded: list[str] = []  # verify mode: kept pages that a new render changes
         self._static: frozenset[str] | None = None
         self._folders: set[str] = set()  # made by write_bytes/write_cached
 
     # ---- keys
 
-    def site_key(self, context: dict) -> str | None:
-        """What every page depends on; None if a setting cannot be hashed by content
-        (then nothing is cached)."""
-        if self._site_key is None:
+    def base_key(self) -> str:
+        """What every page depends on besides what it reads: our code and library
+        versions, the theme's files other than templates (static files, translations),
+        how the template environment is set up, the plugins (which may add filters and
+        hook any signal) and their code, the project folder."""
+        if self._base_key is None:
             from . import generator
 
             settings = self.settings
             root = generator.project_root(settings)
-            try:
-                values = sorted(
-                    (k, v) for k, v in settings.items() if k not in _VOLATILE and not k.startswith("_")
-                )
-                self._site_key = self.digest(
-                    buildcache.code_version(Path(buildcache.__file__).parent, Path(__file__).parent),
-                    # the theme's other files (templates are keyed per page: template_digest)
-                    _theme_digest(Path(settings["THEME"])),
-                    values,
-                    # every page's footer and menu: the policy pages (title, URL, menu entry) and the
-                    # date the lists were last updated (base.html)
-                    [content_digest(p) for p in context.get("pages", ())],
-                    generator.model_of(settings).updated,
-                    sorted((c.relative_source_path, c.url) for c in self._all_content(context)),
-                    str(root),
-                )
-            except Unstable as exc:
-                logger.info("页面缓存未启用：设置中有无法按内容比较的值（%s）", exc)
-                self._site_key = ""
-        return self._site_key or None
+            plugin_code = [buildcache.tree_digest(root / folder, (".py",)) for folder in settings.get("PLUGIN_PATHS") or ()]
+            self._base_key = self.digest(
+                self.code_version(),
+                _theme_digest(Path(settings["THEME"])),
+                [(k, settings.get(k)) for k in _ENVIRONMENT_SETTINGS],
+                plugin_code,
+                str(root),
+            )
+        return self._base_key
 
     @staticmethod
-    def _all_content(context: dict):
-        for name in ("articles", "pages", "hidden_pages", "hidden_articles", "draft_pages"):
-            yield from context.get(name, ()) or ()
+    def code_version() -> str:
+        return buildcache.code_version(Path(buildcache.__file__).parent, Path(__file__).parent)
 
-    def everything(self, context: dict) -> str | None:
-        """The key of a page that may show anything: the whole site model, media, stories."""
-        if self._everything is None:
-            from . import generator, media
+    def _env(self, env) -> tuple:
+        """(template digester, evaluator) of a template environment."""
+        hit = self._envs.get(id(env))
+        if hit is None or hit[0] is not env:
+            digester = recording.template_digester(env)
+            evaluator = depgraph.Evaluator(env.plain_getattr, env.plain_getitem, digester)
+            hit = self._envs[id(env)] = (env, digester, evaluator)
+        return hit[1], hit[2]
 
-            site = self.site_key(context)
-            try:
-                m = media.media_of(self.settings)
-                self._everything = "" if site is None else self.digest(
-                    site, generator.model_of(self.settings), m.portraits, m.cards,
-                    [self.settings.get(k) for k in DERIVED_KEYS],
-                    [content_digest(a) for a in self._all_content(context)],
-                )
-            except Unstable as exc:
-                logger.info("页面缓存：网站数据中有无法按内容比较的值（%s），全部重新生成", exc)
-                self._everything = ""
-        return self._everything or None
-
-    def page_key(self, name: str, template, context: dict, deps: Any, kwargs: dict) -> str | None:
-        with phase("keys"):
-            return self._page_key(name, template, context, deps, kwargs)
-
-    def _page_key(self, name: str, template, context: dict, deps: Any, kwargs: dict) -> str | None:
-        site = self.site_key(context)
-        if site is None:
-            return None
-        content = kwargs.get("article") or kwargs.get("page")
-        if deps is None and content is not None and content.relative_source_path.replace("\\", "/").startswith("news/"):
-            deps = self.everything(context)  # a news article shows the people it names and their edition
-            if deps is None:
-                return None
-        if deps is None:
-            if "article" in kwargs or "page" in kwargs:
-                deps = self._content_deps(kwargs.get("article") or kwargs.get("page"))
-            else:
-                deps = self.everything(context)
-                if deps is None:
-                    return None
-        try:
-            return self.digest(site, name, self.template_digest(template), self._deps_digest(deps))
-        except Unstable:
-            return None
-
-    def _deps_digest(self, deps: Any) -> str:
-        """A page's dependencies; the same object declared for two pages (a craftsman
-        page and their poster) is digested once."""
-        hit = self._deps.get(id(deps))
-        if hit is None or hit[0] is not deps:
-            hit = self._deps[id(deps)] = (deps, self.digest(deps))
-        return hit[1]
-
-    def template_digest(self, template) -> str:
-        """The template's source and the sources of every template it extends,
-        includes or imports (transitively), as the environment finds them (theme,
-        overrides, Pelican's simple theme). A template named by a variable cannot be
-        followed: then every template the environment can list counts."""
-        cached = self._templates.get(template.name)
-        if cached is None:
-            env = template.environment
-            seen: dict[str, str] = {}
-            todo = [template.name]
-            dynamic = False
-            while todo:
-                name = todo.pop()
-                if name in seen:
-                    continue
-                source, filename, _ = env.loader.get_source(env, name)
-                seen[name] = f"{filename}\0{source}"
-                for ref in meta.find_referenced_templates(env.parse(source)):
-                    if ref is None:
-                        dynamic = True
-                    else:
-                        todo.append(ref)
-            if dynamic:
-                for name in env.list_templates():
-                    if name not in seen:
-                        seen[name] = env.loader.get_source(env, name)[0]
-            cached = self._templates[template.name] = self.digest(sorted(seen.items()))
-        return cached
-
-    def _content_deps(self, content) -> Any:
-        from . import generator, media
-
-        who = None
-        cid = getattr(content, "candidate", None)
-        if cid:
-            who = generator.model_of(self.settings).person(str(cid).strip())
-        m = media.media_of(self.settings)
-        person = None if who is None else (who, m.portraits.get(who.id), m.cards.get(f"craftsman:{who.id}"))
-        return ("content", content_digest(content), person)
+    def key_of(self, name: str, reads: list) -> str:
+        """A page's key: the base key, its path and every read with its digest. The reads
+        are tuples of plain values (depgraph.py): their ``repr`` describes them exactly, and
+        is much faster than digesting them value by value."""
+        text = repr((self.base_key(), name, reads)).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(text, digest_size=16).hexdigest()
 
     # ---- writing
 
@@ -344,14 +247,13 @@ class CachingWriter(Writer):
         return False
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
-                   override_output=False, url=None, deps=None, **kwargs):
+                   override_output=False, url=None, **kwargs):
         if not name:
             return
         pageable = paginated or {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
         if not relative_urls and pageable and template_name in self.settings["PAGINATED_TEMPLATES"]:
             # the news lists: one page per Pelican Page, each written (and kept) like any other
-            return self._write_pages(name, template, context, pageable, template_name, override_output, url,
-                                     deps, kwargs)
+            return self._write_pages(name, template, context, pageable, template_name, override_output, url, kwargs)
         if relative_urls:
             # relative URLs: Pelican's own path, rendered now and never kept
             self.uncached += 1
@@ -359,18 +261,54 @@ class CachingWriter(Writer):
                                       override_output, url, **kwargs)
         name = os.path.normpath(name).replace(os.sep, "/")
         self._claim(name)
-        key = self.page_key(name, template, context, deps, kwargs)
-        if self._keep(name, key):
-            return
-        if key is None:
-            self.uncached += 1
         local = context.copy()
         local["localsiteurl"] = local.get("localsiteurl", None)
         local["output_file"] = name
         local.update(kwargs)
-        self.jobs.append(_Job(name, template, local))
+        job = _Job(name, template, local)
+        if self.cache_dir is not None and self._kept(job):
+            return
+        self.jobs.append(job)
 
-    def _write_pages(self, name, template, context, pageable, template_name, override_output, url, deps, kwargs):
+    def _kept(self, job: "_Job") -> bool:
+        """Whether the page is kept: every read recorded for it by the previous build
+        gives the same digest now, and its file is untouched."""
+        with phase("keys"):
+            reads = self.previous_graph.pages.get(job.name)
+            if reads is None:
+                return False
+            env = job.template.environment
+            _, evaluator = self._env(env)
+            lookup = _lookup(job.context, env.globals)
+            if not depgraph.unchanged(reads, evaluator, lookup):
+                return False
+            if not self._keep(job.name, self.key_of(job.name, reads)):
+                return False
+            self.graph.pages[job.name] = reads
+        if self.verify:
+            self._verify(job)
+        return True
+
+    def _verify(self, job: "_Job") -> None:
+        """Verify mode: a kept page is rendered all the same and must equal its file."""
+        assert self.previous is not None
+        text = job.template.render(job.context)
+        try:
+            old = (self.previous.output / job.name).read_text("utf-8")
+        except OSError:
+            old = None
+        if old != text:
+            self.unrecorded.append(job.name)
+
+    def _recorded(self, job: "_Job", reads: list | None) -> None:
+        """After a page was rendered: its key and its reads, or nothing (rendered every time)."""
+        if reads is None or self.cache_dir is None:
+            self.uncached += 1
+            return
+        self.keys[job.name] = self.key_of(job.name, reads)
+        self.graph.pages[job.name] = reads
+
+    def _write_pages(self, name, template, context, pageable, template_name, override_output, url, kwargs):
         """Pelican's pagination (its Paginator and the same template variables), page by page."""
         from pelican.paginator import Paginator
 
@@ -387,7 +325,7 @@ class CachingWriter(Writer):
                     f"{key}_next_page": paginator.page(number + 2) if number + 1 < paginator.num_pages else None,
                 })
             self.write_file(page.save_as, template, context, False, None, None, override_output, page.url,
-                            deps=deps, **page_kwargs)
+                            **page_kwargs)
 
     def write_bytes(self, name: str, data: bytes) -> None:
         """A file that is not a page (image, QR code, open data): kept if its bytes are unchanged."""
@@ -449,29 +387,38 @@ class CachingWriter(Writer):
         if jobs:
             with phase("render"):
                 self._render(jobs)
+        if self.unrecorded:
+            shown = "、".join(sorted(self.unrecorded)[:20])
+            raise DependencyError(
+                f"依赖记录不完整：{len(self.unrecorded)} 个页面沿用了上次的文件，但重新生成的内容不同"
+                f"（模板读取了没有记录的数据）：{shown}"
+            )
 
     def _render(self, jobs: list) -> None:
         global _JOBS, _OUTPUT
         workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or cpu_count()
         workers = max(1, min(int(workers), len(jobs) // (MIN_PARALLEL // 2) or 1))
         failed: list[int] = []
+        reads: dict[int, list | None] = {}
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             _JOBS, _OUTPUT = jobs, self.output_path
             try:
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    for bad, messages in pool.map(_worker, [(i, workers) for i in range(workers)]):
+                    for bad, messages, done in pool.map(_worker, [(i, workers) for i in range(workers)]):
                         failed.extend(bad)
+                        reads.update(done)
                         for lname, level, text in messages:
                             logging.getLogger(lname).log(level, "%s", text)
             finally:
                 _JOBS, _OUTPUT = [], ""
             for i in sorted(failed):  # again here: raises the same error, with its template line
-                _render_to_file(jobs[i], self.output_path)
-            for job in jobs:
+                reads[i] = _render_to_file(jobs[i], self.output_path)
+            for i, job in enumerate(jobs):
+                self._recorded(job, reads.get(i))
                 self._written(job)
         else:
             for job in jobs:
-                _render_to_file(job, self.output_path)
+                self._recorded(job, _render_to_file(job, self.output_path))
                 self._written(job)
         self.rendered += len(jobs)
 

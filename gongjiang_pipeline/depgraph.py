@@ -1,0 +1,389 @@
+"""The dependency graph of the site's pages: for every page, the inputs it *read*.
+
+Pure (no Pelican, no Jinja): the plugin's template hooks (``plugins/gongjiang_site/
+recording.py``) call a :class:`Recorder` while a page renders; the caching writer
+stores what was read in a :class:`Graph` and, on the next build, keeps a page only
+if every read gives the same digest again (:func:`evaluate`).
+
+*What a read is.* Every value a template reaches starts at a name of the page's
+context (``person``, ``ev``, ``gj``, ``SITENAME``...) and goes on through attribute
+and item look-ups, calls and iteration. A value is either *plain* (text, numbers,
+dates, and lists, tuples and dicts of them), digested by content, or an *object*
+(a record of the site model, a Pelican story, the ``gj`` helpers, a bound method),
+digested only as a placeholder: what the page shows of it is recorded when the
+template reads it. Each object reached is remembered under its *path*, the chain
+of steps that led to it (``("ctx", "ev"), ("a", "people"), ("#", 3)``), so that the
+next build can walk the same path in its own context and compare. A read is
+
+* ``("ctx", name)``: a name of the page context;
+* ``("a", path, name)`` / ``("i", path, key)``: an attribute or item of an object;
+* ``("c", path, args, kwargs)``: a call of a callable object (a helper, a method of
+  a record), with its arguments (plain values, or paths of objects);
+* ``("s", path)``: an object printed as text (``{{ category }}``);
+* ``("t", name)``: a template the page used (extends, includes, imports);
+* ``("=", path, first)``: a read returned an object the page had already reached by
+  another path (reads of it are recorded under the first one): the two paths must
+  still lead to one object.
+
+A value that cannot be described this way (an argument that is neither plain nor
+an object reached before, a set of objects, an object with no content-based
+description) makes the page *unrecordable*: it is rendered by every build.
+
+*Where.* ``<page cache>/depgraph-<output>.pickle`` next to the manifest
+(``buildcache.Manifest``), with a version key: the graph format and the code
+version; any other version starts an empty graph. Deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import os
+import pickle
+from decimal import Decimal
+from pathlib import Path
+from collections.abc import Iterator
+from typing import Any, Callable, Iterable, Mapping
+
+GRAPH_VERSION = 2  # 2: 8-byte digests
+
+Path_ = tuple  # a path: a tuple of steps, the first ("ctx", name)
+
+
+class Unrecordable(Exception):
+    """A value that cannot be recorded: the page is rendered every time."""
+
+
+_SCALARS = (str, int, float, bool, type(None), dt.date, dt.time, Decimal, enum.Enum)
+
+
+def plain(value: Any) -> bool:
+    return isinstance(value, _SCALARS)
+
+
+# containers that count as objects, not as plain values (the site's settings: a template
+# reading one setting depends on that setting only); id -> the container, kept alive
+_OBJECTS: dict[int, Any] = {}
+
+
+def as_object(container: Any) -> None:
+    """Treat ``container`` (a dict) as an object: its items are read one by one."""
+    _OBJECTS[id(container)] = container
+
+
+def forget_objects() -> None:
+    """At the start of a build: drop the previous builds' containers (a resident process
+    such as the devserver builds many times)."""
+    _OBJECTS.clear()
+
+
+def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0) -> None:
+    """Digest ``value`` structurally: plain values by content, objects as a placeholder
+    (collected with their paths into ``found`` when ``path`` is given)."""
+    if depth > 40:
+        raise Unrecordable("nested too deeply")
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:  # the common case first
+        b = f"{t.__qualname__}:{value!r}".encode("utf-8", "surrogatepass")
+        h.update(b"v%d:" % len(b) + b)
+    elif isinstance(value, _SCALARS):
+        if isinstance(value, (dt.date, dt.time)):
+            text = value.isoformat() + repr(getattr(value, "tzinfo", None))
+        elif isinstance(value, enum.Enum):
+            text = f"{t.__module__}.{t.__qualname__}.{value.name}"
+        else:
+            text = repr(value)
+        b = f"{t.__qualname__}:{text}".encode("utf-8", "surrogatepass")
+        h.update(b"v%d:" % len(b) + b)
+    elif id(value) in _OBJECTS and _OBJECTS[id(value)] is value:
+        h.update(b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";")
+        if found is not None and path is not None:
+            found.append((value, path))
+    elif t is tuple or t is list:
+        h.update(b"(%s%d" % (t.__name__.encode(), len(value)))
+        for i, v in enumerate(value):
+            _feed(h, v, None if path is None else path + (("#", i),), found, depth + 1)
+        h.update(b")")
+    elif t is dict or (isinstance(value, Mapping) and type(value).__module__ in ("types", "builtins")):
+        h.update(b"{%d" % len(value))
+        for k, v in value.items():
+            if not plain(k):
+                raise Unrecordable("a mapping keyed by objects")
+            _feed(h, k, None, None, depth + 1)
+            _feed(h, v, None if path is None else path + (("i", k),), found, depth + 1)
+        h.update(b"}")
+    elif isinstance(value, (set, frozenset)):
+        if not all(plain(v) for v in value):
+            raise Unrecordable("a set of objects")
+        parts = sorted(value_digest(v) for v in value)
+        h.update(b"<%d:" % len(parts) + b"".join(parts) + b">")
+    else:  # an object: what the page shows of it is recorded when it is read
+        h.update(b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";")
+        if found is not None and path is not None:
+            found.append((value, path))
+
+
+def materialized(value: Any) -> Any:
+    """What a recorded call returns: an iterator (a generator method such as
+    ``Lineage.walk``) as the list of what it yields, so that the items are recorded."""
+    return list(value) if isinstance(value, Iterator) else value
+
+
+def value_digest(value: Any, path: Path_ | None = None, found: list | None = None) -> bytes:
+    """8 bytes: the graph holds one per read of every page, and compares each with
+    the same read's digest in the next build only."""
+    h = hashlib.blake2b(digest_size=8)
+    _feed(h, value, path, found)
+    return h.digest()
+
+
+class Recorder:
+    """The reads of one page's render, in the order they first happened."""
+
+    def __init__(self, root: Mapping[str, Any], globals_: Mapping[str, Any], template_digest: Callable[[str], str]):
+        self.root = root
+        self.globals = globals_
+        self.template_digest = template_digest
+        self.paths: dict[int, tuple[Any, Path_]] = {}  # id(object) -> (object, path): keeps them alive
+        self.reads: dict[tuple, bytes | str] = {}  # read -> digest (a template: its hex digest)
+        self.broken: str | None = None  # why the page cannot be recorded
+
+    # ---- bookkeeping
+
+    def path_of(self, obj: Any) -> Path_ | None:
+        hit = self.paths.get(id(obj))
+        return hit[1] if hit is not None and hit[0] is obj else None
+
+    def _read(self, read: tuple, value: Any, path: Path_) -> None:
+        t = type(value)
+        if t is str or t is int or t is bool or value is None:
+            if read not in self.reads:
+                self.reads[read] = value_digest(value)
+            return
+        found: list = []
+        try:
+            d = value_digest(value, path, found)
+        except Unrecordable as exc:
+            self.broken = self.broken or str(exc)
+            return
+        for obj, p in found:
+            if id(obj) not in self.paths:
+                self.paths[id(obj)] = (obj, p)
+        self.reads.setdefault(read, d)
+        if found and found[0][1] == path:  # the value itself is an object
+            first = self.paths[id(value)][1]
+            if first != path:
+                # the same object as one reached before (``gj.person(id)`` and ``ev.people[0]``):
+                # its reads are recorded under the first path, so the two must stay one object
+                self.reads.setdefault(("=", path, first), "same")
+
+    def lookup(self, name: str) -> Any:
+        if name in self.root:
+            return self.root[name]
+        return self.globals[name]
+
+    # ---- reads (called by the template hooks)
+
+    def ctx(self, name: str, value: Any) -> None:
+        if (name in self.root and self.root[name] is value) or (
+            name not in self.root and self.globals.get(name, _MISSING) is value
+        ):
+            self._read(("ctx", name), value, (("ctx", name),))
+
+    def attr(self, obj: Any, name: str, value: Any) -> None:
+        path = self.path_of(obj)
+        if path is not None:
+            self._read(("a", path, name), value, path + (("a", name),))
+
+    def item(self, obj: Any, key: Any, value: Any) -> None:
+        path = self.path_of(obj)
+        if path is not None:
+            if not plain(key):
+                kp = self.path_of(key)
+                if kp is None:
+                    self.broken = self.broken or "an item looked up by an unknown object"
+                    return
+                key = ("r", kp)
+            self._read(("i", path, key), value, path + (("i", key),))
+
+    def call(self, func: Any, args: tuple, kwargs: Mapping[str, Any], result: Any) -> None:
+        path = self.path_of(func)
+        if path is None:
+            return
+        try:
+            enc = (tuple(self._arg(a) for a in args), tuple(sorted((k, self._arg(v)) for k, v in kwargs.items())))
+        except Unrecordable as exc:
+            self.broken = self.broken or str(exc)
+            return
+        self._read(("c", path) + enc, result, path + (("c",) + enc,))
+
+    def shown(self, obj: Any) -> None:
+        path = self.path_of(obj)
+        if path is not None:
+            self._read(("s", path), str(obj), path + (("s",),))
+
+    def template(self, name: str) -> None:
+        if ("t", name) not in self.reads:
+            self.reads[("t", name)] = self.template_digest(name)
+
+    def _arg(self, value: Any) -> tuple:
+        if plain(value):
+            return ("v", value)
+        if type(value) in (tuple, list):
+            return ("l", type(value).__name__, tuple(self._arg(v) for v in value))
+        path = self.path_of(value)
+        if path is None:
+            raise Unrecordable(f"an argument of type {type(value).__qualname__} reached by no recorded path")
+        return ("r", path)
+
+    def result(self) -> list[tuple[tuple, bytes | str]] | None:
+        """The reads as a list, or None when the page could not be recorded."""
+        return None if self.broken else list(self.reads.items())
+
+
+_MISSING = object()
+
+
+# --------------------------------------------------------------------------
+# evaluating a recorded read in another build
+
+
+class Changed(Exception):
+    """A recorded path no longer leads anywhere."""
+
+
+class Evaluator:
+    """Digests of recorded reads in the current build. Steps on the same object are
+    evaluated once per build (the ``gj`` helpers, the site model, shared records)."""
+
+    def __init__(self, getattr_: Callable[[Any, str], Any], getitem: Callable[[Any, Any], Any],
+                 template_digest: Callable[[str], str]):
+        self.getattr = getattr_
+        self.getitem = getitem
+        self.template_digest = template_digest
+        self._steps: dict[tuple, tuple] = {}
+        self._digests: dict[tuple, tuple[Any, str]] = {}
+
+    def _step(self, obj: Any, step: tuple, lookup) -> Any:
+        kind = step[0]
+        if kind == "c":  # by the objects the arguments are now (a path means another object on each page)
+            args = tuple(self._decode(a, lookup) for a in step[1])
+            kwargs = {k: self._decode(v, lookup) for k, v in step[2]}
+            memo_key = (id(obj), "c", tuple(map(_ident, args)), tuple((k, _ident(v)) for k, v in kwargs.items()))
+        elif kind == "i" and type(step[1]) is tuple and step[1] and step[1][0] == "r":
+            key = self.resolve(step[1][1], lookup)
+            memo_key = (id(obj), "i", _ident(key))
+        else:
+            memo_key = (id(obj), step)
+        hit = self._steps.get(memo_key)
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        if kind == "a":
+            value = self.getattr(obj, step[1])
+        elif kind == "i":
+            value = self.getitem(obj, key if memo_key[1] == "i" else step[1])
+        elif kind == "#":
+            if type(obj) not in (tuple, list):
+                raise Changed
+            value = obj[step[1]]
+        elif kind == "c":
+            value = materialized(obj(*args, **kwargs))
+        else:
+            raise Changed
+        # the arguments are kept alive with the entry, so that their ids are not reused
+        self._steps[memo_key] = (obj, value, step, args if kind == "c" else None)
+        return value
+
+    def _decode(self, enc: tuple, lookup) -> Any:
+        if enc[0] == "v":
+            return enc[1]
+        if enc[0] == "l":
+            items = [self._decode(e, lookup) for e in enc[2]]
+            return tuple(items) if enc[1] == "tuple" else items
+        return self.resolve(enc[1], lookup)
+
+    def resolve(self, path: Path_, lookup) -> Any:
+        obj = lookup(path[0][1])
+        for step in path[1:]:
+            obj = self._step(obj, step, lookup)
+        return obj
+
+    def _value_digest(self, value: Any) -> bytes:
+        if plain(value):
+            return value_digest(value)
+        hit = self._digests.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        d = value_digest(value)
+        self._digests[id(value)] = (value, d)
+        return d
+
+    def digest(self, read: tuple, lookup: Callable[[str], Any]) -> bytes | str | None:
+        """The digest ``read`` gives now, or None if it cannot be evaluated."""
+        try:
+            kind = read[0]
+            if kind == "t":
+                return self.template_digest(read[1])
+            if kind == "ctx":
+                return self._value_digest(lookup(read[1]))
+            if kind == "=":
+                return "same" if self.resolve(read[1], lookup) is self.resolve(read[2], lookup) else "other"
+            target = self.resolve(read[1], lookup)
+            if kind == "s":
+                return value_digest(str(target))
+            return self._value_digest(self._step(target, (kind,) + read[2:], lookup))
+        except Exception:  # noqa: BLE001 - whatever went wrong, the page is rendered again
+            return None
+
+
+def _ident(value: Any) -> tuple:
+    if plain(value):
+        return ("v", type(value).__qualname__, value)
+    if type(value) in (tuple, list):
+        return ("l", tuple(map(_ident, value)))
+    return ("id", id(value))
+
+
+def unchanged(reads: Iterable[tuple[tuple, bytes | str]], evaluator: Evaluator, lookup: Callable[[str], Any]) -> bool:
+    """Whether every recorded read gives the digest it gave when it was recorded."""
+    return all(evaluator.digest(read, lookup) == d for read, d in reads)
+
+
+# --------------------------------------------------------------------------
+# storage
+
+
+class Graph:
+    """``page -> [(read, digest), ...]`` of one output folder, from its last build."""
+
+    def __init__(self, pages: Mapping[str, list] | None = None):
+        self.pages: dict[str, list] = dict(pages or {})
+
+    @staticmethod
+    def location(cache_dir: Path, output: Path) -> Path:
+        name = hashlib.blake2b(str(Path(output).resolve()).encode("utf-8", "surrogatepass"), digest_size=12)
+        return Path(cache_dir) / f"depgraph-{name.hexdigest()}.pickle"
+
+    @classmethod
+    def load(cls, cache_dir: Path, output: Path, version: str) -> "Graph":
+        """The recorded graph, or an empty one (first build, unreadable file, other version)."""
+        try:
+            with open(cls.location(cache_dir, output), "rb") as f:
+                raw = pickle.load(f)
+        except Exception:  # noqa: BLE001 - an unreadable graph is an empty one
+            return cls()
+        if not isinstance(raw, dict) or raw.get("version") != (GRAPH_VERSION, version):
+            return cls()
+        pages = raw.get("pages")
+        return cls(pages) if isinstance(pages, dict) else cls()
+
+    def save(self, cache_dir: Path, output: Path, version: str) -> Path:
+        path = self.location(cache_dir, output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump({"version": (GRAPH_VERSION, version), "pages": dict(sorted(self.pages.items()))}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return path
