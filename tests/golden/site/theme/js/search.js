@@ -2,7 +2,11 @@
    employer and award on every result, and 说明：示例数据 on
    results from sample editions. The index is built by `make html`
    (gongjiang_pipeline/searchindex.py); what it holds is described in
-   gongjiang_pipeline/search.py. */
+   gongjiang_pipeline/search.py. The index is split into one Pagefind bundle per
+   edition (gongjiang_pipeline/searchbundles.py): the first one listed in
+   /search/bundles.js is loaded, the others merged with Pagefind's mergeIndex,
+   through js/multisite/pagefind.js (which leaves the bundles' vocabulary pages
+   out of every search). */
 (function () {
   "use strict";
 
@@ -26,8 +30,16 @@
   }
 
   var query = new URLSearchParams(window.location.search).get("q") || "";
+  var bundles = window.GONGJIANG_SEARCH_BUNDLES || ["/pagefind/"];
+  var script = document.currentScript;
+  var here = script && script.tagName.toUpperCase() === "SCRIPT" ? script.src : "/theme/js/search.js";
   var ui = new PagefindUI({
     element: "#search",
+    // Pagefind's UI imports <bundlePath>pagefind.js: our module over the first bundle
+    bundlePath: here.replace(/search\.js(\?.*)?$/, "multisite/"),
+    mergeIndex: bundles.slice(1).map(function (path) {
+      return { bundlePath: path };
+    }),
     showImages: true,
     showSubResults: false,
     showEmptyFilters: false,
