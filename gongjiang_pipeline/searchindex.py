@@ -54,6 +54,15 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"Pagefind 扩展版安装不完整，找不到可执行文件：{exc}") from None
 
 
+def link_or_copy(src, dest) -> None:
+    """A page for Pagefind to read: a hard link, or a copy where linking fails (another
+    file system, no hard links): Pagefind only reads it."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
 def build_search_index(site: Path, *, executable: Path | None = None, output: Path | None = None) -> int:
     """Index ``site`` (pages marked ``data-pagefind-body``) into ``site/pagefind/``,
     or into the folder ``output`` if given.
@@ -112,7 +121,7 @@ def index_pages(
             if folder not in made:
                 os.makedirs(stage / folder, exist_ok=True)
                 made.add(folder)
-            os.link(path, stage / rel)
+            link_or_copy(path, stage / rel)
         for rel, data in sorted((extra or {}).items()):
             os.makedirs((stage / rel).parent, exist_ok=True)
             (stage / rel).write_bytes(data)

@@ -25,7 +25,8 @@ from .buildcache import Manifest, digest
 from .errors import GongjiangError
 from .searchbundles import (BUNDLES_SCRIPT, UI_FILES, bundles_script, page_url, plan, vocabulary_page,
                             vocabulary_path)
-from .searchindex import BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words, page_words
+from .searchindex import (BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words, link_or_copy,
+                          page_words)
 from .timings import phase
 
 
@@ -444,7 +445,7 @@ def _link_searchable(output: Path, tmp: Path) -> None:
                     if SEARCHABLE not in f.read():
                         continue
                 os.makedirs(tmp / rel, exist_ok=True)
-                os.link(src, tmp / rel / name)
+                link_or_copy(src, tmp / rel / name)
 
 
 def _search_index(output: Path, writer, executable, settings: Mapping[str, Any]) -> tuple[int, dict]:

@@ -31,8 +31,8 @@ def _build(tmp_path_factory, name: str, per_edition: bool):
 def split_site(tmp_path_factory):
     out = _build(tmp_path_factory, "split", True)
     assert (out / "search/bundles.js").read_text("utf-8").endswith(
-        'window.GONGJIANG_SEARCH_BUNDLES = ["/pagefind/2026/", "/pagefind/2016/"];\n'
-    )
+        'window.GONGJIANG_SEARCH_BUNDLES = ["/pagefind/", "/pagefind/2026/", "/pagefind/2016/"];\n'
+    )  # the site's bundle (news articles), then the editions
     return out
 
 
@@ -107,7 +107,7 @@ def test_per_edition_bundles_find_what_one_index_finds(tab, split_site, split_se
         assert (a["query"], b["urls"]) == (a["query"], a["urls"])
         assert b["filters"] == a["filters"]  # the same counts, no 词表 filter
     assert next(r for r in split if r["query"] == "单立新")["urls"] == [
-        "/craftsmen/shan-lixin/", "/stories/shan-lixin-cezhang/"
+        "/craftsmen/shan-lixin/", "/news/2016-mingming/", "/stories/shan-lixin-cezhang/"  # the news naming him too
     ]
     assert any(r["urls"] for r in split if r["query"] == "焊工") and not next(
         r for r in split if r["query"] == "zzzz"
@@ -134,7 +134,8 @@ def test_a_craftsman_of_each_edition_by_name_and_pinyin(tab, split_server, query
 def test_the_name_finds_only_that_person_and_their_story(tab, split_server):
     # the word that one edition's bundle lacks (立新) does not drop out of its search
     results = search(tab, split_server, "单立新")
-    assert sorted(r["url"] for r in results) == ["/craftsmen/shan-lixin/", "/stories/shan-lixin-cezhang/"]
+    assert sorted(r["url"] for r in results) == ["/craftsmen/shan-lixin/", "/news/2016-mingming/",
+                                                 "/stories/shan-lixin-cezhang/"]
 
 
 def test_filter_by_edition_across_bundles(tab, split_server):
@@ -150,7 +151,8 @@ def test_first_query_download(tab, split_server, one_server, safety_figures):
     one = first_query_download(tab.page, one_server.url("/search/?q=单立新"))
     assert one["bundles"] == ["/pagefind/pagefind-entry.json"]
     got = first_query_download(tab.page, split_server.url("/search/?q=单立新"))
-    assert got["bundles"] == ["/pagefind/2016/pagefind-entry.json", "/pagefind/2026/pagefind-entry.json"]
+    assert sorted(got["bundles"]) == ["/pagefind/2016/pagefind-entry.json", "/pagefind/2026/pagefind-entry.json",
+                                      "/pagefind/pagefind-entry.json"]  # the editions' and the site's (news)
     safety_figures(
         f"搜索首次查询下载：分届索引 {got['search']} 字节（Pagefind 部分），整页 {got['total']} 字节，"
         f"{got['requests']} 个请求；单一索引 {one['search']} 字节，整页 {one['total']} 字节，{one['requests']} 个请求"
