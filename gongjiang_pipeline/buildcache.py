@@ -196,6 +196,13 @@ def _stamp(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def output_cache_file(cache_dir: Path, output: Path, kind: str, suffix: str) -> Path:
+    """``<cache_dir>/<kind>-<digest of the output folder's absolute path><suffix>``: one file
+    of that kind per output folder (the manifest, the dependency graph)."""
+    name = hashlib.blake2b(str(Path(output).resolve()).encode("utf-8", "surrogatepass"), digest_size=12)
+    return Path(cache_dir) / f"{kind}-{name.hexdigest()}{suffix}"
+
+
 class Manifest:
     """``relative path -> (key, size, mtime_ns, inode)`` of a built output folder."""
 
@@ -208,8 +215,7 @@ class Manifest:
     @staticmethod
     def location(cache_dir: Path, output: Path) -> Path:
         """Where the manifest of ``output`` is kept: one file per output folder."""
-        name = hashlib.blake2b(str(Path(output).resolve()).encode("utf-8", "surrogatepass"), digest_size=12)
-        return Path(cache_dir) / f"manifest-{name.hexdigest()}.json"
+        return output_cache_file(cache_dir, output, "manifest", ".json")
 
     @classmethod
     def load(cls, cache_dir: Path, output: Path) -> "Manifest":

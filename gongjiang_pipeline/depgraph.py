@@ -46,6 +46,8 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import Any, Callable, Iterable, Mapping
 
+from .buildcache import output_cache_file
+
 GRAPH_VERSION = 2  # 2: 8-byte digests
 
 Path_ = tuple  # a path: a tuple of steps, the first ("ctx", name)
@@ -362,8 +364,7 @@ class Graph:
 
     @staticmethod
     def location(cache_dir: Path, output: Path) -> Path:
-        name = hashlib.blake2b(str(Path(output).resolve()).encode("utf-8", "surrogatepass"), digest_size=12)
-        return Path(cache_dir) / f"depgraph-{name.hexdigest()}.pickle"
+        return output_cache_file(cache_dir, output, "depgraph", ".pickle")
 
     @classmethod
     def load(cls, cache_dir: Path, output: Path, version: str) -> "Graph":

@@ -416,7 +416,7 @@ def refresh_search_index(output: Path, executable: Path | None = None, lock: Any
         with hold:
             _link_searchable(output, tmp)
         # the bundles make html makes (per edition, searchbundles.py), from these pages only
-        count, _ = _search_index(tmp, None, executable, settings)
+        count, _ = _search_index(tmp, None, executable, settings or {})
         bundle, target = tmp / BUNDLE_DIR, output / BUNDLE_DIR
         with hold:
             if target.is_dir():
