@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from . import english
 from .dataset import EditionData, Project
 from .outcome import STAGE_NAMES, EditionResult
 from .publication import is_visible, publish
@@ -153,6 +154,10 @@ def edition_status(data: EditionData, result: EditionResult, as_of: dt.date) -> 
     todo += _pending(data, result, skip, blocked)
     lines.append("  待处理：" + ("" if todo else "无"))
     lines.extend(f"    {t}" for t in todo)
+
+    lacking = english.missing(data, result)  # issue 18: what the English edition still lacks
+    lines.append("  英文版缺少的翻译：" + ("" if lacking else "无"))
+    lines.extend(f"    {t}" for t in lacking)
     return lines
 
 
