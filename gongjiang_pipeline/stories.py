@@ -17,7 +17,7 @@ from .errors import Problem
 
 PLACEHOLDER = "【待填写："
 # the metadata a story may have (as the site's build allows: plugins/gongjiang_site/authored.py)
-STORY_KEYS = ("title", "date", "modified", "candidate", "summary", "slug", "status")
+STORY_KEYS = ("title", "date", "modified", "candidate", "summary", "slug", "status", "lang")
 STORY_DIR = ("content", "stories")
 
 _META = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)\Z")

@@ -296,7 +296,9 @@ class CachingWriter(Writer):
             who = generator.model_of(self.settings).person(str(cid).strip())
         m = media.media_of(self.settings)
         person = None if who is None else (who, m.portraits.get(who.id), m.cards.get(f"craftsman:{who.id}"))
-        return ("content", content_digest(content), person)
+        # the other languages' versions: hreflang links and the language switch (issue 18)
+        other = sorted((t.lang, t.url) for t in getattr(content, "translations", ()))
+        return ("content", content_digest(content), person, other)
 
     # ---- writing
 
