@@ -197,7 +197,8 @@ class CachingWriter(Writer):
                     values,
                     # every page's footer and menu: the policy pages (title, URL, menu entry) and the
                     # date the lists were last updated (base.html)
-                    [content_digest(p) for p in context.get("pages", ())],
+                    # (and their English versions: the English pages' footer and menu, issue 18)
+                    [content_digest(t) for p in context.get("pages", ()) for t in (p, *p.translations)],
                     generator.model_of(settings).updated,
                     sorted((c.relative_source_path, c.url) for c in self._all_content(context)),
                     str(root),
@@ -209,8 +210,11 @@ class CachingWriter(Writer):
 
     @staticmethod
     def _all_content(context: dict):
+        """Every story and page, and their translations (the English edition)."""
         for name in ("articles", "pages", "hidden_pages", "hidden_articles", "draft_pages"):
-            yield from context.get(name, ()) or ()
+            for c in context.get(name, ()) or ():
+                yield c
+                yield from getattr(c, "translations", ())
 
     def everything(self, context: dict) -> str | None:
         """The key of a page that may show anything: the whole site model, media, stories."""
