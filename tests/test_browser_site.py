@@ -62,7 +62,7 @@ PAGE_TYPES = {
 def _open(tab, server, path):
     resp = open_page(tab.page, server.url(path))
     assert resp is not None and resp.status == 200, path
-    if path.startswith("/search/"):
+    if path.startswith(("/search/", "/en/search/")):
         tab.page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
         tab.page.wait_for_load_state("networkidle")
     return resp
