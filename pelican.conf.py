@@ -35,7 +35,8 @@ JINJA_ENVIRONMENT = {
     "lstrip_blocks": True,
     "autoescape": True,
     "undefined": StrictUndefined,
-    "extensions": [],
+    # {% trans %} in the theme (the English edition, issue 18: plugins/gongjiang_site/i18n.py)
+    "extensions": ["jinja2.ext.i18n"],
 }
 
 # stories (articles) live in content/stories, policy pages in content/pages
@@ -108,4 +109,3 @@ TEMPLATE_EXTENSIONS = [".html", ".xml"]
 # translation (ARTICLE_LANG_SAVE_AS and PAGE_LANG_SAVE_AS above are empty).
 ARTICLE_LANG_URL = "{lang}/stories/{slug}/"
 PAGE_LANG_URL = "{lang}/{slug}/"
-JINJA_ENVIRONMENT["extensions"] = ["jinja2.ext.i18n"]

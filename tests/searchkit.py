@@ -32,19 +32,20 @@ def _payload(path: Path) -> bytes:
     return data[len(MAGIC):]
 
 
-def fragments(site: Path) -> dict[str, dict]:
-    """url -> fragment (content, meta, filters, word_count) of every indexed page."""
+def fragments(site: Path, lang: str = "zh-cn") -> dict[str, dict]:
+    """url -> fragment (content, meta, filters, word_count) of every page indexed in the
+    bundle of ``lang`` (Pagefind keeps one per <html lang>: zh-cn, and en for /en/)."""
     out = {}
-    for p in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for p in sorted((site / "pagefind" / "fragment").glob(f"{lang}_*.pf_fragment")):
         frag = json.loads(_payload(p))
         out[frag["url"]] = frag
     return out
 
 
-def filters(site: Path) -> dict[str, dict[str, list[int]]]:
-    """filter name -> value -> page numbers."""
+def filters(site: Path, lang: str = "zh-cn") -> dict[str, dict[str, list[int]]]:
+    """filter name -> value -> page numbers, in the bundle of ``lang``."""
     out: dict[str, dict[str, list[int]]] = {}
-    for p in (site / "pagefind" / "filter").glob("*.pf_filter"):
+    for p in (site / "pagefind" / "filter").glob(f"{lang}_*.pf_filter"):
         name, values = cbor2.loads(_payload(p))
         out[name] = {value: sorted(pages) for value, pages in values}
     return out

@@ -127,9 +127,26 @@ def site(sample_site):
 def test_only_craftsman_pages_and_stories_are_indexed(site, model):
     urls = set(fragments(site))
     people = {f"/craftsmen/{p.slug}/" for p in model.people}
-    stories = {f"/stories/{p.stem}/" for p in (ROOT / "content" / "stories").glob("*.md")}
+    stories = {f"/stories/{p.stem}/" for p in (ROOT / "content" / "stories").glob("*.md") if not p.stem.endswith(".en")}
     assert len(people) == 54 and len(stories) == 4
     assert urls == people | stories
+
+
+def test_english_bundle_holds_the_english_pages(site, model):
+    """The English edition (issue 18): /en/ pages go to Pagefind's English bundle, with
+    the romanised name and English names as metadata and filters."""
+    frags = fragments(site, "en")
+    people = {f"/en/craftsmen/{p.slug}/" for p in model.people if p.citation_en}
+    stories = {f"/en/stories/{p.stem[:-3]}/" for p in (ROOT / "content" / "stories").glob("*.en.md")}
+    assert len(people) == 10 and len(stories) == 3
+    assert set(frags) == people | stories
+    shan = frags["/en/craftsmen/shan-lixin/"]["meta"]
+    assert (shan["title"], shan["name"], shan["occupation"]) == ("SHAN Lixin", "SHAN Lixin", "Engineering surveyor")
+    assert shan["award"] == "Beijing Great Craftsmen, Most Popular Award"
+    assert shan["image_alt"] == "Photo of SHAN Lixin"
+    fl = filters(site, "en")
+    assert set(fl) == {"Edition", "Occupation", "Award"}
+    assert {v: len(pages) for v, pages in fl["Edition"].items()} == {"2016 Beijing Great Craftsmen Selection (sample)": 13}
 
 
 @pytest.mark.slow
@@ -294,7 +311,7 @@ def test_pagefind_runs_give_identical_bundles(site, tmp_path):
     for i in range(3):
         copy = tmp_path / f"site{i}"
         shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
-        assert build_search_index(copy) == 58
+        assert build_search_index(copy) == 58 + 13  # Chinese bundle; English: 10 craftsmen, 3 stories
         bundles.append({p.relative_to(copy).as_posix(): p.read_bytes() for p in sorted((copy / "pagefind").rglob("*"))
                         if p.is_file()})
     assert bundles[0] == bundles[1] == bundles[2]
