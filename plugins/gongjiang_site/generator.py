@@ -500,6 +500,8 @@ class GongjiangGenerator(Generator):
             self.helpers.lineage_of(person), self.helpers.master_of(person),
             self.helpers.lectures_of(person),
             self.helpers.studios_of(person),
+            # the English edition: whether the edition is in English (hreflang, switch) and its English names
+            ev.edition.name_en, sorted(ev.edition.awards.titles_en.items()),
         )
 
     def _s(self, name: str, **kw: Any) -> str:
