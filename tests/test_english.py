@@ -255,3 +255,40 @@ def test_status_of_an_edition_not_in_english(tmp_path):
     assert out.splitlines()[-1] == (
         "    届次英文名称（name_en）未填写：本届没有英文页面；另缺 2 个工种、1 个行业领域、2 个区、5 个名单的英文名称"
     )
+
+
+# --------------------------------------------------------------------------
+# the catalogue
+
+
+def test_catalogue_is_complete_and_up_to_date(tmp_path):
+    """Every translatable string of the theme is in messages.pot (as pybabel extracts it
+    now: run the commands in babel.cfg after changing a template) and has an English msgstr."""
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po
+
+    from conftest import ROOT
+
+    pot = tmp_path / "messages.pot"
+    run = subprocess.run(
+        [sys.executable, "-c", "from babel.messages.frontend import main; main()", "-q", "extract", "-F", "babel.cfg",
+         "-k", "N_", "--no-location", "--sort-output", "--omit-header", "-o", str(pot), "."],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    committed = ROOT / "theme" / "translations" / "messages.pot"
+    assert pot.read_text("utf-8") == committed.read_text("utf-8"), "messages.pot is out of date: see babel.cfg"
+    with (ROOT / "theme" / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        po = read_po(f)
+    with committed.open("rb") as f:
+        template = read_po(f)
+    ids = {(m.context, m.id) for m in template if m.id}
+    assert {(m.context, m.id) for m in po if m.id} == ids
+    assert [m.id for m in po if m.id and (not m.string or m.fuzzy)] == []
+    # the placeholders of each msgid are those of its translation
+    import re
+    for m in po:
+        if m.id:
+            assert sorted(re.findall(r"%\(\w+\)s", m.id)) == sorted(re.findall(r"%\(\w+\)s", m.string)), m.id
