@@ -296,10 +296,14 @@ class CachingWriter(Writer):
 
         who = None
         cid = getattr(content, "candidate", None)
+        model = generator.model_of(self.settings)
         if cid:
-            who = generator.model_of(self.settings).person(str(cid).strip())
+            who = model.person(str(cid).strip())
         m = media.media_of(self.settings)
         person = None if who is None else (who, m.portraits.get(who.id), m.cards.get(f"craftsman:{who.id}"))
+        if who is not None:  # an English story shows the edition's English names (search filters, links)
+            e = next(ev.edition for ev in model.editions if ev.id == who.edition_id)
+            person += (e.name_en, sorted(e.awards.titles_en.items()))
         # the other languages' versions: hreflang links and the language switch (issue 18)
         other = sorted((t.lang, t.url) for t in getattr(content, "translations", ()))
         return ("content", content_digest(content), person, other)
