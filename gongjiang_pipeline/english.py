@@ -31,8 +31,9 @@ def _names(items) -> list[str]:
     return [f"{n.name}（{n.id}）" for n in items if n.name_en is None]
 
 
-def missing(data: EditionData, result: EditionResult | None = None) -> list[str]:
-    """What the edition still lacks in English, one Chinese line each (empty: nothing)."""
+def missing(data: EditionData, result: EditionResult | None = None, stories=()) -> list[str]:
+    """What the edition still lacks in English, one Chinese line each (empty: nothing).
+    ``stories``: stories.StoryMeta of the project (Chinese stories without an English one)."""
     e = data.edition
     groups = [("工种", "occupations", _names(e.occupations)), ("行业领域", "sectors", _names(e.sectors)),
               ("区", "districts", _names(e.districts))]
@@ -66,4 +67,10 @@ def missing(data: EditionData, result: EditionResult | None = None) -> list[str]
                 out.append(f"{title}英文推荐语（citation_en）：缺 {len(lacking)} 人：{who}")
             else:  # the long list: a count (their English entries link to the Chinese pages)
                 out.append(f"{title}英文推荐语（citation_en）：缺 {len(lacking)} 人（英文名单链接到中文页面）")
+    by_id = {c.id: c for c in data.candidates}
+    translated = {s.slug for s in stories if s.lang == "en"}
+    untranslated = [s for s in stories if s.lang != "en" and s.candidate in by_id and s.slug not in translated]
+    if untranslated:
+        which = "、".join(f"{s.path}（{by_id[s.candidate].name}）" for s in untranslated)
+        out.append(f"工匠故事英文译文（Lang: en）：缺 {len(untranslated)} 篇：{which}")
     return out

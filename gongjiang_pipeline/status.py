@@ -113,7 +113,8 @@ def _pending(data: EditionData, result: EditionResult, skip: set[str], blocked: 
     return lines
 
 
-def edition_status(data: EditionData, result: EditionResult, as_of: dt.date) -> list[str]:
+def edition_status(data: EditionData, result: EditionResult, as_of: dt.date, stories=()) -> list[str]:
+    """``stories``: stories.StoryMeta of the project (for the English section)."""
     e = data.edition
     pub = publish(e, result, as_of)
     lines = [f"{e.name}（届次 {e.id}，按 {as_of.isoformat()}）", f"  当前阶段：{pub.stage}"]
@@ -155,16 +156,17 @@ def edition_status(data: EditionData, result: EditionResult, as_of: dt.date) -> 
     lines.append("  待处理：" + ("" if todo else "无"))
     lines.extend(f"    {t}" for t in todo)
 
-    lacking = english.missing(data, result)  # issue 18: what the English edition still lacks
+    lacking = english.missing(data, result, stories)  # issue 18: what the English edition still lacks
     lines.append("  英文版缺少的翻译：" + ("" if lacking else "无"))
     lines.extend(f"    {t}" for t in lacking)
     return lines
 
 
 def project_status(
-    project: Project, results: Mapping[str, EditionResult], as_of: dt.date, editions: list[str] | None = None
+    project: Project, results: Mapping[str, EditionResult], as_of: dt.date, editions: list[str] | None = None,
+    stories=(),
 ) -> str:
     blocks = []
     for eid in editions or list(project.editions):
-        blocks.append("\n".join(edition_status(project.editions[eid], results[eid], as_of)))
+        blocks.append("\n".join(edition_status(project.editions[eid], results[eid], as_of, stories)))
     return "\n\n".join(blocks)

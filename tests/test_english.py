@@ -235,6 +235,11 @@ def test_status_lists_missing_translations(tmp_path):
     p = _english_project(tmp_path / "p", ScratchProject).write_stages()
     f = p.path("data/candidates/2099/2099-001.yaml")
     f.write_text(f.read_text("utf-8").replace("name_en: ZHANG J. Guo\n", ""), "utf-8")
+    stories = p.root / "content" / "stories"
+    stories.mkdir(parents=True)
+    for name, meta in (("zhang.md", "Candidate: 2099-001"), ("zhang.en.md", "Candidate: 2099-001\nSlug: zhang\nLang: en"),
+                       ("wang.md", "Candidate: 2099-003")):
+        (stories / name).write_text(f"Title: 故事\nDate: 2099-06-25\n{meta}\n\n正文。\n", "utf-8")
     rc, out, err = _cli("--root", str(p.root), "status", "--as-of", "2099-07-01")
     assert (rc, err) == (0, "")
     lines = out.splitlines()
@@ -245,6 +250,7 @@ def test_status_lists_missing_translations(tmp_path):
         "    区英文名称（districts.name_en）：缺 1 个：朝阳区（chaoyang）",
         "    名单英文名称（awards.titles_en）：缺 3 个：最佳人气奖（popularity）、公示名单（notice）、北京大工匠提名奖（nomination_award）",
         "    北京大工匠提名奖英文推荐语（citation_en）：缺 1 人（英文名单链接到中文页面）",
+        "    工匠故事英文译文（Lang: en）：缺 1 篇：content/stories/wang.md（王秀兰）",
     ]
 
 
