@@ -35,7 +35,8 @@ JINJA_ENVIRONMENT = {
     "lstrip_blocks": True,
     "autoescape": True,
     "undefined": StrictUndefined,
-    "extensions": [],
+    # {% trans %} in the theme (the English edition, issue 18: plugins/gongjiang_site/i18n.py)
+    "extensions": ["jinja2.ext.i18n"],
 }
 
 # stories (articles) live in content/stories, news (articles too, issue 15.4) in
@@ -123,3 +124,10 @@ MARKDOWN = {
 # Output paths of the data-driven pages (defaults in plugins/gongjiang_site/generator.py):
 # GONGJIANG_CRAFTSMAN_SAVE_AS = "craftsmen/{slug}/index.html", GONGJIANG_LIST_SAVE_AS = ...
 TEMPLATE_EXTENSIONS = [".html", ".xml"]
+
+# The English edition (issue 18): a story or policy page with `Lang: en` and the Slug of
+# its Chinese original is its translation; our generator writes it under /en/ with the
+# English catalogue (plugins/gongjiang_site/i18n.py). Pelican itself writes no
+# translation (ARTICLE_LANG_SAVE_AS and PAGE_LANG_SAVE_AS above are empty).
+ARTICLE_LANG_URL = "{lang}/stories/{slug}/"
+PAGE_LANG_URL = "{lang}/{slug}/"

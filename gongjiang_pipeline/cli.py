@@ -262,7 +262,9 @@ def cmd_status(args) -> int:
     project = _load(args.root)
     eids = [_edition(project, args.edition).edition.id] if args.edition else list(project.editions)
     results = {eid: project.result(eid) for eid in eids}
-    print(project_status(project, results, args.as_of or dt.date.today(), eids))
+    from .stories import story_index
+
+    print(project_status(project, results, args.as_of or dt.date.today(), eids, story_index(Path(args.root))))
     return 0
 
 

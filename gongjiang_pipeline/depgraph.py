@@ -21,6 +21,10 @@ next build can walk the same path in its own context and compare. A read is
   a record), with its arguments (plain values, or paths of objects);
 * ``("s", path)``: an object printed as text (``{{ category }}``);
 * ``("t", name)``: a template the page used (extends, includes, imports);
+* ``("?", name)``: a name the page context did not have (``alt_url is defined``);
+  an attribute or item an object did not have is its ``("a", ...)``/``("i", ...)``
+  read with the digest :data:`ABSENT` (``p.nav is defined``): when it appears, the
+  page is rendered again;
 * ``("=", path, first)``: a read returned an object the page had already reached by
   another path (reads of it are recorded under the first one): the two paths must
   still lead to one object.
@@ -48,7 +52,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .buildcache import output_cache_file
 
-GRAPH_VERSION = 2  # 2: 8-byte digests
+GRAPH_VERSION = 3  # 2: 8-byte digests; 3: absent names and attributes
+ABSENT = "absent"  # the digest of a name, attribute or item that was not there
 
 Path_ = tuple  # a path: a tuple of steps, the first ("ctx", name)
 
@@ -198,6 +203,16 @@ class Recorder:
         if path is not None:
             self._read(("a", path, name), value, path + (("a", name),))
 
+    def absent_name(self, name: str) -> None:
+        """The template looked up ``name`` and the context had no such name."""
+        self.reads.setdefault(("?", name), ABSENT)
+
+    def absent_attr(self, obj: Any, name: str) -> None:
+        """The template looked up ``obj.name`` (or ``obj[name]``, a plain key) and there was none."""
+        path = self.path_of(obj)
+        if path is not None and plain(name):
+            self.reads.setdefault(("a", path, name), ABSENT)
+
     def item(self, obj: Any, key: Any, value: Any) -> None:
         path = self.path_of(obj)
         if path is not None:
@@ -260,7 +275,8 @@ class Evaluator:
     evaluated once per build (the ``gj`` helpers, the site model, shared records)."""
 
     def __init__(self, getattr_: Callable[[Any, str], Any], getitem: Callable[[Any, Any], Any],
-                 template_digest: Callable[[str], str]):
+                 template_digest: Callable[[str], str], absent: Callable[[Any], bool] = lambda v: False):
+        self.absent = absent  # whether a looked-up value means "not there" (Jinja's Undefined)
         self.getattr = getattr_
         self.getitem = getitem
         self.template_digest = template_digest
@@ -329,12 +345,19 @@ class Evaluator:
                 return self.template_digest(read[1])
             if kind == "ctx":
                 return self._value_digest(lookup(read[1]))
+            if kind == "?":
+                try:
+                    lookup(read[1])
+                except KeyError:
+                    return ABSENT
+                return "present"
             if kind == "=":
                 return "same" if self.resolve(read[1], lookup) is self.resolve(read[2], lookup) else "other"
             target = self.resolve(read[1], lookup)
             if kind == "s":
                 return value_digest(str(target))
-            return self._value_digest(self._step(target, (kind,) + read[2:], lookup))
+            value = self._step(target, (kind,) + read[2:], lookup)
+            return ABSENT if self.absent(value) else self._value_digest(value)
         except Exception:  # noqa: BLE001 - whatever went wrong, the page is rendered again
             return None
 

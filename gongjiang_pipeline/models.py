@@ -76,6 +76,21 @@ Text = Annotated[
 Ident = Annotated[
     str, BeforeValidator(_text), AfterValidator(_ident), WithJsonSchema({"type": "string", "pattern": "^" + _ID.pattern[:-2] + "$"})
 ]
+
+
+def _name_en(v: str) -> str:
+    from .romanize import check_name_en
+
+    problem = check_name_en(v)
+    if problem:
+        raise PydanticCustomError("gj_name_en", problem)
+    return v
+
+
+NameEn = Annotated[
+    str, BeforeValidator(_text), AfterValidator(_nonblank), AfterValidator(_name_en),
+    WithJsonSchema({"type": "string", "minLength": 1}),
+]
 Int = Annotated[int, BeforeValidator(_core), Strict()]
 Num = Annotated[float, BeforeValidator(_core), Strict()]
 Bool = Annotated[bool, BeforeValidator(_core), Strict()]
@@ -101,7 +116,13 @@ class Named(Record):
     name: Text = Field(description="名称（中文）")
 
 
-class Occupation(Named):
+class NamedEn(Named):
+    """A name the English edition shows (occupations, sectors, districts)."""
+
+    name_en: Text | None = Field(None, description="英文名称（英文版网站使用；不填时英文页面显示中文名称）")
+
+
+class Occupation(NamedEn):
     nominee_slots: Int | None = Field(
         None, ge=0, description="本工种提名人选名额；不填则按全届名额统一排名"
     )
@@ -151,6 +172,12 @@ class Awards(Record):
     popularity: Int = Field(ge=0, description="最佳人气奖人数（2016：10）")
     craftsmen: Int = Field(ge=0, description="北京大工匠人数（2016：10）")
     nomination_award: Int = Field(ge=0, description="提名奖人数（2016：20）")
+    titles_en: dict[
+        Literal["nominees", "popularity", "notice", "craftsmen", "nomination_award"], Text
+    ] = Field(
+        default_factory=dict,
+        description="各名单（奖项）的英文名称，键为 nominees / popularity / notice / craftsmen / nomination_award（英文版网站使用）",
+    )
 
 
 class Component(Named):
@@ -198,11 +225,13 @@ class NoticeRules(Record):
 class Edition(Record):
     id: Ident = Field(description="届次编号，例如 2016")
     name: Text = Field(description="届次名称")
+    name_en: Text | None = Field(None, description="届次英文名称（填写后才生成本届的英文页面）")
     sample: Bool = Field(False, description="示例数据：网站上标明“示例数据”、不被搜索引擎收录，不能发布到服务器")
     summary: Text | None = Field(None, description="本届简介")
+    summary_en: Text | None = Field(None, description="本届英文简介")
     occupations: tuple[Occupation, ...] = Field(min_length=1, description="参评工种")
-    sectors: tuple[Named, ...] = Field(min_length=1, description="行业领域")
-    districts: tuple[Named, ...] = Field(min_length=1, description="区")
+    sectors: tuple[NamedEn, ...] = Field(min_length=1, description="行业领域")
+    districts: tuple[NamedEn, ...] = Field(min_length=1, description="区")
     bodies: tuple[Body, ...] = Field(default_factory=tuple, description="推荐单位（区总工会、产业工会、社团）")
     quotas: Quotas = Field(default_factory=Quotas, description="推荐名额规定")
     timeline: Timeline = Field(description="各阶段日期")
@@ -253,6 +282,9 @@ class Candidate(Record):
     name_pinyin: Text | None = Field(
         None, description="姓名拼音，空格分隔，例如 shan tian fang；多音字姓氏（单、曾、解、区、仇、查、朴等）必须填写"
     )
+    name_en: NameEn | None = Field(
+        None, description="英文姓名，替代按 GB/T 28039 自动生成的拼音姓名，例如 SHAN Lixin（姓在前、大写）"
+    )
     gender: Gender = Field(description="性别：男 / 女（不影响评选结果）")
     birth_year: Int = Field(ge=1920, le=2015, description="出生年份")
     education: Text | None = Field(None, description="学历（不影响评选结果）")
@@ -266,6 +298,10 @@ class Candidate(Record):
     achievements: tuple[Text, ...] = Field(default_factory=tuple, description="主要成就")
     citation: Text = Field(
         max_length=200, description="推荐语（一两句话，公开）", json_schema_extra={"maxLength": 200}
+    )
+    citation_en: Text | None = Field(
+        None, max_length=600, description="英文推荐语（英文版网站使用；不填时英文名单链接到中文页面）",
+        json_schema_extra={"maxLength": 600},
     )
     photo: Text | None = Field(None, description="照片路径，相对于 data/ 目录，例如 photos/2016-001.jpg")
     recommendation: Recommendation = Field(description="推荐信息")

@@ -110,3 +110,35 @@ def search_entry(person: Person, edition: EditionView) -> SearchEntry:
         employer=person.employer,
         name=person.name,
     )
+
+
+# the English pages' filters (issue 18): the English index is a separate Pagefind bundle
+FILTER_EDITION_EN = "Edition"
+FILTER_OCCUPATION_EN = "Occupation"
+FILTER_AWARD_EN = "Award"
+
+
+def search_entry_en(person: Person, edition: EditionView) -> SearchEntry:
+    """What the English index gets for a person with an English page: the romanised name
+    (and the pinyin spellings of the Chinese index), English names of the occupation,
+    edition and awards; the employer as written (it has no English name)."""
+    if edition.id != person.edition_id:
+        raise ValueError(f"{person.id} is not in edition {edition.id}")
+    e = edition.edition
+    titles = e.awards.titles_en
+    occupation = person.occupation.name_en or person.occupation.name
+    keys = {h.list_key for h in person.honours}
+    won = [titles.get(k, LIST_TITLES[k]) for k in _AWARD_KEYS if k in keys]
+    if not won and "nominees" in keys:
+        won = [titles.get("nominees", LIST_TITLES["nominees"])]
+    filters = [(FILTER_EDITION_EN, e.name_en or person.edition_name), (FILTER_OCCUPATION_EN, occupation)]
+    filters += [(FILTER_AWARD_EN, titles.get(k, LIST_TITLES[k])) for k in LIST_TITLES if k in keys and k != "notice"]
+    return SearchEntry(
+        pinyin=tuple(dict.fromkeys((person.name_en.lower(), *search_spellings(person.name, person.name_pinyin)))),
+        spaced=(spaced(person.name), spaced(person.employer)),
+        filters=tuple(filters),
+        award=", ".join(won),
+        occupation=occupation,
+        employer=person.employer,
+        name=person.name_en,
+    )

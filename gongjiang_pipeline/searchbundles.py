@@ -11,6 +11,8 @@ first bundle and merges the others in the browser with Pagefind's documented
                              bundle; with GONGJIANG_SEARCH_PER_EDITION off, or only
                              one bundle, every page)
     pagefind/<edition id>/   one Pagefind bundle per edition
+    pagefind/en/             the English pages (/en/, issue 18): the one bundle the
+                             English search page loads (a bundle per language)
     pagefind/pagefind-ui.js  Pagefind's UI, copied from the primary bundle if that
                              is not ``site``
 
@@ -30,6 +32,10 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 SITE_BUNDLE = "site"  # pages that belong to no edition
+# pages under a language's folder go to that language's bundle (when the search is split):
+# Pagefind picks the index of a bundle by the page's <html lang> and falls back to another
+# language when a bundle has none, so the English search page must load English bundles only
+LANGUAGE_BUNDLES = {"en/": "en"}
 BUNDLES_SCRIPT = "search/bundles.js"  # window.GONGJIANG_SEARCH_BUNDLES = [...]
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")  # copied from the first bundle to pagefind/
 # The vocabulary page of a bundle (one per language of its index): a page made for the
@@ -81,16 +87,26 @@ def page_editions(
     return editions
 
 
-def plan(pages: Iterable[str], editions: Mapping[str, str], order: Iterable[str]) -> list[Bundle]:
+def plan(pages: Iterable[str], editions: Mapping[str, str], order: Iterable[str],
+         languages: Mapping[str, str] | None = None) -> list[Bundle]:
     """The bundles for the indexed ``pages`` (output paths): each page goes to its
-    edition's bundle (``editions``), any other to ``site``. Bundles come ``site``
-    first, then the editions in ``order`` (the model's order); empty ones are left
-    out; if only one is left, it is ``site``. Raises ValueError for an edition id
-    that cannot name a folder."""
+    edition's bundle (``editions``), a page under a folder of ``languages`` (path
+    prefix -> bundle key, e.g. :data:`LANGUAGE_BUNDLES`) to that language's bundle,
+    any other to ``site``. Bundles come ``site`` first, then the editions in
+    ``order`` (the model's order), then the languages; empty ones are left out; if
+    only one is left, it is ``site``. Raises ValueError for an edition id that
+    cannot name a folder or that is a language bundle's name."""
+    languages = dict(languages or {})
+    clash = sorted(set(languages.values()) & (set(editions.values()) | set(order)))
+    if clash:
+        raise ValueError(f"届次编号与语言搜索分包同名：{clash[0]!r}")
     groups: dict[str, list[str]] = {}
     for rel in pages:
-        groups.setdefault(editions.get(rel, SITE_BUNDLE), []).append(rel)
-    keys = [SITE_BUNDLE, *order]
+        key = editions.get(rel)
+        if key is None:
+            key = next((k for prefix, k in languages.items() if rel.startswith(prefix)), SITE_BUNDLE)
+        groups.setdefault(key, []).append(rel)
+    keys = [SITE_BUNDLE, *order, *languages.values()]
     unknown = sorted(set(groups) - set(keys))
     keys += unknown  # an edition missing from ``order``: after the others, by id
     if len(groups) == 1:
@@ -106,14 +122,22 @@ def plan(pages: Iterable[str], editions: Mapping[str, str], order: Iterable[str]
 
 
 def bundles_script(root: str, bundles: Iterable[Bundle]) -> bytes:
-    """``pagefind/bundles.js``: the bundle URLs, primary first (a same-origin script:
-    the Content-Security-Policy allows no inline one)."""
-    urls = [f"/{b.folder(root)}/" for b in bundles]
-    return (
+    """``search/bundles.js``: the bundle URLs, primary first (a same-origin script:
+    the Content-Security-Policy allows no inline one); the bundles of a language
+    (:data:`LANGUAGE_BUNDLES`) apart, by the ``<html lang>`` of the pages that
+    search them."""
+    bundles = list(bundles)
+    by_lang = {key: [f"/{b.folder(root)}/" for b in bundles if b.key == key] for key in LANGUAGE_BUNDLES.values()}
+    by_lang = {key: urls for key, urls in by_lang.items() if urls}
+    urls = [f"/{b.folder(root)}/" for b in bundles if b.key not in by_lang]
+    text = (
         "/* Search bundles (gongjiang_pipeline/searchbundles.py): the first is loaded,\n"
-        "   the others merged with Pagefind's mergeIndex. */\n"
-        f"window.GONGJIANG_SEARCH_BUNDLES = {json.dumps(urls)};\n"
-    ).encode("utf-8")
+        "   the others merged with Pagefind's mergeIndex; a page whose <html lang> has\n"
+        "   bundles of its own (GONGJIANG_SEARCH_BUNDLES_BY_LANG) searches those. */\n"
+    )
+    if by_lang:
+        text += f"window.GONGJIANG_SEARCH_BUNDLES_BY_LANG = {json.dumps(by_lang, sort_keys=True)};\n"
+    return (text + f"window.GONGJIANG_SEARCH_BUNDLES = {json.dumps(urls)};\n").encode("utf-8")
 
 
 def vocabulary_page(lang: str, words: Iterable[str]) -> bytes:

@@ -211,6 +211,8 @@ def canonicalise(bundle: Path) -> None:
         meta[3] = chunks
         meta_path.unlink()
         info["hash"] = f"{lang}_" + _write(bundle, f"pagefind.{lang}_", ".pf_meta", meta)
+    # one bundle per language (the English edition): Pagefind lists them in no fixed order
+    entry["languages"] = dict(sorted(entry["languages"].items()))
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 

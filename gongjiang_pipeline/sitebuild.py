@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchbundles import (BUNDLES_SCRIPT, UI_FILES, bundles_script, page_url, plan, vocabulary_page,
+from .searchbundles import (BUNDLES_SCRIPT, LANGUAGE_BUNDLES, UI_FILES, bundles_script, page_url, plan, vocabulary_page,
                             vocabulary_path)
 from .searchindex import (BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words, link_or_copy,
                           page_words)
@@ -462,7 +462,8 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     previous = getattr(writer, "previous", None)
     kept = writer.kept if writer is not None else set()
     if writer is not None:
-        html = sorted(rel for rel in writer.keys if rel.endswith(".html"))
+        # (every page: one rendered without a key, which could not be recorded, is indexed too)
+        html = sorted(rel for rel in writer.names | writer.keys.keys() if rel.endswith(".html"))
     else:
         html = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
     source = {rel: (previous.output if rel in kept and previous is not None else output) / rel for rel in html}
@@ -483,7 +484,8 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
         )
     model = settings.get("GONGJIANG_MODEL")
     try:
-        bundles = plan(pages, editions if split else {}, [ev.id for ev in model.editions] if model is not None else [])
+        bundles = plan(pages, editions if split else {}, [ev.id for ev in model.editions] if model is not None else [],
+                       LANGUAGE_BUNDLES if split else None)
     except ValueError as exc:
         raise SearchIndexError(str(exc)) from None
     cached = writer is not None and writer.uncached == 0
@@ -542,8 +544,10 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
         keys: dict[str, str | None] = {}
         for bundle in bundles:
             folder = folders[bundle.key]
-            lacking = {lang: sorted(site_words[lang] - set(own[bundle.key].get(lang, ())))
-                       for lang in sorted(site_words)}
+            # only for the languages of the bundle's own pages: a search in one language
+            # merges the bundles that have it (the English pages have a bundle of their own)
+            lacking = {lang: sorted(site_words[lang] - set(own[bundle.key][lang]))
+                       for lang in sorted(site_words) if own[bundle.key].get(lang)}
             lacking = {lang: ws for lang, ws in lacking.items() if ws}
             pkey = page_keys[bundle.key]
             key = keys[bundle.key] = digest("search-bundle", pkey, lacking) if pkey is not None else None

@@ -23,6 +23,7 @@ from .models import Candidate, Edition
 from .naming import assign_slugs
 from .outcome import EditionResult
 from .publication import Publication, publish
+from .romanize import english_name
 from .stats import ListStats, list_stats
 from .strokes import StrokeDataError, sort_by_strokes
 
@@ -35,6 +36,7 @@ class SiteDataError(GongjiangError):
 class Ref:
     id: str
     name: str
+    name_en: str | None = None  # the English edition's name, if the edition file gives one
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Person:
     public_since: dt.date
     honours: tuple[Honour, ...]
     name_pinyin: str | None = None  # the editors' spelling, if given (search, slugs)
+    name_en: str = ""  # GB/T 28039 romanisation or the record's name_en (romanize.py)
+    citation_en: str | None = None  # English citation: the person has an English page
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,7 @@ class SiteModel:
 
 
 def _refs(items) -> dict[str, Ref]:
-    return {n.id: Ref(n.id, n.name) for n in items}
+    return {n.id: Ref(n.id, n.name, n.name_en) for n in items}
 
 
 _EditionRefs = tuple[dict[str, Ref], dict[str, Ref], dict[str, Ref]]
@@ -194,6 +198,8 @@ def _person(
         public_since=since,
         honours=honours,
         name_pinyin=c.name_pinyin,
+        name_en=english_name(c.name, c.name_pinyin, c.name_en),
+        citation_en=c.citation_en,
     )
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from . import english
 from .dataset import EditionData, Project
 from .outcome import STAGE_NAMES, EditionResult
 from .publication import is_visible, publish
@@ -112,7 +113,8 @@ def _pending(data: EditionData, result: EditionResult, skip: set[str], blocked: 
     return lines
 
 
-def edition_status(data: EditionData, result: EditionResult, as_of: dt.date) -> list[str]:
+def edition_status(data: EditionData, result: EditionResult, as_of: dt.date, stories=()) -> list[str]:
+    """``stories``: stories.StoryMeta of the project (for the English section)."""
     e = data.edition
     pub = publish(e, result, as_of)
     lines = [f"{e.name}（届次 {e.id}，按 {as_of.isoformat()}）", f"  当前阶段：{pub.stage}"]
@@ -153,13 +155,18 @@ def edition_status(data: EditionData, result: EditionResult, as_of: dt.date) -> 
     todo += _pending(data, result, skip, blocked)
     lines.append("  待处理：" + ("" if todo else "无"))
     lines.extend(f"    {t}" for t in todo)
+
+    lacking = english.missing(data, result, stories)  # issue 18: what the English edition still lacks
+    lines.append("  英文版缺少的翻译：" + ("" if lacking else "无"))
+    lines.extend(f"    {t}" for t in lacking)
     return lines
 
 
 def project_status(
-    project: Project, results: Mapping[str, EditionResult], as_of: dt.date, editions: list[str] | None = None
+    project: Project, results: Mapping[str, EditionResult], as_of: dt.date, editions: list[str] | None = None,
+    stories=(),
 ) -> str:
     blocks = []
     for eid in editions or list(project.editions):
-        blocks.append("\n".join(edition_status(project.editions[eid], results[eid], as_of)))
+        blocks.append("\n".join(edition_status(project.editions[eid], results[eid], as_of, stories)))
     return "\n\n".join(blocks)

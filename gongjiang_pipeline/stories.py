@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem
 
 PLACEHOLDER = "【待填写："
 # the metadata a story may have (as the site's build allows: plugins/gongjiang_site/authored.py)
-STORY_KEYS = ("title", "date", "modified", "candidate", "summary", "slug", "status")
+STORY_KEYS = ("title", "date", "modified", "candidate", "summary", "slug", "status", "lang")
 STORY_DIR = ("content", "stories")
 
 _META = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)\Z")
@@ -98,6 +99,34 @@ def placeholders(shown: str, lines: list[str]) -> list[Problem]:
                 marker = marker[:23] + "…】"
             problems.append(Problem(shown, i, col + 1, "", f"还有待填写的内容：{marker}（写好后删去【】及其中的说明）"))
     return problems
+
+
+@dataclass(frozen=True)
+class StoryMeta:
+    """What ``make status`` needs of a story: where it is, its slug, who it is about, its language."""
+
+    path: str  # relative to the project root
+    slug: str
+    candidate: str
+    lang: str  # "" for the default language (Chinese), "en" for an English translation
+
+
+def story_index(root: Path) -> list[StoryMeta]:
+    """Every story file with a Candidate (the others are reported by :func:`check_stories`)."""
+    folder = root.joinpath(*STORY_DIR)
+    out: list[StoryMeta] = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        try:
+            meta = read_meta(path.read_text("utf-8").splitlines())
+        except UnicodeDecodeError:
+            continue
+        cand = meta.get("candidate")
+        if cand is None or not cand[2]:
+            continue
+        slug = meta["slug"][2] if meta.get("slug") and meta["slug"][2] else path.stem
+        lang = meta["lang"][2] if meta.get("lang") else ""
+        out.append(StoryMeta(path.relative_to(root).as_posix(), slug, cand[2], lang))
+    return out
 
 
 def check_stories(root: Path) -> list[Problem]:

@@ -19,8 +19,10 @@ def _text_width(label: str) -> float:
     return sum(14.0 if ord(c) > 0x2E80 else 8.0 for c in label)
 
 
-def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int]], unit: str = "人") -> str:
-    """A horizontal bar chart; ``rows`` are (label, value) in display order."""
+def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int]], unit: str = "人",
+              sep: str = "；", colon: str = "：", empty: str = "无数据") -> str:
+    """A horizontal bar chart; ``rows`` are (label, value) in display order. ``sep``,
+    ``colon`` and ``empty`` are the words of ``<desc>`` (the English pages pass theirs)."""
     bar_h, gap, top = 22, 10, 8
     label_w = max([_text_width(lbl) for lbl, _ in rows] + [28.0]) + 12
     plot_w = 300.0
@@ -28,7 +30,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int]], unit: 
     height = top * 2 + max(1, len(rows)) * (bar_h + gap)
     peak = max([v for _, v in rows] + [1])
     tid, did = f"{chart_id}-title", f"{chart_id}-desc"
-    desc = "；".join(f"{lbl}：{v}{unit}" for lbl, v in rows) or "无数据"
+    desc = sep.join(f"{lbl}{colon}{v}{unit}" for lbl, v in rows) or empty
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'aria-labelledby="{tid} {did}" viewBox="0 0 {width} {height}" '
@@ -37,7 +39,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int]], unit: 
         f'<desc id="{did}">{escape(desc)}</desc>',
     ]
     if not rows:
-        out.append(f'<text x="0" y="{top + 16}" fill="#555">无数据</text>')
+        out.append(f'<text x="0" y="{top + 16}" fill="#555">{escape(empty)}</text>')
     for i, (label, value) in enumerate(rows):
         y = top + i * (bar_h + gap)
         w = plot_w * value / peak

@@ -262,25 +262,35 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
 # search (Pagefind UI on /search/)
 
 
-def search_results(page, timeout_ms: int = TIMEOUT_MS) -> list[dict]:
+# the search page's messages (theme/static/js/search.js): Chinese, and on /en/search/ English
+_MESSAGES = {
+    "zh": dict(settled=r"找到|没有找到", searching="正在搜索", none="没有找到", count=r"找到 (\d+) 个", more="加载更多结果"),
+    "en": dict(settled=r"results? for|No results", searching="Searching", none="No results",
+               count=r"(\d+) results? for", more="Load more results"),
+}
+
+
+def search_results(page, timeout_ms: int = TIMEOUT_MS, lang: str = "zh") -> list[dict]:
     """The results the search page shows once it has settled, with every page of
     results loaded: [{title, url, image, image_loaded, tags}] in order."""
+    words = _MESSAGES[lang]
     page.wait_for_function(
-        """() => { const m = document.querySelector('.pagefind-ui__message');
-                   return m && /找到|没有找到/.test(m.textContent) && !m.textContent.includes('正在搜索'); }""",
+        """([settled, searching]) => { const m = document.querySelector('.pagefind-ui__message');
+                   return m && new RegExp(settled).test(m.textContent) && !m.textContent.includes(searching); }""",
+        arg=[words["settled"], words["searching"]],
         timeout=timeout_ms,
     )
     message = result_message(page)
-    if "没有找到" in message:
+    if words["none"] in message:
         return []
-    found = re.search(r"找到 (\d+) 个", message)
+    found = re.search(words["count"], message)
     assert found, message
     total = int(found.group(1))
     for _ in range(50):  # bounded: one click per page of results
         shown = page.locator(".pagefind-ui__result").count()
         if shown >= total:
             break
-        more = page.locator(".pagefind-ui__button", has_text="加载更多结果")
+        more = page.locator(".pagefind-ui__button", has_text=words["more"])
         if more.count():
             more.click()
         page.wait_for_function(

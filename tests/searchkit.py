@@ -37,17 +37,18 @@ VOCAB_URL = "/search/vocabulary/"
 
 
 def bundles(site: Path) -> list[Path]:
-    """The folders of the site's search bundles: ``pagefind/`` and/or one per edition
-    (gongjiang_pipeline/searchbundles.py)."""
+    """The folders of the site's search bundles: ``pagefind/`` and/or one per edition,
+    and ``pagefind/en/`` for the English pages (gongjiang_pipeline/searchbundles.py)."""
     return sorted(p.parent for p in (site / "pagefind").rglob("pagefind-entry.json"))
 
 
-def fragments(site: Path) -> dict[str, dict]:
-    """url -> fragment (content, meta, filters, word_count) of every indexed page, in
-    every bundle (not the bundles' vocabulary pages)."""
+def fragments(site: Path, lang: str = "zh-cn") -> dict[str, dict]:
+    """url -> fragment (content, meta, filters, word_count) of every page indexed in
+    the language ``lang`` (Pagefind keeps an index per <html lang>: zh-cn, and en for
+    /en/), in every bundle (not the bundles' vocabulary pages)."""
     out = {}
     for bundle in bundles(site):
-        for p in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        for p in sorted((bundle / "fragment").glob(f"{lang}_*.pf_fragment")):
             frag = json.loads(_payload(p))
             if not frag["url"].startswith(VOCAB_URL):
                 assert frag["url"] not in out, frag["url"]  # a page is in one bundle
@@ -55,22 +56,22 @@ def fragments(site: Path) -> dict[str, dict]:
     return out
 
 
-def bundle_filters(bundle: Path) -> dict[str, dict[str, list[int]]]:
-    """One bundle's filter index: filter name -> value -> page numbers, as written."""
+def bundle_filters(bundle: Path, lang: str = "zh-cn") -> dict[str, dict[str, list[int]]]:
+    """One bundle's filter index of language ``lang``: filter name -> value -> page numbers, as written."""
     out: dict[str, dict[str, list[int]]] = {}
-    for p in (bundle / "filter").glob("*.pf_filter"):
+    for p in (bundle / "filter").glob(f"{lang}_*.pf_filter"):
         name, values = cbor2.loads(_payload(p))
         out[name] = {value: sorted(pages) for value, pages in values}
     return out
 
 
-def filters(site: Path) -> dict[str, dict[str, list[str]]]:
-    """filter name -> value -> pages ("<bundle>:<page number>"), over every bundle,
-    without the vocabulary pages' filter."""
+def filters(site: Path, lang: str = "zh-cn") -> dict[str, dict[str, list[str]]]:
+    """filter name -> value -> pages ("<bundle>:<page number>") in the language
+    ``lang``, over every bundle, without the vocabulary pages' filter."""
     out: dict[str, dict[str, list[str]]] = {}
     for bundle in bundles(site):
         name_of = bundle.relative_to(site).as_posix()
-        for name, values in bundle_filters(bundle).items():
+        for name, values in bundle_filters(bundle, lang).items():
             if name == VOCAB_FILTER:
                 continue
             for value, pages in values.items():

@@ -166,3 +166,31 @@ def test_search_page_box_is_focused_and_searches_in_place(tab, site_server):
     assert set(people(search_results(page))) == WELDERS
     assert navigations == [site_server.url("/search/")]  # Enter did not submit the form
     assert tab.watch.take() == []
+
+
+# --------------------------------------------------------------------------
+# the English search page (issue 18): Pagefind's English bundle, chosen by <html lang="en">
+
+def search_en(tab, server, query: str) -> list[dict]:
+    """Search from the English home page's header box."""
+    page = tab.page
+    open_page(page, server.url("/en/"))
+    page.get_by_role("searchbox", name="Search craftsmen").fill(query)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/search/?q=*")
+    results = search_results(page, lang="en")
+    assert tab.watch.take() == []
+    return results
+
+
+@pytest.mark.parametrize("query", ["SHAN", "Shan Lixin", "shanlixin"])
+def test_english_search_finds_the_english_page(tab, site_server, query):
+    results = search_en(tab, site_server, query)
+    assert results[0]["url"] == "/en/craftsmen/shan-lixin/"
+    assert results[0]["title"] == "SHAN Lixin"
+    assert {r["url"] for r in results} <= {"/en/craftsmen/shan-lixin/", "/en/stories/shan-lixin-cezhang/"}
+
+
+def test_english_search_by_occupation_holds_english_pages_only(tab, site_server):
+    results = search_en(tab, site_server, "welder")
+    assert [r["url"] for r in results] == ["/en/craftsmen/zhao-lidan/"]  # the only 2016 welder with English text

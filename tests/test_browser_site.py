@@ -52,13 +52,24 @@ PAGE_TYPES = {
     "poster": "/craftsmen/shan-lixin/poster/",  # 宣传海报（A4，可打印）
     "search": "/search/?q=%E7%84%8A%E5%B7%A5",  # 搜索“焊工”，有结果
     "404": "/404.html",  # 页面不存在
+    # the English edition (issue 18): every English page type
+    "en-home": "/en/",  # English home
+    "en-edition": "/en/editions/2016/",  # an edition
+    "en-list": "/en/editions/2016/nominees/",  # a list: people without English text link to Chinese pages
+    "en-notice": "/en/editions/2016/notice/",  # the notice list
+    "en-honor-roll": "/en/editions/2016/craftsmen/",  # the honor roll
+    "en-craftsman": "/en/craftsmen/shan-lixin/",  # a craftsman with an English citation and story
+    "en-statistics": "/en/statistics/",  # statistics (English SVG charts)
+    "en-story": "/en/stories/shan-lixin-cezhang/",  # a translated story
+    "en-policy": "/en/policy/",  # the policy summary
+    "en-search": "/en/search/?q=SHAN",  # English search, with results
 }
 
 
 def _open(tab, server, path):
     resp = open_page(tab.page, server.url(path))
     assert resp is not None and resp.status == 200, path
-    if path.startswith("/search/"):
+    if path.startswith(("/search/", "/en/search/")):
         tab.page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
         tab.page.wait_for_load_state("networkidle")
     return resp
@@ -132,6 +143,10 @@ def test_images_load_no_console_errors_no_failed_requests(tab, site_server, kind
         assert n_images == 3  # portrait, product badge (核验) and QR code
     if kind == "search":
         assert n_images >= 5  # result photos
+    if kind == "en-craftsman":
+        assert n_images == 1  # portrait (the 核验 and share sections are on the Chinese page)
+    if kind == "en-search":
+        assert n_images >= 1  # SHAN Lixin's photo
     assert tab.watch.take() == []
 
 

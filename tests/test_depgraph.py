@@ -93,8 +93,9 @@ def test_a_template_edit_rerenders_the_pages_made_with_it(project, tmp_path, med
         edit(root / "theme" / "templates" / "craftsman.html", "{% block content %}", "{% block content %}<!-- 改 -->")
 
     again, changed = incremental(project, tmp_path, media_cache, change)
-    craftsmen = {rel for rel in again.keys if re.fullmatch(r"craftsmen/[^/]+/index\.html", rel)}
-    assert len(craftsmen) > 40
+    # the Chinese craftsman pages and the English ones (/en/, the same template)
+    craftsmen = {rel for rel in again.keys if re.fullmatch(r"(en/)?craftsmen/[^/]+/index\.html", rel)}
+    assert len(craftsmen) > 40 and any(rel.startswith("en/") for rel in craftsmen)
     assert rendered(again) == changed == craftsmen  # not the posters, lists or stories
 
 
@@ -147,8 +148,14 @@ def test_the_graph_is_stored_under_cache_with_a_version_key(project, tmp_path, m
     reads = [read for read, _ in page]
     assert ("t", "craftsman.html") in reads and ("t", "base.html") in reads  # templates through get_template
     assert ("ctx", "person") in reads  # a name of the page's context
-    assert any(read[0] == "a" and read[1] == (("ctx", "person"),) and read[2] == "citation" for read in reads)
-    assert any(read[0] in ("a", "i") and read[2] == "GONGJIANG_SITE_NAME" for read in reads)  # one setting, by name
+    assert any(read[0] == "a" and read[1] == (("ctx", "person"),) and read[2] == "employer" for read in reads)
+    # a helper called with a record: gj.citation(person) (the language's citation, i18n.py)
+    assert ("c", (("ctx", "gj"), ("a", "citation")), (("r", (("ctx", "person"),)),), ()) in reads
+    # the site name through the helper (the language's name, i18n.py): re-evaluated next time
+    assert any(read[0] == "a" and read[1] == (("ctx", "gj"),) and read[2] == "site_name" for read in reads)
+    # one setting, by name
+    assert any(read[0] in ("a", "i") and read[2] == "GONGJIANG_OPENDATA_INDEX_SAVE_AS"
+               for read, _ in graph.pages["opendata/index.html"])
     assert not depgraph.Graph.load(cache, out, "another code version").pages
     # without the graph (deleted), every page is rendered again, and the output is the same
     location.unlink()
@@ -169,8 +176,10 @@ def test_verify_mode_catches_a_value_shown_without_a_recorded_read(project, tmp_
     with pytest.raises(GongjiangError) as err:
         build(project, out, media_cache, **VERIFY)
     assert type(err.value).__name__ == "DependencyError"
+    # the home page in both languages (home.html)
     assert str(err.value) == (
-        "依赖记录不完整：1 个页面沿用了上次的文件，但重新生成的内容不同（模板读取了没有记录的数据）：index.html"
+        "依赖记录不完整：2 个页面沿用了上次的文件，但重新生成的内容不同（模板读取了没有记录的数据）："
+        "en/index.html、index.html"
     )
     # without verify mode the stale page would have been kept: the detector is what caught it
     stale = build(project, out, media_cache)

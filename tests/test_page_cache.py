@@ -110,8 +110,25 @@ def change_edition_name(root: Path) -> None:
     raise AssertionError("no name: line in 2016.yaml")
 
 
+def change_citation_en(root: Path) -> None:
+    edit(candidate_file(root, PUBLIC), "citation_en: \"He guides", "citation_en: \"(changed) He guides")
+
+
+def add_citation_en(root: Path) -> None:
+    """何兴勇 (2016-003, 提名奖) gets an English citation: a new English page, and his
+    Chinese page gains its hreflang links and switch."""
+    edit(candidate_file(root, "2016-003"), "\nphoto:", "\ncitation_en: A welder whose every seam passes inspection.\nphoto:")
+
+
+def change_edition_name_en(root: Path) -> None:
+    edit(root / "data" / "editions" / "2016.yaml", "name_en: \"2016 Beijing", "name_en: \"(changed) 2016 Beijing")
+
+
 CHANGES = {
     "候选人推荐语": change_citation,
+    "英文推荐语": change_citation_en,
+    "新增英文推荐语": add_citation_en,
+    "届次英文名称": change_edition_name_en,
     "故事正文": change_story,
     "政策页面标题": change_policy_title,
     "工匠页面模板": change_craftsman_template,
@@ -276,9 +293,12 @@ def test_one_candidate_rerenders_the_pages_that_show_them_only(project, tmp_path
     craftsmen = {rel for rel in rendered if rel.startswith("craftsmen/") and rel != "craftsmen/index.html"}
     assert craftsmen == {"craftsmen/shan-lixin/index.html", "craftsmen/shan-lixin/poster/index.html"}
     about = {f"stories/{p.stem}/index.html" for p in (project / "content" / "stories").glob("*.md")
-             if f"Candidate: {PUBLIC}" in p.read_text("utf-8")}
+             if f"Candidate: {PUBLIC}" in p.read_text("utf-8") and "\nLang: en\n" not in p.read_text("utf-8")}
     assert about  # a story shows the person it is about: it follows them
     assert {rel for rel in rendered if rel.startswith("stories/") and rel != "stories/index.html"} == about
+    # the English edition: his English page and the English story about him follow him too
+    assert {rel for rel in rendered if rel.startswith(("en/craftsmen/", "en/stories/"))} == {
+        "en/craftsmen/shan-lixin/index.html", "en/stories/shan-lixin-cezhang/index.html"}
     assert "editions/2016/craftsmen/index.html" in rendered  # his edition's lists show him
     assert not any(rel.startswith("editions/2026/") for rel in rendered)  # another edition's do not
     assert "occupations/surveyor/index.html" in rendered  # his occupation's browse page
@@ -294,9 +314,12 @@ def test_a_setting_change_invalidates_every_page(project, tmp_path, media_cache)
     out = tmp_path / "out"
     build(project, out, media_cache)
     again = build(project, out, media_cache, GONGJIANG_SITE_NAME="北京大工匠（测试）")
-    # every page and the feed show the site name; the sitemap (addresses only) does not read it
-    assert again.rendered == again.pages + 1 and "sitemap.xml" in again.kept
-    assert not any(rel.endswith(".html") for rel in again.kept)
+    # every Chinese page and the feed show the site name; the sitemap (addresses only) does
+    # not read it, nor do the English pages (they show GONGJIANG_SITE_NAME_EN)
+    english = {rel for rel in again.keys if rel.startswith("en/") and rel.endswith(".html")}
+    assert len(english) == 23
+    assert again.rendered == again.pages - len(english) + 1 and "sitemap.xml" in again.kept
+    assert {rel for rel in again.kept if rel.endswith(".html")} == english
     assert "北京大工匠（测试）" in (out / "craftsmen" / "shan-lixin" / "index.html").read_text("utf-8")
 
 

@@ -205,7 +205,7 @@ def test_unknown_metadata_key(scratch):
     assert rc == 1
     assert err.splitlines()[:2] == [
         "content/stories/s.md:3:1: Candiate: 未知的元数据「Candiate」。是否想写「Candidate」？"
-        "故事可用的元数据：Title、Date、Modified、Candidate、Summary、Slug、Status",
+        "故事可用的元数据：Title、Date、Modified、Candidate、Summary、Slug、Status、Lang",
         "content/stories/s.md:4:1: Candidate: 故事必须写明讲的是谁：在文件开头写 Candidate: <候选人编号>，例如 Candidate: 2016-003",
     ]
 

@@ -67,6 +67,26 @@ def test_one_bundle_is_the_site_bundle():
     ]
 
 
+def test_pages_of_a_language_go_to_its_bundle():
+    pages = ["a.html", "en/a.html", "en/b.html", "x.html"]
+    assert plan(pages, {"a.html": "2016"}, ["2016"], {"en/": "en"}) == [
+        Bundle(SITE_BUNDLE, ("x.html",)), Bundle("2016", ("a.html",)), Bundle("en", ("en/a.html", "en/b.html")),
+    ]
+    # not split: one bundle, both languages (Pagefind keeps an index per language)
+    assert plan(pages, {}, ["2016"]) == [Bundle(SITE_BUNDLE, tuple(pages))]
+    with pytest.raises(ValueError, match="届次编号与语言搜索分包同名：'en'"):
+        plan(pages, {"a.html": "en"}, ["en"], {"en/": "en"})
+
+
+def test_the_bundles_script_lists_a_languages_bundles_apart():
+    from gongjiang_pipeline.searchbundles import bundles_script
+
+    script = bundles_script("pagefind", [Bundle(SITE_BUNDLE, ("x.html",)), Bundle("2016", ("a.html",)),
+                                         Bundle("en", ("en/a.html",))]).decode("utf-8")
+    assert script.endswith('window.GONGJIANG_SEARCH_BUNDLES_BY_LANG = {"en": ["/pagefind/en/"]};\n'
+                           'window.GONGJIANG_SEARCH_BUNDLES = ["/pagefind/", "/pagefind/2016/"];\n')
+
+
 @pytest.mark.slow
 def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
     from gongjiang_pipeline.sitebuild import build_into
@@ -74,10 +94,16 @@ def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
     out = tmp_path / "site"
     override = {"GONGJIANG_SEARCH_PER_EDITION": True, "GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
     first = build_into(ROOT, out, SAMPLE_AS_OF, override=override)
-    assert first.search_pages == 58 + 11  # people and stories, news articles (site bundle)
-    # one bundle per edition, and the news articles (of no edition) in the site's bundle
-    assert sorted(first.extra["search"]["bundles"]) == ["2016", "2026", "site"]
-    assert [first.extra["search"]["bundles"][k][1] for k in ("2016", "2026", "site")] == [34, 24, 11]
+    # people and stories, news articles (site bundle), the English pages (10 craftsmen, 3 stories)
+    assert first.search_pages == 58 + 11 + 13
+    # one bundle per edition, the news articles (of no edition) in the site's bundle, and
+    # the English pages in a bundle of their own
+    assert sorted(first.extra["search"]["bundles"]) == ["2016", "2026", "en", "site"]
+    assert [first.extra["search"]["bundles"][k][1] for k in ("2016", "2026", "site", "en")] == [34, 24, 11, 13]
+    english = json.loads((out / "pagefind/en/pagefind-entry.json").read_text("utf-8"))
+    assert list(english["languages"]) == ["en"]
+    # one bundle in English: it lacks no English word, so it has no vocabulary page
+    assert "词表" not in bundle_filters(out / "pagefind/en", "en")
     folders = {"2016": out / "pagefind/2016", "2026": out / "pagefind/2026", "site": out / "pagefind"}
     for folder in folders.values():
         entry = json.loads((folder / "pagefind-entry.json").read_text("utf-8"))
@@ -138,7 +164,7 @@ def test_a_new_word_in_one_edition_reindexes_the_others_and_equals_a_clean_build
     clean = tmp_path / "clean"
     build_site(root, clean, SAMPLE_AS_OF)
     assert _tree(clean) == _tree(out)
-    assert again.search_pages == third.search_pages == 58 + 11
+    assert again.search_pages == third.search_pages == 58 + 11 + 13
 
 
 @pytest.mark.slow

@@ -119,9 +119,10 @@ def test_entry_during_the_notice_period():
 @pytest.fixture(scope="module")
 def site(sample_site):
     """The sample site as of AS_OF (built once per session, tests/conftest.py): one
-    search bundle per edition and one for the pages of no edition, the news (searchbundles.py)."""
+    search bundle per edition, one for the pages of no edition, the news, and one for the
+    English pages (searchbundles.py)."""
     assert [b.relative_to(sample_site).as_posix() for b in bundles(sample_site)] == [
-        "pagefind", "pagefind/2016", "pagefind/2026"]
+        "pagefind", "pagefind/2016", "pagefind/2026", "pagefind/en"]
     return sample_site
 
 
@@ -135,11 +136,38 @@ def published_news(site) -> set[str]:
 def test_only_craftsman_pages_stories_and_news_articles_are_indexed(site, model):
     urls = set(fragments(site))
     people = {f"/craftsmen/{p.slug}/" for p in model.people}
-    stories = {f"/stories/{p.stem}/" for p in (ROOT / "content" / "stories").glob("*.md")}
+    stories = {f"/stories/{p.stem}/" for p in (ROOT / "content" / "stories").glob("*.md") if not p.stem.endswith(".en")}
     news = published_news(site)
     # every article but the one dated after AS_OF (2026-mingming, the 2026 naming ceremony)
     assert len(people) == 54 and len(stories) == 4 and len(news) == 11 and "/news/2026-mingming/" not in news
     assert urls == people | stories | news  # no list, category, tag or topic page
+
+
+def test_english_bundle_holds_the_english_pages(site, model):
+    """The English edition (issue 18): /en/ pages go to Pagefind's English bundle, with
+    the romanised name and English names as metadata and filters."""
+    frags = fragments(site, "en")
+    people = {f"/en/craftsmen/{p.slug}/" for p in model.people if p.citation_en}
+    stories = {f"/en/stories/{p.stem[:-3]}/" for p in (ROOT / "content" / "stories").glob("*.en.md")}
+    assert len(people) == 10 and len(stories) == 3
+    assert set(frags) == people | stories
+    shan = frags["/en/craftsmen/shan-lixin/"]["meta"]
+    assert (shan["title"], shan["name"], shan["occupation"]) == ("SHAN Lixin", "SHAN Lixin", "Engineering surveyor")
+    assert shan["award"] == "Beijing Great Craftsmen, Most Popular Award"
+    assert shan["image_alt"] == "Photo of SHAN Lixin"
+    fl = filters(site, "en")
+    assert set(fl) == {"Edition", "Occupation", "Award"}
+    assert {v: len(pages) for v, pages in fl["Edition"].items()} == {"2016 Beijing Great Craftsmen Selection (sample)": 13}
+    # a bundle of their own, the only one with an English index: Pagefind picks a bundle's
+    # index by <html lang> and falls back to another language, so the English search page
+    # loads that bundle alone (search/bundles.js), and the Chinese one never loads it
+    langs = {b.relative_to(site).as_posix(): sorted(json.loads((b / "pagefind-entry.json").read_text())["languages"])
+             for b in bundles(site)}
+    assert langs["pagefind/en"] == ["en"]
+    assert [b for b, ls in langs.items() if "en" in ls] == ["pagefind/en"]
+    script = (site / "search" / "bundles.js").read_text("utf-8")
+    assert 'window.GONGJIANG_SEARCH_BUNDLES_BY_LANG = {"en": ["/pagefind/en/"]};\n' in script
+    assert "/pagefind/en/" not in script.rsplit("\n", 2)[-2]  # not in the Chinese list
 
 
 @pytest.mark.slow
@@ -289,11 +317,12 @@ def test_executable_env_is_not_inherited_config(tmp_path, monkeypatch):
 def test_filter_index_is_rewritten_in_a_fixed_order(site):
     # values sorted, file names from the bytes; Pagefind itself writes hash-map order
     for bundle in bundles(site):
-        for name, values in bundle_filters(bundle).items():
-            assert list(values) == sorted(values), name
         entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
-        meta = bundle / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"
-        assert meta.is_file()
+        for lang, info in entry["languages"].items():  # zh-cn; en in the English bundle
+            for name, values in bundle_filters(bundle, lang).items():
+                assert list(values) == sorted(values), name
+            meta = bundle / f"pagefind.{info['hash']}.pf_meta"
+            assert meta.is_file()
         for p in [meta, *(bundle / "filter").glob("*.pf_filter")]:
             assert hashlib.sha256(p.read_bytes()).hexdigest()[:13] in p.name
 
@@ -305,7 +334,8 @@ def test_pagefind_runs_give_identical_bundles(site, tmp_path):
     for i in range(3):
         copy = tmp_path / f"site{i}"
         shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
-        assert build_search_index(copy) == 54 + 4 + len(published_news(site))  # people, stories, news
+        # people, stories, news; English: 10 craftsmen, 3 stories
+        assert build_search_index(copy) == 54 + 4 + len(published_news(site)) + 13
         runs.append({p.relative_to(copy).as_posix(): p.read_bytes() for p in sorted((copy / "pagefind").rglob("*"))
                      if p.is_file()})
     assert runs[0] == runs[1] == runs[2]

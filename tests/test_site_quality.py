@@ -24,6 +24,10 @@ def test_every_page_is_valid_html(sample_site, vnu):
     # one of each kind at least: home, edition, list, craftsman, browse, story, policy, search, 404
     for must in ("index.html", "editions/2016/notice/index.html", "craftsmen/shan-lixin/index.html",
                  "occupations/welder/index.html", "stories/shan-lixin-cezhang/index.html",
-                 "policy/index.html", "search/index.html", "404.html", "statistics/index.html"):
+                 "policy/index.html", "search/index.html", "404.html", "statistics/index.html",
+                 # the English edition (issue 18)
+                 "en/index.html", "en/editions/2016/index.html", "en/editions/2016/notice/index.html",
+                 "en/craftsmen/shan-lixin/index.html", "en/statistics/index.html",
+                 "en/stories/shan-lixin-cezhang/index.html", "en/policy/index.html", "en/search/index.html"):
         assert sample_site / must in pages, must
     assert validate_html(pages) == []

@@ -228,11 +228,21 @@ def test_sample_site_builds_with_no_warning_and_skips_no_content(tmp_path, caplo
     summary = build_site(ROOT, out, as_of)
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
     names = files(out)
+    def meta_of(path):
+        return dict(
+            (k.strip(), v.strip()) for k, v in (
+                line.split(":", 1) for line in path.read_text("utf-8").split("\n\n", 1)[0].splitlines() if ":" in line
+            )
+        )
+
+    # English translations (Lang: en, issue 18) are written under en/, with their Chinese page's slug
     pages = sorted((ROOT / "content" / "pages").glob("*.md"))
-    assert summary.policy_pages == len(pages)
+    chinese = [p for p in pages if meta_of(p).get("Lang") != "en"]
+    assert summary.policy_pages == len(chinese)
     for page in pages:
-        slug = next(line.split(":", 1)[1].strip() for line in page.read_text("utf-8").splitlines() if line.startswith("Slug:"))
-        assert f"{slug}/index.html" in names, page.name
+        meta = meta_of(page)
+        prefix = "en/" if meta.get("Lang") == "en" else ""
+        assert f"{prefix}{meta['Slug']}/index.html" in names, page.name
     project = load_project(ROOT)
     public = set()
     for ed in project.editions.values():
@@ -243,6 +253,9 @@ def test_sample_site_builds_with_no_warning_and_skips_no_content(tmp_path, caplo
             line.split(":", 1) for line in story.read_text("utf-8").split("\n\n", 1)[0].splitlines() if ":" in line
         )
         due = meta["Candidate"].strip() in public and dt.date.fromisoformat(meta["Date"].strip()[:10]) <= as_of
+        if meta.get("Lang", "").strip() == "en":
+            assert (f"en/stories/{meta['Slug'].strip()}/index.html" in names) == due, story.name
+            continue
         assert (f"stories/{story.stem}/index.html" in names) == due, story.name
         published += due
     assert summary.stories == published

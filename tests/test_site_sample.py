@@ -84,9 +84,11 @@ def test_sample_edition_pages_are_badged_and_noindex(tmp_path):
     indexable = {name for name, text in html.items() if NOINDEX not in text}
     # the search page shows nothing by itself; the errata page has no errata, the studio
     # directory no studio (a studio needs a craftsman named by the real engine: test_studios.py),
-    # the topic index no topic
-    assert indexable == {"search/index.html", "errata/index.html", "studios/index.html", "topics/index.html"}
-    assert sitemap(out) == {"/search/", "/errata/", "/studios/", "/topics/"}
+    # the topic index no topic; the edition has no English names, so the English home and
+    # search page show no data either
+    assert indexable == {"search/index.html", "errata/index.html", "studios/index.html", "topics/index.html",
+                         "en/index.html", "en/search/index.html"}
+    assert sitemap(out) == {"/search/", "/errata/", "/studios/", "/topics/", "/en/", "/en/search/"}
     for name in ("craftsmen/zhang-jianguo/index.html", "stories/zhang/index.html", "editions/2099/index.html",
                  "editions/2099/craftsmen/index.html", "editions/2099/nominees/index.html",
                  "occupations/index.html"):

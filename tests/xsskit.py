@@ -14,7 +14,12 @@ something from another host. They go into:
   districts, sectors, bodies, vote channels, score components; summary, voting
   instructions, veto conditions, objection channels and rules);
 * a story (title, summary, body: each vector as its own block and inline) and a
-  policy page (title, nav label, body).
+  policy page (title, nav label, body);
+* the English edition's fields (issue 18): the edition's ``name_en``, ``summary_en``, the
+  English names of occupations, sectors, districts and lists, every candidate's
+  ``citation_en``, and English translations of the story and the policy page, so every
+  English page is built with them. ``name_en`` of a candidate is constrained (Latin
+  letters) like ``name``.
 
 All candidates are made public with a stand-in engine (every list, dated by the
 timeline), so every page the site can have is built.
@@ -103,10 +108,15 @@ class XssProject(SiteProject):
         e = yaml.safe_load(EDITION)
         n = iter(range(10_000))
         e["name"] = self.c(next(n))
+        e["name_en"] = self.c(next(n))
         e["summary"] = self.c(next(n))
+        e["summary_en"] = self.c(next(n))
         for key in ("occupations", "sectors", "districts", "bodies", "vote_channels"):
             for item in e[key]:
                 item["name"] = self.c(next(n))
+                if key in ("occupations", "sectors", "districts"):
+                    item["name_en"] = self.c(next(n))
+        e["awards"]["titles_en"] = {k: self.c(next(n)) for k in LIST_TITLES}
         for comp in e["scoring"]["components"]:
             comp["name"] = self.c(next(n))
         e["voting_instructions"] = self.c(next(n))
@@ -138,6 +148,7 @@ sector: manufacturing
 titles: [{q(v1)}, {q(v2)}]
 achievements: [{q(v)}, {q(v2)}]
 citation: {q(v)}
+citation_en: {q(v1)}
 recommendation:
   channel: 单位推荐
   body: dongcheng-union
@@ -160,11 +171,15 @@ private:
             f"Summary: 摘要 {self.vectors[17]} {self.vectors[47]}\n"
         )
         (self.root / "content" / "stories" / "xss.md").write_text(meta + "\n" + body + "\n\n" + inline + "\n", "utf-8")
+        en = meta.replace("Title: 故事", "Title: Story").replace("Summary: 摘要", "Summary: Summary") + "Slug: xss\nLang: en\n"
+        (self.root / "content" / "stories" / "xss.en.md").write_text(en + "\n" + body + "\n\n" + inline + "\n", "utf-8")
 
     def _page(self) -> None:
         meta = f"Title: 政策 {self.vectors[9]}\nSlug: xss-policy\nNav: 导航 {self.vectors[10]}\n"
         body = "\n\n".join(self.vectors)
         (self.root / "content" / "pages" / "xss.md").write_text(meta + "\n" + body + "\n", "utf-8")
+        en = f"Title: Policy {self.vectors[11]}\nSlug: xss-policy\nNav: Nav {self.vectors[12]}\nLang: en\n"
+        (self.root / "content" / "pages" / "xss.en.md").write_text(en + "\n" + body + "\n", "utf-8")
 
     def build(self, as_of: str, out: Path, **override) -> Path:
         override.setdefault("GONGJIANG_ENGINE", everyone_engine)

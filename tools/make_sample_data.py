@@ -135,6 +135,62 @@ SECTORS = [
     ("traditional-crafts", "传统手工业"),
 ]
 
+# English names (the English edition, issue 18): every occupation, sector and district of 2016
+DISTRICTS_EN = {
+    "dongcheng": "Dongcheng District", "xicheng": "Xicheng District", "chaoyang": "Chaoyang District",
+    "haidian": "Haidian District", "fengtai": "Fengtai District", "shijingshan": "Shijingshan District",
+    "mentougou": "Mentougou District", "fangshan": "Fangshan District", "tongzhou": "Tongzhou District",
+    "shunyi": "Shunyi District", "changping": "Changping District", "daxing": "Daxing District",
+    "huairou": "Huairou District", "pinggu": "Pinggu District", "miyun": "Miyun District",
+    "yanqing": "Yanqing District",
+}
+SECTORS_EN = {
+    "strategic-emerging": "Strategic emerging industries", "advanced-manufacturing": "Advanced manufacturing",
+    "culture": "Cultural industries", "services": "Services", "traditional-crafts": "Traditional crafts",
+}
+OCC_EN = {
+    "cnc-machinist": "CNC machine tool operator", "welder": "Welder", "fitter": "Fitter",
+    "tcm-processing": "Chinese herbal medicine processor", "auto-repair": "Motor vehicle mechanic",
+    "auto-assembly": "Motor vehicle assembly and adjustment worker", "surveyor": "Engineering surveyor",
+    "electrical-installer": "Electrical equipment installer", "woodworker": "Woodworker (hand joinery)",
+    "jewelry-maker": "Precious metal jewellery maker (handcraft)",
+}
+EDITION_EN_2016 = dict(
+    name="2016 Beijing Great Craftsmen Selection (sample)",
+    summary=("The first Beijing Great Craftsmen selection: 10 occupations, 30 nominees, 10 Beijing Great "
+             "Craftsmen and 20 Nomination Awards; the 10 nominees with the most votes received the "
+             "Most Popular Award. The data of this edition are fictional sample data."),
+    titles={"nominees": "Nominees", "popularity": "Most Popular Award", "notice": "Public notice list",
+            "craftsmen": "Beijing Great Craftsmen", "nomination_award": "Beijing Great Craftsmen Nomination Award"},
+)
+# English citations of the ten 2016 北京大工匠 (plain factual translations of their citations)
+CITATIONS_EN = {
+    "2016-048": "He guides the capital's underground transport network with millimetre precision. "
+                "Meticulous in every measurement, he shows the craftsman's spirit in the quality of his work.",
+    "2016-047": "He tightens every bolt to its specified torque, building Beijing quality into new-energy "
+                "vehicles. An innovator, he has seen several of his improvements adopted across the industry.",
+    "2016-089": "She weaves gold and silver wire as fine as hair, giving new life to filigree inlay, one of "
+                "the Eight Great Crafts of Beijing. Meticulous in every piece, she shows the craftsman's "
+                "spirit in the quality of her work.",
+    "2016-032": "With a file and a scraper, he takes precision to its limit by hand. Meticulous in every "
+                "piece, he shows the craftsman's spirit in the quality of his work.",
+    "2016-037": "Chisel by chisel and plane by plane, he keeps Beijing-style joinery alive for the next "
+                "generation. Rooted on the shop floor, he has built a team that takes on the hardest jobs.",
+    "2016-040": "Thirty years of installation and commissioning without an error, keeping the power systems "
+                "of the capital's key projects running. An innovator, he has seen several of his "
+                "improvements adopted across the industry.",
+    "2016-033": "For 33 years he has worked at the CNC machine, pursuing precision to the micron. He passes "
+                "his skills on to his apprentices without reserve and is known in the workshop as a "
+                "walking encyclopaedia.",
+    "2016-028": "For 19 years her zero-defect welds have held up key projects in the capital. An innovator, "
+                "she has seen several of her improvements adopted across the industry.",
+    "2016-054": "A car doctor who diagnoses faults by ear, he keeps every vehicle safe on the road. "
+                "Meticulous in every repair, he shows the craftsman's spirit in the quality of his work.",
+    "2016-093": "Keeping to tradition while innovating, he uses classical processing methods to protect the "
+                "quality and efficacy of Chinese herbal medicines. He passes his skills on to his "
+                "apprentices without reserve and is known in the workshop as a walking encyclopaedia.",
+}
+
 # id, name, sector, employers (invented names), achievement templates, citation phrases
 OCC = {
     "cnc-machinist": dict(
@@ -543,26 +599,37 @@ class Gen:
         self.files[rel] = text
 
     # -- edition file --------------------------------------------------------
-    def edition_file(self, eid, name, summary, occs, bodies, tl, awards, notice_phone, notice_addr, extra_comment=None):
+    def edition_file(self, eid, name, summary, occs, bodies, tl, awards, notice_phone, notice_addr, extra_comment=None,
+                     en=None):
         rel = f"data/editions/{eid}.yaml"
         y = Y(schema_line(rel, "edition"), ["示例数据：本文件中的人物、单位、电话、地址均为虚构。"] + (extra_comment or []))
         y.kv("id", q(eid))
         y.kv("name", q(name))
+        if en:
+            y.kv("name_en", q(en["name"]))
         y.kv("sample", "true")
         y.kv("summary", q(summary))
+        if en:
+            y.kv("summary_en", q(en["summary"]))
         y.kv("occupations", None)
         for oid, oname, slots in occs:
             y.kv("id", q(oid), 2, dash=True)
             y.kv("name", q(oname), 4)
+            if en:
+                y.kv("name_en", q(OCC_EN[oid]), 4)
             y.kv("nominee_slots", str(slots), 4)
         y.kv("sectors", None)
         for sid, sname in SECTORS:
             y.kv("id", q(sid), 2, dash=True)
             y.kv("name", q(sname), 4)
+            if en:
+                y.kv("name_en", q(SECTORS_EN[sid]), 4)
         y.kv("districts", None)
         for did, dname, _ in DISTRICTS:
             y.kv("id", q(did), 2, dash=True)
             y.kv("name", q(dname), 4)
+            if en:
+                y.kv("name_en", q(DISTRICTS_EN[did]), 4)
         y.kv("bodies", None)
         for b in bodies:
             y.kv("id", q(b.id), 2, dash=True)
@@ -589,6 +656,10 @@ class Gen:
         y.kv("awards", None)
         for k in ("nominees", "popularity", "craftsmen", "nomination_award"):
             y.kv(k, str(awards[k]), 2)
+        if en:
+            y.kv("titles_en", None, 2)
+            for k, title in en["titles"].items():
+                y.kv(k, q(title), 4)
         y.kv("scoring", None)
         y.kv("components", None, 2)
         for cid, cname, w in COMPONENTS:
@@ -664,6 +735,8 @@ class Gen:
         for a in p.achievements:
             y.item(q(a), 2)
         y.kv("citation", q(p.citation))
+        if p.cid in CITATIONS_EN:
+            y.kv("citation_en", q(CITATIONS_EN[p.cid]))
         if p.photo:
             y.kv("photo", q(f"photos/{p.cid}.jpg"))
         y.kv("recommendation", None)
@@ -955,6 +1028,7 @@ def build_2016(g: Gen):
         occs, list(bodies.values()), tl, dict(nominees=30, popularity=10, craftsmen=10, nomination_award=20),
         "010-5555 0123（示例）", "北京市西城区示例大街1号 北京市总工会“北京大工匠”评选办公室（示例）",
         extra_comment=[f"示例情形：{DNAME[over_district]}总工会（{over_district}-union）在焊工工种推荐2人，见 {first.cid}、{over.cid}。"],
+        en=EDITION_EN_2016,
     )
     for p in people:
         g.candidate_file(eid, p)

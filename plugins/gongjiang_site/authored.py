@@ -30,8 +30,8 @@ from gongjiang_pipeline.sanitize import clean_html
 from gongjiang_pipeline.sitemodel import SiteDataError
 
 # keys an author may write (lower case, as Pelican stores them); "reader" is Pelican's own
-STORY_KEYS = ("title", "date", "modified", "candidate", "summary", "slug", "status")
-PAGE_KEYS = ("title", "slug", "nav", "summary", "date", "modified", "status")
+STORY_KEYS = ("title", "date", "modified", "candidate", "summary", "slug", "status", "lang")
+PAGE_KEYS = ("title", "slug", "nav", "summary", "date", "modified", "status", "lang")
 PELICAN_KEYS = ("reader",)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import logging
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
+from jinja2 import TemplateNotFound
 from pelican.generators import Generator
 
 from gongjiang_pipeline import csp, depgraph, images, lectures, mentorship, opendata, search, searchbundles, svgcharts
@@ -21,7 +24,7 @@ from gongjiang_pipeline.resident import SETTING as RESIDENT_SETTING
 from gongjiang_pipeline.sitemodel import SiteDataError, SiteModel, build_model
 from gongjiang_pipeline.timings import phase
 
-from . import media
+from . import i18n, media
 from . import news as news_pages
 from .writer import CachingWriter
 
@@ -46,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "GONGJIANG_RECORD_CACHE": None,
     "GONGJIANG_CANONICAL_BASE": "",  # e.g. https://gongjiang.example.org (canonical, OG, sitemap, feed)
     "GONGJIANG_SITE_NAME": "北京大工匠",
+    "GONGJIANG_SITE_NAME_EN": "Beijing Great Craftsmen",  # the English pages (issue 18)
     "GONGJIANG_INDEX_SAVE_AS": "index.html",
     "GONGJIANG_EDITION_URL": "editions/{edition}/",
     "GONGJIANG_EDITION_SAVE_AS": "editions/{edition}/index.html",
@@ -243,8 +247,17 @@ def filter_stories(article_generator) -> None:
             return False  # not public yet
         return article.date.date() <= as_of
 
+    default_lang = article_generator.settings.get("DEFAULT_LANG")
+    for a in article_generator.articles + article_generator.hidden_articles:
+        if a.lang != default_lang:  # an English story is a translation of a Chinese one (same slug)
+            raise SiteDataError(
+                f"{a.relative_source_path}：没有与它 Slug 相同的中文故事；英文故事是中文故事的翻译，"
+                f"须写 Slug: <中文故事的 slug>"
+            )
     for attr in ("articles", "translations", "hidden_articles", "hidden_translations"):
         setattr(article_generator, attr, [a for a in getattr(article_generator, attr) if keep(a)])
+    for a in article_generator.articles:  # a translation is public on its own date, about the same person
+        a.translations = [t for t in a.translations if keep(t) and str(t.candidate).strip() == str(a.candidate).strip()]
     article_generator.drafts = []
     article_generator.drafts_translations = []
     # which edition each indexed page belongs to: its search bundle (searchbundles.py)
@@ -258,15 +271,20 @@ def filter_stories(article_generator) -> None:
     article_generator.settings[SEARCH_EDITIONS_KEY] = searchbundles.page_editions(people, stories)
 
 
-class Helpers(news_pages.NewsHelpers):
-    """Exposed to every template as ``gj``: URLs and small formatting helpers."""
+class Helpers(news_pages.NewsHelpers, i18n.LanguageMixin):
+    """Exposed to every template as ``gj``: URLs and small formatting helpers (the
+    language-dependent ones in i18n.LanguageMixin; English: :class:`EnglishHelpers`)."""
 
     def __init__(self, settings: dict):
         self.settings = settings
 
     @property
-    def model(self) -> SiteModel:
+    def zh_model(self) -> SiteModel:
         return model_of(self.settings)
+
+    @property
+    def model(self) -> SiteModel:
+        return self.zh_model
 
     def url(self, name: str, **kw: Any) -> str:
         """Root-relative URL of one of our pages, e.g. ``gj.url('CRAFTSMAN', slug=...)``."""
@@ -404,14 +422,33 @@ class Helpers(news_pages.NewsHelpers):
     list_titles = LIST_TITLES
 
 
+class EnglishHelpers(i18n.EnglishMixin, Helpers):
+    """``gj`` of the English pages: English names, dates and URLs; the site model with
+    the editions that are in English (gongjiang_pipeline/english.py)."""
+
+    @cached_property
+    def model(self) -> SiteModel:
+        return dataclasses.replace(self.zh_model, editions=self.english_editions)
+
+    def search(self, person) -> search.SearchEntry:
+        (ev,) = [ev for ev in self.model.editions if ev.id == person.edition_id]
+        return search.search_entry_en(person, ev)
+
+    def edition_events(self, ev) -> list:
+        """None: the news articles are in Chinese only (the navigation links to them)."""
+        return []
+
+
 def add_template_helpers(generator) -> None:
     """``generator_init``: the same helpers in every generator's Jinja environment, and
-    the hooks that record what each page reads (recording.py)."""
+    the hooks that record what each page reads (recording.py), and the i18n extension
+    with null translations (the theme's msgids are the Chinese text)."""
     from . import recording
 
     recording.install(generator.env)
     depgraph.as_object(generator.settings)  # a template reading one setting depends on that one
     generator.env.globals["gj"] = Helpers(generator.settings)
+    i18n.install_chinese(generator.env)
 
 
 # --------------------------------------------------------------------------
@@ -428,15 +465,20 @@ class GongjiangGenerator(Generator):
 
     # ---- writing
 
-    def _write(self, save_as: str, template: str, url: str, noindex: bool = False, **kw: Any) -> None:
+    def _write(self, save_as: str, template: str, url: str, noindex: bool = False,
+               alt: str | None = None, english: bool = False, **kw: Any) -> None:
         """One page. ``noindex``: the page shows only sample data (robots noindex, not in
-        the sitemap). What it depends on is recorded as it renders (writer.py, depgraph.py)."""
+        the sitemap). ``alt``: the URL of the same page in the other language (hreflang,
+        language switch); ``english``: render with the English catalogue and helpers
+        (i18n.py). What it depends on is recorded as it renders (writer.py, depgraph.py)."""
         if not noindex:
             self.urls.append(url)
         writer_kw = dict(kw, page_url=url, canonical=self.helpers.absolute(url), noindex=noindex)
+        if alt is not None:
+            writer_kw["alt_url"] = alt
         self._writer.write_file(
             save_as,
-            self.get_template(template),
+            self._en_template(template) if english else self.get_template(template),
             self.context,
             self.settings["RELATIVE_URLS"],
             override_output=True,
@@ -486,17 +528,24 @@ class GongjiangGenerator(Generator):
             by_person.setdefault(str(a.candidate).strip(), []).append(a)
 
         sample_only = h.sample_only
-        self._write(self._s("INDEX_SAVE_AS"), "home", "/", noindex=sample_only(m.editions), stories=stories[:5])
+        en = self.en_helpers = EnglishHelpers(self.settings)
+
+        def alt(url: str, exists: bool = True) -> str | None:
+            return i18n.en_url(url) if exists else None
+
+        self._write(self._s("INDEX_SAVE_AS"), "home", "/", noindex=sample_only(m.editions), stories=stories[:5],
+                    alt=i18n.en_url("/"))
         for ev in m.editions:
+            in_en = ev.id in en.english_ids
             self._write(
                 self._s("EDITION_SAVE_AS", edition=ev.id), "edition", h.url("EDITION", edition=ev.id),
-                noindex=ev.sample, ev=ev,
+                noindex=ev.sample, ev=ev, alt=alt(h.url("EDITION", edition=ev.id), in_en),
             )
             media.write_edition_media(self.settings, h, self._write_media, ev)
             for lv in ev.lists:
                 self._write(
                     self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key), "list", h.list_url(lv),
-                    noindex=ev.sample, ev=ev, lv=lv,
+                    noindex=ev.sample, ev=ev, lv=lv, alt=alt(h.list_url(lv), in_en),
                 )
                 media.write_list_media(self.settings, h, self._write_media, ev, lv)
         editions = {ev.id: ev for ev in m.editions}
@@ -510,6 +559,7 @@ class GongjiangGenerator(Generator):
                 person=p,
                 ev=ev,
                 stories_about=about,
+                alt=alt(h.person_url(p), i18n.english.person_in_english(p, en.english_ids)),
             )
             media.write_person_media(self.settings, h, self._write_media, p)
             self._poster(p, ev)
@@ -522,7 +572,7 @@ class GongjiangGenerator(Generator):
                 self._write(self._s("GROUP_SAVE_AS", kind=kind, id=g.id), "group", h.group_url(kind, g.id),
                             noindex=sample_only(g.people), kind=kind, group=g)
         self._write(self._s("STATS_SAVE_AS"), "statistics", h.url("STATS"), noindex=sample_only(m.editions),
-                    charts=self._charts())
+                    charts=self._charts(), alt=alt(h.url("STATS"), bool(en.english_editions)))
         self._write(self._s("LINEAGES_SAVE_AS"), "lineages", h.url("LINEAGES"),
                     noindex=sample_only(p for lin in h.lineages.values() for p in h.lineage_people(lin)))
         for lin in h.lineages.values():
@@ -540,7 +590,8 @@ class GongjiangGenerator(Generator):
         news_pages.write(self, self._writer)
         self._opendata()
         self._write(self._s("OPENDATA_SAVE_AS"), "opendata", h.url("OPENDATA"), noindex=sample_only(m.editions))
-        self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"))
+        self._write(self._s("SEARCH_SAVE_AS"), "search", h.url("SEARCH"), alt=i18n.en_url(h.url("SEARCH")))
+        self._english(stories)
         self._writer.write_file(
             self._s("FEED_SAVE_AS"), self.get_template("feed"), self.context, False,
             override_output=True, url="", stories=stories, feed_url=h.absolute(h.url("FEED")),
@@ -555,6 +606,61 @@ class GongjiangGenerator(Generator):
         self._write_bytes(self._s("NGINX_CSP_SAVE_AS"), csp.nginx_snippet(policy).encode("utf-8"))
 
     # ---- parts
+
+    def _en_template(self, name: str):
+        if getattr(self, "_en_env", None) is None:
+            from . import recording
+
+            self._en_env = i18n.english_environment(self.env, self.settings, self.en_helpers)
+            recording.install(self._en_env)  # English pages record their reads too
+        for ext in self.settings["TEMPLATE_EXTENSIONS"]:
+            try:
+                return self._en_env.get_template(name + ext)
+            except TemplateNotFound:
+                continue
+        raise TemplateNotFound(name)
+
+    def _english(self, stories) -> None:
+        """The English subsite under /en/ (issue 18): the same templates, rendered with the
+        English catalogue, for the editions and people that have English text
+        (gongjiang_pipeline/english.py). Everything else links to the Chinese pages."""
+        h, en = self.helpers, self.en_helpers
+        m = en.model  # the editions in English only
+        sample_only = h.sample_only
+        by_person: dict[str, list] = {}
+        en_stories = [t for a in stories for t in a.translations if t.lang == "en"]
+        for t in en_stories:
+            by_person.setdefault(str(t.candidate).strip(), []).append(t)
+        E = i18n.en_save_as
+        self._write(E(self._s("INDEX_SAVE_AS")), "home", en.home, noindex=sample_only(m.editions),
+                    stories=en_stories[:5], alt="/", english=True)
+        editions = {ev.id: ev for ev in m.editions}
+        for ev in m.editions:
+            self._write(E(self._s("EDITION_SAVE_AS", edition=ev.id)), "edition", en.url("EDITION", edition=ev.id),
+                        noindex=ev.sample, ev=ev, alt=h.url("EDITION", edition=ev.id), english=True)
+            for lv in ev.lists:
+                self._write(E(self._s("LIST_SAVE_AS", edition=ev.id, list=lv.key)), "list", en.list_url(lv),
+                            noindex=ev.sample, ev=ev, lv=lv, alt=h.list_url(lv), english=True)
+        for p in self.model.people:
+            if not i18n.english.person_in_english(p, en.english_ids):
+                continue
+            ev, about = editions[p.edition_id], by_person.get(p.id, [])
+            self._write(E(self._s("CRAFTSMAN_SAVE_AS", slug=p.slug)), "craftsman", en.person_url(p),
+                        noindex=p.sample, person=p, ev=ev,
+                        stories_about=about, alt=h.person_url(p), english=True)
+        if m.editions:
+            self._write(E(self._s("STATS_SAVE_AS")), "statistics", en.url("STATS"), noindex=sample_only(m.editions),
+                        charts=self._charts(english=True), alt=h.url("STATS"), english=True)
+        self._write(E(self._s("SEARCH_SAVE_AS")), "search", i18n.en_url(h.url("SEARCH")), alt=h.url("SEARCH"),
+                    english=True)
+        for t in en_stories:  # Pelican does not write translations (ARTICLE_LANG_SAVE_AS is empty)
+            original = next(a for a in stories if t in a.translations)
+            self._write(t.url + "index.html", "article", "/" + t.url,
+                        noindex=h.story_person(t).sample, article=t, alt="/" + original.url, english=True)
+        for page in self.context.get("pages", []):
+            for t in page.translations:
+                if t.lang == "en":
+                    self._write(t.url + "index.html", "page", "/" + t.url, page=t, alt="/" + page.url, english=True)
 
     def _lectures(self) -> None:
         """北京大工匠讲堂: the two lists, a page per lecture, the feed of all and one per speaker."""
@@ -627,10 +733,33 @@ class GongjiangGenerator(Generator):
         )
         media.media_of(self.settings).stats.posters += 1
 
-    def _charts(self) -> dict[str, dict[str, str]]:
+    def _charts(self, english: bool = False) -> dict[str, dict[str, str]]:
         from gongjiang_pipeline.stats import as_pairs, gender_pairs
 
         out: dict[str, dict[str, str]] = {}
+        if english:
+            en = self.en_helpers
+            for ev in en.model.editions:
+                e = ev.edition
+                names = {n.id: n.name_en or n.name for n in (*e.occupations, *e.districts, *e.sectors)}
+
+                def pairs(counts):
+                    return [(names.get(c.key, c.label), c.value) for c in counts]
+
+                for key, st in ev.stats.items():
+                    cid = f"chart-{ev.id}-{key}"
+                    title = f"{en.edition_name(ev)}, {e.awards.titles_en.get(key) or LIST_TITLES[key]}"
+                    kw = dict(unit="", sep="; ", colon=": ", empty="No data")
+                    out[f"{ev.id}/{key}"] = {
+                        "gender": svgcharts.bar_chart(cid + "-gender", f"{title}: gender",
+                                                      [("Men", st.men), ("Women", st.women)], **kw),
+                        "occupation": svgcharts.bar_chart(cid + "-occupation", f"{title}: occupation",
+                                                          pairs(st.occupations), **kw),
+                        "district": svgcharts.bar_chart(cid + "-district", f"{title}: district",
+                                                        pairs(st.districts), **kw),
+                        "sector": svgcharts.bar_chart(cid + "-sector", f"{title}: sector", pairs(st.sectors), **kw),
+                    }
+            return out
         for ev in self.model.editions:
             for key, st in ev.stats.items():
                 cid = f"chart-{ev.id}-{key}"

@@ -33,8 +33,11 @@ class RecordingContext(Context):
     def resolve_or_missing(self, key: str) -> Any:
         value = super().resolve_or_missing(key)
         r = ACTIVE
-        if r is not None and value is not missing:
-            r.ctx(key, value)
+        if r is not None:
+            if value is missing:
+                r.absent_name(key)  # (``x is defined``: the page changes when x appears)
+            else:
+                r.ctx(key, value)
         return value
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
@@ -60,8 +63,11 @@ def install(env) -> None:
     def getattr_(obj: Any, attribute: str) -> Any:
         value = base_getattr(obj, attribute)
         r = ACTIVE
-        if r is not None and not isinstance(value, Undefined):
-            r.attr(obj, attribute, value)
+        if r is not None:
+            if isinstance(value, Undefined):
+                r.absent_attr(obj, attribute)
+            else:
+                r.attr(obj, attribute, value)
         return value
 
     def getitem(obj: Any, argument: Any) -> Any:
@@ -85,7 +91,8 @@ def install(env) -> None:
         return before(value) if before is not None else value
 
     for name in _TEXT_FILTERS:
-        if name in env.filters:
+        # (a filter copied from a hooked environment, the English one's, is wrapped already)
+        if name in env.filters and not getattr(env.filters[name], "_gongjiang_shows", False):
             env.filters[name] = _shows_arguments(env.filters[name])
     env.getattr, env.getitem, env.get_template = getattr_, getitem, get_template
     env.finalize = finalize
@@ -111,6 +118,7 @@ def _shows_arguments(f):
                 _shown(r, value)
         return f(*args, **kwargs)
 
+    filter_._gongjiang_shows = True
     filter_.__name__ = getattr(f, "__name__", "filter")
     filter_.__qualname__ = getattr(f, "__qualname__", "filter")
     for attr in ("jinja_pass_arg",):  # pass_context / pass_eval_context / pass_environment

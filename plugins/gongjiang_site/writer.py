@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Undefined
 from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
@@ -201,7 +202,8 @@ class CachingWriter(Writer):
         hit = self._envs.get(id(env))
         if hit is None or hit[0] is not env:
             digester = recording.template_digester(env)
-            evaluator = depgraph.Evaluator(env.plain_getattr, env.plain_getitem, digester)
+            evaluator = depgraph.Evaluator(env.plain_getattr, env.plain_getitem, digester,
+                                           absent=lambda v: isinstance(v, Undefined))
             hit = self._envs[id(env)] = (env, digester, evaluator)
         return hit[1], hit[2]
 
@@ -211,6 +213,11 @@ class CachingWriter(Writer):
         is much faster than digesting them value by value."""
         text = repr((self.base_key(), name, reads)).encode("utf-8", "surrogatepass")
         return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every file written through this writer (with a key or not: ``keys``)."""
+        return frozenset(self._names)
 
     # ---- writing
 
