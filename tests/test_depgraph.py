@@ -227,6 +227,30 @@ def test_recorder_follows_paths_and_evaluator_replays_them():
     assert depgraph.unchanged(reads, depgraph.Evaluator(getattr, lambda o, k: o[k], lambda n: "t"), other.__getitem__)
 
 
+def test_a_name_or_attribute_that_was_not_there_is_a_read_too():
+    # ``alt_url is defined``, ``p.nav is defined``: the page changes when they appear
+    from types import SimpleNamespace
+
+    p = SimpleNamespace(title="页")
+    root = {"p": p}
+    rec = depgraph.Recorder(root, {}, lambda name: "t")
+    rec.absent_name("alt_url")
+    rec.ctx("p", p)
+    rec.absent_attr(p, "nav")
+    reads = rec.result()
+    assert ("?", "alt_url") in [r for r, _ in reads] and (("a", (("ctx", "p"),), "nav"), depgraph.ABSENT) in reads
+
+    def missing(o, k):
+        return getattr(o, k, None)
+
+    def evaluator():
+        return depgraph.Evaluator(missing, lambda o, k: o[k], lambda n: "t", absent=lambda v: v is None)
+
+    assert depgraph.unchanged(reads, evaluator(), root.__getitem__)
+    assert not depgraph.unchanged(reads, evaluator(), {**root, "alt_url": "/en/"}.__getitem__)
+    assert not depgraph.unchanged(reads, evaluator(), {"p": SimpleNamespace(title="页", nav="导航")}.__getitem__)
+
+
 def test_an_argument_reached_by_no_recorded_path_makes_the_page_unrecordable():
     rec = depgraph.Recorder({"f": len}, {}, lambda name: "t")
     rec.ctx("f", len)

@@ -1,4 +1,4 @@
-/* Site search page: Pagefind's own UI, in Chinese, with photo, name, occupation,
+/* Site search page: Pagefind's own UI, in Chinese (in English on /en/search/), with photo, name, occupation,
    employer and award on every result, and 说明：示例数据 on
    results from sample editions. The index is built by `make html`
    (gongjiang_pipeline/searchindex.py); what it holds is described in
@@ -10,8 +10,12 @@
 (function () {
   "use strict";
 
+  // the English search page (/en/search/) searches the English bundle: Pagefind picks it by <html lang>
+  var en = document.documentElement.lang === "en";
   // result metadata (data-pagefind-meta) -> the label shown on a result
-  var LABELS = [["name", "人物"], ["occupation", "工种"], ["employer", "工作单位"], ["award", "奖项"], ["sample", "说明"]];
+  var LABELS = en
+    ? [["name", "Person"], ["occupation", "Occupation"], ["employer", "Employer"], ["award", "Award"], ["sample", "Note"]]
+    : [["name", "人物"], ["occupation", "工种"], ["employer", "工作单位"], ["award", "奖项"], ["sample", "说明"]];
 
   function processResult(result) {
     var meta = result.meta || {};
@@ -30,7 +34,8 @@
   }
 
   var query = new URLSearchParams(window.location.search).get("q") || "";
-  var bundles = window.GONGJIANG_SEARCH_BUNDLES || ["/pagefind/"];
+  var bundles = (window.GONGJIANG_SEARCH_BUNDLES_BY_LANG || {})[document.documentElement.lang] ||
+    window.GONGJIANG_SEARCH_BUNDLES || ["/pagefind/"];
   var script = document.currentScript;
   var here = script && script.tagName.toUpperCase() === "SCRIPT" ? script.src : "/theme/js/search.js";
   var ui = new PagefindUI({
@@ -48,7 +53,19 @@
     excerptLength: 40,
     autofocus: false, // focused below: Pagefind's autofocus attribute makes Chromium log a note
     processResult: processResult,
-    translations: {
+    translations: en ? {
+      placeholder: "Name (e.g. SHAN Lixin), occupation or employer",
+      search_label: "Search craftsmen and stories",
+      filters_label: "Filters",
+      clear_search: "Clear",
+      load_more: "Load more results",
+      zero_results: "No results for [SEARCH_TERM]",
+      many_results: "[COUNT] results for [SEARCH_TERM]",
+      one_result: "[COUNT] result for [SEARCH_TERM]",
+      searching: "Searching for [SEARCH_TERM]...",
+      results_label: "Search results",
+      error_search: "Search failed, please try again later",
+    } : {
       placeholder: "输入姓名、拼音、工种或工作单位",
       search_label: "搜索工匠和工匠故事",
       filters_label: "筛选",

@@ -8,7 +8,8 @@
    filter is not listed among the filters. Only Pagefind's documented JS API is used:
    options, mergeIndex, search, debouncedSearch, preload, filters, init, destroy. */
 const VOCAB = "词表";
-const bundles = window.GONGJIANG_SEARCH_BUNDLES || ["/pagefind/"];
+const bundles = (window.GONGJIANG_SEARCH_BUNDLES_BY_LANG || {})[document.documentElement.lang] ||
+    window.GONGJIANG_SEARCH_BUNDLES || ["/pagefind/"];
 const pagefind = await import(bundles[0] + "pagefind.js");
 
 function withoutVocabulary(options) {
