@@ -56,6 +56,30 @@ def same_edition(a: EditionData, b: EditionData) -> bool:
     return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(EditionData))
 
 
+class TemplateCache:
+    """Jinja's compiled templates kept in memory between builds (a ``jinja2.BytecodeCache``):
+    each build makes new template environments (a new ``Pelican``), which would compile
+    every template again. Jinja keys an entry by the template's name and file and checks it
+    against a digest of the source it loads now, so an edited template is compiled again."""
+
+    def __new__(cls):
+        from jinja2 import BytecodeCache
+
+        class _Cache(BytecodeCache):
+            def __init__(self) -> None:
+                self.entries: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket) -> None:
+                code = self.entries.get(bucket.key)
+                if code is not None:
+                    bucket.bytecode_from_string(code)
+
+            def dump_bytecode(self, bucket) -> None:
+                self.entries[bucket.key] = bucket.bytecode_to_string()
+
+        return _Cache()
+
+
 class Resident:
     """The data a resident build process keeps between builds; see the module docstring."""
 
@@ -71,6 +95,7 @@ class Resident:
         # what the last build reused (for the devserver's messages and the tests)
         self.engine_runs = 0  # editions the engine ran for in the last build
         self.model_reused = False
+        self.bytecode_cache = TemplateCache()
 
     def records(self, root: Path, folder: Path | None) -> RecordCache:
         """The record cache for a load: the last load's entries, kept in memory."""
