@@ -300,6 +300,7 @@ class DevServer:
                 self._pagefind = summary.pagefind
                 self._search_settings = summary.search_settings  # what its bundles are made from
                 self.generation.bump()
+                self.resident.keep_graph(self.output, summary.graph, summary.graph_version)
                 if not search:
                     # after the reload event, still before any other build (the lock is held):
                     # what the next build keeps pages by (the manifest, the dependency graph)

@@ -96,6 +96,22 @@ class Resident:
         self.engine_runs = 0  # editions the engine ran for in the last build
         self.model_reused = False
         self.bytecode_cache = TemplateCache()
+        # the dependency graph of the last good build, as it was saved for its output folder
+        # (output, code version, graph), and each page's key by the reads it was computed from
+        self._graph: tuple[str, str, Any] | None = None
+        self.page_keys: dict[str, tuple] = {}
+
+    def keep_graph(self, output: Path, graph: Any, version: str) -> None:
+        """After a good build into ``output`` (its graph saved there too): the graph the next
+        build keeps pages by, without reading it back."""
+        self._graph = (str(Path(output).resolve()), version, graph) if graph is not None else None
+
+    def graph_of(self, output: Path, version: str) -> Any:
+        """The kept graph of ``output`` for this code version, or None (then it is loaded)."""
+        g = self._graph
+        if g is not None and g[0] == str(Path(output).resolve()) and g[1] == version:
+            return g[2]
+        return None
 
     def records(self, root: Path, folder: Path | None) -> RecordCache:
         """The record cache for a load: the last load's entries, kept in memory."""
