@@ -25,7 +25,21 @@ All reuse is by identity of immutable records that are only ever reused for
 the same file bytes (``recordcache``), so it can never show stale data: a
 changed file gives a new record, which invalidates its edition's result and
 the model. Anything else (media, page keys, rendering) runs as in ``make
-html``; the caching writer keeps the pages whose inputs did not change.
+html``; the caching writer keeps the pages whose inputs did not change. It
+also keeps what ``make html`` reads back from disk or redoes on every build:
+
+* the **dependency graph** of the last good build (:meth:`Resident.keep_graph`,
+  set by the devserver after a build succeeded; the writer takes it with
+  :meth:`Resident.graph_of` for the same output folder and code version instead
+  of unpickling it), and each page's **key** (:attr:`Resident.page_keys`,
+  memoised by the very reads list it was computed from and the base key);
+* the **compiled templates** (:class:`TemplateCache`): each build makes new
+  Jinja environments; Jinja checks a cached entry against the source it loads
+  now, so an edited template is compiled again.
+
+The manifest and the graph are still saved to disk after every good build, but
+after the browsers were told to reload (``sitebuild.build_into(record=False)``,
+then ``BuildSummary.record`` by the devserver under its build lock).
 """
 
 from __future__ import annotations
@@ -33,6 +47,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 from typing import Any, Callable, Mapping
+
+from jinja2 import BytecodeCache
 
 from .dataset import EditionData, Project
 from .recordcache import CACHE_DIR, RecordCache, code_version
@@ -56,28 +72,22 @@ def same_edition(a: EditionData, b: EditionData) -> bool:
     return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(EditionData))
 
 
-class TemplateCache:
-    """Jinja's compiled templates kept in memory between builds (a ``jinja2.BytecodeCache``):
-    each build makes new template environments (a new ``Pelican``), which would compile
-    every template again. Jinja keys an entry by the template's name and file and checks it
-    against a digest of the source it loads now, so an edited template is compiled again."""
+class TemplateCache(BytecodeCache):
+    """Jinja's compiled templates kept in memory between builds: each build makes new
+    template environments (a new ``Pelican``), which would compile every template again.
+    Jinja keys an entry by the template's name and file and checks it against a digest
+    of the source it loads now, so an edited template is compiled again."""
 
-    def __new__(cls):
-        from jinja2 import BytecodeCache
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
 
-        class _Cache(BytecodeCache):
-            def __init__(self) -> None:
-                self.entries: dict[str, bytes] = {}
+    def load_bytecode(self, bucket) -> None:
+        code = self.entries.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
 
-            def load_bytecode(self, bucket) -> None:
-                code = self.entries.get(bucket.key)
-                if code is not None:
-                    bucket.bytecode_from_string(code)
-
-            def dump_bytecode(self, bucket) -> None:
-                self.entries[bucket.key] = bucket.bytecode_to_string()
-
-        return _Cache()
+    def dump_bytecode(self, bucket) -> None:
+        self.entries[bucket.key] = bucket.bytecode_to_string()
 
 
 class Resident:
