@@ -282,7 +282,7 @@ class DevServer:
             self.resident.data_unchanged = changed is not None and not any(self._reaches_data(p) for p in changed)
             try:
                 summary = build_into(self.root, self.output, as_of, override=self.override,
-                                     resident=self.resident, search=search)
+                                     resident=self.resident, search=search, record=search)
                 error = None
             except GongjiangError as exc:
                 error = str(exc)
@@ -299,7 +299,20 @@ class DevServer:
                                    "data_reused": self.resident.project_reused, "rendered": summary.rendered}
                 self._pagefind = summary.pagefind
                 self._search_settings = summary.search_settings  # what its bundles are made from
+                if not search and summary.people:
+                    # wanted from the reload event on (the status says so while the record is saved)
+                    self._search_wanted.set()
                 self.generation.bump()
+                self.resident.keep_graph(self.output, summary.graph, summary.graph_version)
+                if not search:
+                    # after the reload event, still before any other build (the lock is held):
+                    # what the next build keeps pages by (the manifest, the dependency graph)
+                    recorded = time.monotonic()
+                    try:
+                        summary.record(self.output)
+                    except OSError as exc:  # the pages are served; the next build renders them again
+                        self.say(f"[{_now()}] 无法保存生成记录（{exc}），下次生成时会重新生成这次改动过的页面。")
+                    self.last_build["record_ms"] = (time.monotonic() - recorded) * 1000
         if error is not None:
             kept = "继续显示上一次成功生成的网站" if (self.output / "index.html").is_file() else "还没有可以显示的网站"
             self.say(f"[{_now()}] 生成失败（用时 {took:.1f} 秒），{kept}。请修改以下问题，保存后会自动重新生成：")

@@ -25,7 +25,21 @@ All reuse is by identity of immutable records that are only ever reused for
 the same file bytes (``recordcache``), so it can never show stale data: a
 changed file gives a new record, which invalidates its edition's result and
 the model. Anything else (media, page keys, rendering) runs as in ``make
-html``; the caching writer keeps the pages whose inputs did not change.
+html``; the caching writer keeps the pages whose inputs did not change. It
+also keeps what ``make html`` reads back from disk or redoes on every build:
+
+* the **dependency graph** of the last good build (:meth:`Resident.keep_graph`,
+  set by the devserver after a build succeeded; the writer takes it with
+  :meth:`Resident.graph_of` for the same output folder and code version instead
+  of unpickling it), and each page's **key** (:attr:`Resident.page_keys`,
+  memoised by the very reads list it was computed from and the base key);
+* the **compiled templates** (:class:`TemplateCache`): each build makes new
+  Jinja environments; Jinja checks a cached entry against the source it loads
+  now, so an edited template is compiled again.
+
+The manifest and the graph are still saved to disk after every good build, but
+after the browsers were told to reload (``sitebuild.build_into(record=False)``,
+then ``BuildSummary.record`` by the devserver under its build lock).
 """
 
 from __future__ import annotations
@@ -33,6 +47,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 from typing import Any, Callable, Mapping
+
+from jinja2 import BytecodeCache
 
 from .dataset import EditionData, Project
 from .recordcache import CACHE_DIR, RecordCache, code_version
@@ -56,6 +72,24 @@ def same_edition(a: EditionData, b: EditionData) -> bool:
     return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(EditionData))
 
 
+class TemplateCache(BytecodeCache):
+    """Jinja's compiled templates kept in memory between builds: each build makes new
+    template environments (a new ``Pelican``), which would compile every template again.
+    Jinja keys an entry by the template's name and file and checks it against a digest
+    of the source it loads now, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.entries.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.entries[bucket.key] = bucket.bytecode_to_string()
+
+
 class Resident:
     """The data a resident build process keeps between builds; see the module docstring."""
 
@@ -71,6 +105,23 @@ class Resident:
         # what the last build reused (for the devserver's messages and the tests)
         self.engine_runs = 0  # editions the engine ran for in the last build
         self.model_reused = False
+        self.bytecode_cache = TemplateCache()
+        # the dependency graph of the last good build, as it was saved for its output folder
+        # (output, code version, graph), and each page's key by the reads it was computed from
+        self._graph: tuple[str, str, Any] | None = None
+        self.page_keys: dict[str, tuple] = {}
+
+    def keep_graph(self, output: Path, graph: Any, version: str) -> None:
+        """After a good build into ``output`` (its graph saved there too): the graph the next
+        build keeps pages by, without reading it back."""
+        self._graph = (str(Path(output).resolve()), version, graph) if graph is not None else None
+
+    def graph_of(self, output: Path, version: str) -> Any:
+        """The kept graph of ``output`` for this code version, or None (then it is loaded)."""
+        g = self._graph
+        if g is not None and g[0] == str(Path(output).resolve()) and g[1] == version:
+            return g[2]
+        return None
 
     def records(self, root: Path, folder: Path | None) -> RecordCache:
         """The record cache for a load: the last load's entries, kept in memory."""

@@ -345,6 +345,7 @@ def build_into(
     reuse: bool = True,
     resident: Any = None,
     search: bool = True,
+    record: bool = True,
 ) -> BuildSummary:
     """Build into ``output`` incrementally and safely: into a fresh folder next to it,
     keeping files whose inputs are unchanged since the last build there, then sync
@@ -360,6 +361,12 @@ def build_into(
     (the devserver's) keeps the index files already in ``output`` as they are, and is
     not remembered as complete: the next ``make html`` into ``output`` builds (and
     indexes) instead of finding nothing to do.
+
+    ``record=False`` (the devserver, with ``search=False``): the manifest and the dependency
+    graph are not saved; the caller calls ``summary.record(output)`` later (after telling the
+    browsers to reload), before the next build into ``output``. Until then the folder's
+    files do not match the manifest on disk, so a build that follows without it (a crash in
+    between) renders those files again rather than keeping them.
     """
     from .atomic import atomic_directory
     from .buildinputs import InputState
@@ -386,6 +393,10 @@ def build_into(
         summary = build_site(root, tmp, as_of, override=override, previous=target if reuse else None,
                              resident=resident, search=search)
         keep.update(summary.kept)
+    if not record:
+        if search:
+            raise ValueError("record=False only without the search index (the devserver)")
+        return summary
     with phase("record"):
         summary.record(target)
         if search:

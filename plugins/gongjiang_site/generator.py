@@ -446,6 +446,9 @@ def add_template_helpers(generator) -> None:
     from . import recording
 
     recording.install(generator.env)
+    resident = generator.settings.get(RESIDENT_SETTING)
+    if resident is not None:  # compiled templates kept between builds, by their source (resident.py)
+        generator.env.bytecode_cache = resident.bytecode_cache
     depgraph.as_object(generator.settings)  # a template reading one setting depends on that one
     generator.env.globals["gj"] = Helpers(generator.settings)
     i18n.install_chinese(generator.env)

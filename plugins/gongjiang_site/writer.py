@@ -163,8 +163,17 @@ class CachingWriter(Writer):
         self._envs: dict[int, tuple] = {}
         self.digest = Digester()
         # the dependency graph: what each page read in the previous build (``previous``), and in this one
-        self.previous_graph = (depgraph.Graph.load(self.cache_dir, Path(previous), self.code_version())
-                               if self.previous is not None else depgraph.Graph())
+        # a resident build process (the devserver) hands over the graph of its last good build,
+        # and the page keys computed from its reads (gongjiang_pipeline/resident.py)
+        from gongjiang_pipeline.resident import SETTING as RESIDENT_SETTING
+
+        resident = self.settings.get(RESIDENT_SETTING)
+        kept_graph = (resident.graph_of(Path(previous), self.code_version())
+                      if resident is not None and self.previous is not None else None)
+        self.previous_graph = kept_graph or (
+            depgraph.Graph.load(self.cache_dir, Path(previous), self.code_version())
+            if self.previous is not None else depgraph.Graph())
+        self._key_memo: dict[str, tuple] = resident.page_keys if resident is not None else {}
         self.graph = depgraph.Graph()
         self.verify = bool(self.settings.get("GONGJIANG_VERIFY_DEPS"))
         self.unrecorded: list[str] = []  # verify mode: kept pages that a new render changes
@@ -211,8 +220,14 @@ class CachingWriter(Writer):
         """A page's key: the base key, its path and every read with its digest. The reads
         are tuples of plain values (depgraph.py): their ``repr`` describes them exactly, and
         is much faster than digesting them value by value."""
-        text = repr((self.base_key(), name, reads)).encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(text, digest_size=16).hexdigest()
+        base = self.base_key()
+        hit = self._key_memo.get(name)
+        if hit is not None and hit[0] is reads and hit[1] == base:  # the very same reads (resident)
+            return hit[2]
+        text = repr((base, name, reads)).encode("utf-8", "surrogatepass")
+        key = hashlib.blake2b(text, digest_size=16).hexdigest()
+        self._key_memo[name] = (reads, base, key)
+        return key
 
     @property
     def names(self) -> frozenset[str]:
