@@ -86,7 +86,8 @@ def english_environment(env: Environment, settings: dict, helpers: Any) -> Envir
     exts = list(opts.pop("extensions", []) or [])
     if "jinja2.ext.i18n" not in exts:
         exts.append("jinja2.ext.i18n")
-    en = Environment(loader=env.loader, extensions=exts, **opts)
+    # (the same compiled-template cache: a resident build process keeps one, resident.py)
+    en = Environment(loader=env.loader, extensions=exts, bytecode_cache=env.bytecode_cache, **opts)
     en.filters.update(env.filters)
     en.tests.update(env.tests)
     en.globals.update(env.globals)
