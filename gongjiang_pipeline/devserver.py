@@ -281,7 +281,10 @@ class DevServer:
             began = time.time()
             self.resident.data_unchanged = changed is not None and not any(self._reaches_data(p) for p in changed)
             try:
-                summary = build_into(self.root, self.output, as_of, override=self.override,
+                # the first build of this process always runs through (force): the no-change
+                # shortcut would leave the resident data, results, model and graph empty, and
+                # the first edit would pay for loading all of them
+                summary = build_into(self.root, self.output, as_of, override=self.override, force=self.builds == 0,
                                      resident=self.resident, search=search, record=search)
                 error = None
             except GongjiangError as exc:
