@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 from .errors import Problem
 from .models import EDITIONLESS_KINDS, Candidate, Edition
+from .searchbundles import LANGUAGE_BUNDLES
 from . import mentorship  # noqa: E402,I001  (after models: models registers the kind)
 from . import lectures  # noqa: E402,I001  (after models: models registers the kind)
 from . import studios  # noqa: E402,I001  (after models: models registers the kind)
@@ -63,6 +64,8 @@ def check(loaded: list, data_dir: Path, root: Path) -> list[Problem]:
     for x in (x for x in loaded if x.kind == "edition"):
         problems.extend(check_edition(x))
         problems.extend(file_id(x, "届次编号", editions))
+        if x.record.id in LANGUAGE_BUNDLES.values():  # pagefind/<edition id>/ and pagefind/en/
+            problems.append(_at(x, ("id",), f"届次编号不能用「{x.record.id}」：这是英文版站内搜索分包的名字，请换一个编号（例如年份）"))
 
     candidates: dict[str, object] = {}
     for x in (x for x in loaded if x.kind == "candidate"):

@@ -207,11 +207,12 @@ class Recorder:
         """The template looked up ``name`` and the context had no such name."""
         self.reads.setdefault(("?", name), ABSENT)
 
-    def absent_attr(self, obj: Any, name: str) -> None:
-        """The template looked up ``obj.name`` (or ``obj[name]``, a plain key) and there was none."""
+    def absent(self, obj: Any, kind: str, name: Any) -> None:
+        """The template looked up ``obj.name`` (kind ``"a"``) or ``obj[name]`` (``"i"``, a
+        plain key) and there was none."""
         path = self.path_of(obj)
         if path is not None and plain(name):
-            self.reads.setdefault(("a", path, name), ABSENT)
+            self.reads.setdefault((kind, path, name), ABSENT)
 
     def item(self, obj: Any, key: Any, value: Any) -> None:
         path = self.path_of(obj)

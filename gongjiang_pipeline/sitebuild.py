@@ -473,8 +473,8 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     previous = getattr(writer, "previous", None)
     kept = writer.kept if writer is not None else set()
     if writer is not None:
-        # (every page: one rendered without a key, which could not be recorded, is indexed too)
-        html = sorted(rel for rel in writer.names | writer.keys.keys() if rel.endswith(".html"))
+        # every page written (one rendered without a key, which could not be recorded, too)
+        html = sorted(rel for rel in writer.names if rel.endswith(".html"))
     else:
         html = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
     source = {rel: (previous.output if rel in kept and previous is not None else output) / rel for rel in html}

@@ -236,7 +236,7 @@ def test_a_name_or_attribute_that_was_not_there_is_a_read_too():
     rec = depgraph.Recorder(root, {}, lambda name: "t")
     rec.absent_name("alt_url")
     rec.ctx("p", p)
-    rec.absent_attr(p, "nav")
+    rec.absent(p, "a", "nav")
     reads = rec.result()
     assert ("?", "alt_url") in [r for r, _ in reads] and (("a", (("ctx", "p"),), "nav"), depgraph.ABSENT) in reads
 

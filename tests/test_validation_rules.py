@@ -69,6 +69,9 @@ RULES = [
      [f"{ED}:43:13: timeline.approval: 审定日期不能早于公示结束日期"]),
     ("edition id differs from file name", edition('id: "2099"', 'id: "2100"'),
      [f"{ED}:2:5: id: 届次编号「2100」与文件名「2099.yaml」不一致"]),
+    ("edition id of the English search bundle", edition('id: "2099"', 'id: "en"'),
+     [f"{ED}:2:5: id: 届次编号「en」与文件名「2099.yaml」不一致",
+      f"{ED}:2:5: id: 届次编号不能用「en」：这是英文版站内搜索分包的名字，请换一个编号（例如年份）"]),
     # candidate file
     ("unit recommendation without body", candidate("  body: dongcheng-union\n", ""),
      [f"{C1}:13:3: recommendation: 单位推荐必须填写 body（推荐单位编号）"]),

@@ -327,10 +327,12 @@ class Helpers(news_pages.NewsHelpers, i18n.LanguageMixin):
     def person(self, cid: str):
         return self.model.person(cid)
 
+    search_entry = staticmethod(search.search_entry)  # English: search.search_entry_en
+
     def search(self, person) -> search.SearchEntry:
         """What the search index gets for a person (templates/macros.html: search_data)."""
         (ev,) = [ev for ev in self.model.editions if ev.id == person.edition_id]
-        return search.search_entry(person, ev)
+        return self.search_entry(person, ev)
 
     @staticmethod
     def date(d: dt.date | dt.datetime) -> str:
@@ -430,9 +432,7 @@ class EnglishHelpers(i18n.EnglishMixin, Helpers):
     def model(self) -> SiteModel:
         return dataclasses.replace(self.zh_model, editions=self.english_editions)
 
-    def search(self, person) -> search.SearchEntry:
-        (ev,) = [ev for ev in self.model.editions if ev.id == person.edition_id]
-        return search.search_entry_en(person, ev)
+    search_entry = staticmethod(search.search_entry_en)
 
     def edition_events(self, ev) -> list:
         """None: the news articles are in Chinese only (the navigation links to them)."""

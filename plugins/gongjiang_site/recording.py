@@ -65,7 +65,7 @@ def install(env) -> None:
         r = ACTIVE
         if r is not None:
             if isinstance(value, Undefined):
-                r.absent_attr(obj, attribute)
+                r.absent(obj, "a", attribute)
             else:
                 r.attr(obj, attribute, value)
         return value
@@ -73,8 +73,11 @@ def install(env) -> None:
     def getitem(obj: Any, argument: Any) -> Any:
         value = base_getitem(obj, argument)
         r = ACTIVE
-        if r is not None and not isinstance(value, Undefined):
-            r.item(obj, argument, value)
+        if r is not None:
+            if isinstance(value, Undefined):
+                r.absent(obj, "i", argument)
+            else:
+                r.item(obj, argument, value)
         return value
 
     def get_template(name, parent=None, globals=None):  # noqa: A002 - Jinja's signature
