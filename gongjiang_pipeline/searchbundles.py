@@ -36,6 +36,9 @@ SITE_BUNDLE = "site"  # pages that belong to no edition
 # Pagefind picks the index of a bundle by the page's <html lang> and falls back to another
 # language when a bundle has none, so the English search page must load English bundles only
 LANGUAGE_BUNDLES = {"en/": "en"}
+# at most this many bundles for the editions (GONGJIANG_SEARCH_EDITION_BUNDLES): with more
+# editions, consecutive ones share a bundle (edition_groups)
+EDITION_BUNDLES = 4
 BUNDLES_SCRIPT = "search/bundles.js"  # window.GONGJIANG_SEARCH_BUNDLES = [...]
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")  # copied from the first bundle to pagefind/
 # The vocabulary page of a bundle (one per language of its index): a page made for the
@@ -88,25 +91,31 @@ def page_editions(
 
 
 def plan(pages: Iterable[str], editions: Mapping[str, str], order: Iterable[str],
-         languages: Mapping[str, str] | None = None) -> list[Bundle]:
+         languages: Mapping[str, str] | None = None, max_editions: int = 0) -> list[Bundle]:
     """The bundles for the indexed ``pages`` (output paths): each page goes to its
     edition's bundle (``editions``), a page under a folder of ``languages`` (path
     prefix -> bundle key, e.g. :data:`LANGUAGE_BUNDLES`) to that language's bundle,
     any other to ``site``. Bundles come ``site`` first, then the editions in
     ``order`` (the model's order), then the languages; empty ones are left out; if
-    only one is left, it is ``site``. Raises ValueError for an edition id that
-    cannot name a folder or that is a language bundle's name."""
+    only one is left, it is ``site``. With ``max_editions`` (> 0) and more editions
+    than that, consecutive editions share bundles (:func:`edition_groups`). Raises
+    ValueError for an edition id that cannot name a folder or that is a language
+    bundle's name."""
     languages = dict(languages or {})
+    order = list(order)
     clash = sorted(set(languages.values()) & (set(editions.values()) | set(order)))
     if clash:
         raise ValueError(f"届次编号与语言搜索分包同名：{clash[0]!r}")
+    pages = list(pages)
+    present = {editions[rel] for rel in pages if rel in editions}
+    shared = edition_groups([ed for ed in order if ed in present], max_editions)
     groups: dict[str, list[str]] = {}
     for rel in pages:
         key = editions.get(rel)
         if key is None:
             key = next((k for prefix, k in languages.items() if rel.startswith(prefix)), SITE_BUNDLE)
-        groups.setdefault(key, []).append(rel)
-    keys = [SITE_BUNDLE, *order, *languages.values()]
+        groups.setdefault(shared.get(key, key), []).append(rel)
+    keys = [SITE_BUNDLE, *dict.fromkeys(shared[ed] for ed in order if ed in shared), *languages.values()]
     unknown = sorted(set(groups) - set(keys))
     keys += unknown  # an edition missing from ``order``: after the others, by id
     if len(groups) == 1:
@@ -118,6 +127,34 @@ def plan(pages: Iterable[str], editions: Mapping[str, str], order: Iterable[str]
             if not _SAFE.match(key):
                 raise ValueError(f"搜索分包名不能用作文件夹名：{key!r}")
             out.append(Bundle(key, tuple(sorted(groups[key]))))
+    return out
+
+
+def edition_groups(editions: list[str], limit: int) -> dict[str, str]:
+    """Edition id -> the key of the bundle it goes to. One bundle per edition, or, with
+    more editions than ``limit`` (> 0), ``limit`` bundles of consecutive editions
+    (``editions`` in the model's order, the latest first): the first bundles take
+    fewer editions, so an edit to a recent edition re-indexes a smaller bundle. A
+    bundle of several editions is named ``<last>-<first>`` (``2016-2018`` for
+    2018, 2017, 2016).
+
+    Why share: Pagefind splits each bundle's word index into chunks of a fixed size
+    (20,000 word positions), and a query loads, in every bundle, the chunk of each of
+    its words (a Chinese name is three words, one a character), so the first query's
+    download grows with the number of bundles, not with their size (docs/site.md,
+    *First-query download*). Raises ValueError if a bundle's name is an edition id."""
+    if limit <= 0 or len(editions) <= limit:
+        return {ed: ed for ed in editions}
+    size, more = divmod(len(editions), limit)
+    out: dict[str, str] = {}
+    start = 0
+    for i in range(limit):
+        members = editions[start:start + size + (1 if i >= limit - more else 0)]
+        start += len(members)
+        key = members[0] if len(members) == 1 else f"{members[-1]}-{members[0]}"
+        if key in editions and key not in members:
+            raise ValueError(f"搜索分包名与届次编号重复：{key!r}")
+        out.update({ed: key for ed in members})
     return out
 
 

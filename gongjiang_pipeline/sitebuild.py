@@ -23,8 +23,8 @@ from typing import Any, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchbundles import (BUNDLES_SCRIPT, LANGUAGE_BUNDLES, UI_FILES, bundles_script, page_url, plan, vocabulary_page,
-                            vocabulary_path)
+from .searchbundles import (BUNDLES_SCRIPT, EDITION_BUNDLES, LANGUAGE_BUNDLES, UI_FILES, bundles_script, page_url, plan,
+                            vocabulary_page, vocabulary_path)
 from .searchindex import (BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words, link_or_copy,
                           page_words)
 from .timings import phase
@@ -485,6 +485,9 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     # GONGJIANG_SEARCH_PER_EDITION (default on); off, every indexed page goes into the
     # one bundle ``site``
     split = bool(settings.get("GONGJIANG_SEARCH_PER_EDITION", True))
+    # GONGJIANG_SEARCH_EDITION_BUNDLES: at most that many bundles for the editions (more
+    # editions share them: searchbundles.edition_groups); 0: one bundle per edition
+    shared = int(settings.get("GONGJIANG_SEARCH_EDITION_BUNDLES", EDITION_BUNDLES) or 0)
     unmarked = sorted(set(editions) & set(html) - set(pages))
     if unmarked or not pages:
         # a template lost data-pagefind-body: those people would not be found
@@ -496,7 +499,7 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     model = settings.get("GONGJIANG_MODEL")
     try:
         bundles = plan(pages, editions if split else {}, [ev.id for ev in model.editions] if model is not None else [],
-                       LANGUAGE_BUNDLES if split else None)
+                       LANGUAGE_BUNDLES if split else None, shared)
     except ValueError as exc:
         raise SearchIndexError(str(exc)) from None
     cached = writer is not None and writer.uncached == 0
@@ -626,7 +629,8 @@ def _bundle_files(entries, folder: str, folders: Mapping[str, str], root: Path |
 
 
 # the settings _search_index reads
-SEARCH_SETTINGS = ("GONGJIANG_SEARCH_EDITIONS", "GONGJIANG_SEARCH_PER_EDITION", "GONGJIANG_MODEL")
+SEARCH_SETTINGS = ("GONGJIANG_SEARCH_EDITIONS", "GONGJIANG_SEARCH_PER_EDITION", "GONGJIANG_SEARCH_EDITION_BUNDLES",
+                   "GONGJIANG_MODEL")
 
 
 def _summary(output: Path, settings: Mapping[str, Any], search_pages: int, writer, extra: dict) -> BuildSummary:

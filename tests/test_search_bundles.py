@@ -78,6 +78,35 @@ def test_pages_of_a_language_go_to_its_bundle():
         plan(pages, {"a.html": "en"}, ["en"], {"en/": "en"})
 
 
+def test_more_editions_than_the_limit_share_bundles_the_latest_in_the_smaller_ones():
+    from gongjiang_pipeline.searchbundles import edition_groups
+
+    editions = [str(year) for year in range(2025, 2015, -1)]  # the model's order: the latest first
+    groups = edition_groups(editions, 4)
+    assert list(dict.fromkeys(groups.values())) == ["2024-2025", "2022-2023", "2019-2021", "2016-2018"]
+    assert groups["2025"] == groups["2024"] == "2024-2025" and groups["2017"] == "2016-2018"
+    # no more editions than the limit, or no limit: one bundle per edition
+    assert edition_groups(editions[:4], 4) == {ed: ed for ed in editions[:4]}
+    assert edition_groups(editions, 0) == {ed: ed for ed in editions}
+    with pytest.raises(ValueError, match="搜索分包名与届次编号重复：'2016-2017'"):
+        edition_groups(["2017", "2016", "2016-2017", "x"], 2)
+
+
+def test_plan_with_a_limit_puts_consecutive_editions_into_one_bundle():
+    editions = {"a.html": "2026", "b.html": "2020", "c.html": "2016", "s.html": "2016"}
+    pages = ["a.html", "b.html", "c.html", "s.html", "news.html", "en/a.html"]
+    assert plan(pages, editions, ["2026", "2020", "2016"], {"en/": "en"}, 2) == [
+        Bundle(SITE_BUNDLE, ("news.html",)), Bundle("2026", ("a.html",)),
+        Bundle("2016-2020", ("b.html", "c.html", "s.html")), Bundle("en", ("en/a.html",)),
+    ]
+    # editions without indexed pages take no place in the groups
+    assert [b.key for b in plan(pages, editions, ["2030", "2026", "2020", "2016"], None, 3)] == [
+        SITE_BUNDLE, "2026", "2020", "2016"
+    ]
+    # all editions in one bundle and no other page: that is the one bundle ``site``
+    assert [b.key for b in plan(pages[:3], editions, ["2026", "2020", "2016"], None, 1)] == [SITE_BUNDLE]
+
+
 def test_the_bundles_script_lists_a_languages_bundles_apart():
     from gongjiang_pipeline.searchbundles import bundles_script
 
