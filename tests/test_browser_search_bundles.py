@@ -19,11 +19,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EDITION_2016 = "2016年“北京大工匠”选树（示例）"
 
 
-def _build(tmp_path_factory, name: str, per_edition: bool):
+def _build(tmp_path_factory, name: str, per_edition: bool, **override):
     from gongjiang_pipeline.sitebuild import build_site
 
     out = tmp_path_factory.mktemp(name) / "site"
-    build_site(ROOT, out, SAMPLE_AS_OF, override={"GONGJIANG_SEARCH_PER_EDITION": per_edition})
+    build_site(ROOT, out, SAMPLE_AS_OF, override={"GONGJIANG_SEARCH_PER_EDITION": per_edition, **override})
     return out
 
 
@@ -112,6 +112,25 @@ def test_per_edition_bundles_find_what_one_index_finds(tab, split_site, split_se
     assert any(r["urls"] for r in split if r["query"] == "焊工") and not next(
         r for r in split if r["query"] == "zzzz"
     )["urls"]
+    assert tab.watch.take() == []
+
+
+def test_editions_sharing_a_bundle_find_what_one_index_finds(tab, tmp_path_factory, split_site, one_server):
+    # more editions than GONGJIANG_SEARCH_EDITION_BUNDLES: consecutive editions share a
+    # bundle (searchbundles.edition_groups); here both editions of the sample site
+    shared = _build(tmp_path_factory, "shared", True, GONGJIANG_SEARCH_EDITION_BUNDLES=1)
+    bundles = json.loads(re.search(r"= (\[.*\]);", (shared / "search/bundles.js").read_text("utf-8")).group(1))
+    assert bundles == ["/pagefind/", "/pagefind/2016-2026/"]
+    queries = [[q, None] for q in _names_and_pinyin(split_site) + MORE]
+    queries += [["焊工", {"届次": EDITION_2016}], ["li", {"届次": [EDITION_2016]}]]
+    one = _api_results(tab.page, one_server, "/pagefind/pagefind.js", ["/pagefind/"], queries)
+    with SiteServer(shared) as server:
+        got = _api_results(tab.page, server, "/theme/js/multisite/pagefind.js", bundles, queries)
+    for a, b in zip(one, got):
+        assert (a["query"], b["urls"], b["filters"]) == (a["query"], a["urls"], a["filters"])
+    assert next(r for r in got if r["query"] == "单立新")["urls"] == [
+        "/craftsmen/shan-lixin/", "/news/2016-mingming/", "/stories/shan-lixin-cezhang/"
+    ]
     assert tab.watch.take() == []
 
 
