@@ -218,3 +218,21 @@ def test_a_failing_bundle_fails_the_build_and_keeps_the_old_site(tmp_path):
         build_into(root, out, SAMPLE_AS_OF, override={"GONGJIANG_PAGEFIND": str(script)})
     assert _tree(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".search")]  # no scratch left
+
+
+@pytest.mark.slow
+def test_editions_that_come_to_share_a_bundle_leave_no_old_bundle_behind(tmp_path):
+    from gongjiang_pipeline.sitebuild import build_into, build_site
+
+    out = tmp_path / "site"
+    cache = {"GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
+    build_into(ROOT, out, SAMPLE_AS_OF, override=cache)
+    assert (out / "pagefind/2016/pagefind-entry.json").is_file()
+    shared = {"GONGJIANG_SEARCH_EDITION_BUNDLES": 1}
+    again = build_into(ROOT, out, SAMPLE_AS_OF, override={**cache, **shared})
+    assert sorted(again.extra["search"]["bundles"]) == ["2016-2026", "en", "site"]
+    assert again.extra["search"]["bundles"]["2016-2026"][1] == 34 + 24
+    assert not (out / "pagefind/2016").exists() and not (out / "pagefind/2026").exists()
+    clean = tmp_path / "clean"
+    build_site(ROOT, clean, SAMPLE_AS_OF, override=shared)
+    assert _tree(clean) == _tree(out)
