@@ -10,7 +10,9 @@ first bundle and merges the others in the browser with Pagefind's documented
     pagefind/                the bundle ``site``: pages of no edition (the primary
                              bundle; with GONGJIANG_SEARCH_PER_EDITION off, or only
                              one bundle, every page)
-    pagefind/<edition id>/   one Pagefind bundle per edition
+    pagefind/<edition id>/   one Pagefind bundle per edition; with more editions than
+                             EDITION_BUNDLES, consecutive editions share one
+                             (pagefind/2016-2018/: edition_groups)
     pagefind/en/             the English pages (/en/, issue 18): the one bundle the
                              English search page loads (a bundle per language)
     pagefind/pagefind-ui.js  Pagefind's UI, copied from the primary bundle if that

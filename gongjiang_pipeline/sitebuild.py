@@ -487,7 +487,9 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     split = bool(settings.get("GONGJIANG_SEARCH_PER_EDITION", True))
     # GONGJIANG_SEARCH_EDITION_BUNDLES: at most that many bundles for the editions (more
     # editions share them: searchbundles.edition_groups); 0: one bundle per edition
-    shared = int(settings.get("GONGJIANG_SEARCH_EDITION_BUNDLES", EDITION_BUNDLES) or 0)
+    shared = settings.get("GONGJIANG_SEARCH_EDITION_BUNDLES", EDITION_BUNDLES)
+    if isinstance(shared, bool) or not isinstance(shared, int) or shared < 0:
+        raise SearchIndexError(f"GONGJIANG_SEARCH_EDITION_BUNDLES 应为不小于 0 的整数，而不是 {shared!r}")
     unmarked = sorted(set(editions) & set(html) - set(pages))
     if unmarked or not pages:
         # a template lost data-pagefind-body: those people would not be found
