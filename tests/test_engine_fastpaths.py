@@ -185,6 +185,43 @@ def test_deferred_mapping_reads_as_the_built_mapping_and_builds_once():
     assert calls == [1]
 
 
+
+def test_deferred_mapping_with_arguments_builds_from_them_once():
+    from gongjiang_pipeline.stages.base import Deferred
+
+    calls = []
+
+    def build(a, b, *, c=None):
+        calls.append((a, b))
+        return {"a": a, "b": b}
+
+    d = Deferred(build, 1, (2,))
+    assert calls == []
+    assert d == {"a": 1, "b": (2,)} and list(d) == ["a", "b"] and d["b"] == (2,)
+    assert calls == [(1, (2,))]
+    assert d._build is None and d._args is None  # its inputs let go once built
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(st.integers(-10**6, 10**6), st.integers(-10**40, 10**40)),
+    st.one_of(st.integers(1, 10**6), st.integers(1, 10**30)),
+    st.integers(0, 8),
+)
+def test_round_ratio_matches_reference(n, d, places):
+    # the integer shortcut (values within the decimal precision) and the Decimal steps
+    # beyond it give the definition's value, digits and exponent -- or, past the
+    # precision, the same error
+    def outcome(f, *args):
+        try:
+            return str(f(*args))
+        except ArithmeticError as e:
+            return type(e)
+
+    assert outcome(numbers.round_ratio, n, d, places) == outcome(reference_round, Fraction(n, d), places)
+    if abs(n) < 10**12 and d < 10**6:
+        assert str(numbers.round_ratio(n, d, places)) == str(reference_round(Fraction(n, d), places))
+
 _metric_rows = st.lists(
     st.tuples(
         st.sampled_from(["a", "b", "c", "d", "x"]),

@@ -29,20 +29,27 @@ class Deferred(Mapping):
     never reads them.
     """
 
-    __slots__ = ("_build", "_built")
+    __slots__ = ("_build", "_args", "_built")
 
-    def __init__(self, build: Callable[[], dict]):
+    def __init__(self, build: Callable[..., dict], *args: Any):
+        """``build(*args)`` gives the items (the arguments kept as they are, like a
+        ``functools.partial`` but one object fewer for each of many mappings)."""
         self._build = build
+        self._args = args
         self._built = None
 
     def _items(self) -> Mapping:
         built = self._built
         if built is None:
+            # read in the reverse order of letting go below: arguments read while still set
+            # belong to a builder still set, or the builder is gone and the items are built
+            args = self._args
             build = self._build
             if build is None:  # built meanwhile (it is set before the builder is let go)
                 return self._built
-            built = self._built = MappingProxyType(build())
-            self._build = None  # its inputs are no longer needed: let them go
+            built = self._built = MappingProxyType(build(*args))
+            self._build = None  # its inputs are no longer needed: let them go (builder first)
+            self._args = None
         return built
 
     def __getitem__(self, key):

@@ -258,7 +258,7 @@ def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, pla
             settled = settled_of(cid)
             tail = f"（{settled}）" if settled else ""
             # the figures with every judge's score: built only if read (few readers do)
-            fig = Deferred(partial(_ranked_figures, s, r, scope, places))
+            fig = Deferred(_ranked_figures, s, r, scope, places)
             if cid in chosen:
                 steps[cid] = Step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
             elif cid in tied:
