@@ -23,7 +23,7 @@ from typing import Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import StageOutput, freeze, missing, names, sorted_step, step, waiting
+from .base import StageOutput, freeze, freeze_own, missing, names, sorted_step, step, waiting
 from .competition import CompetitionOutput
 from .numbers import as_written, exact, round_half_up
 from .public_vote import VoteOutput
@@ -152,10 +152,10 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
         status="needs_decision" if ties else "final",
         note="综合评审建议名单存在无法区分的同分，需要裁定" if ties else "",
         origin=STAGE if ties else "",
-        steps=freeze(steps),
+        steps=freeze_own(steps),
         blocks=blocks,
         passed=tuple(sorted(both)) if not ties else (),
-        figures=freeze(figures),
+        figures=freeze_own(figures),
         craftsmen=craftsmen if not ties else (),
         nomination=nomination if not ties else (),
         ranking=ranking,
