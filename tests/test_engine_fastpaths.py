@@ -274,3 +274,19 @@ def test_chain_keys_repeating_values_change_nothing(primary_values, other_values
     plain = rank(primary_values, primary, [other])
     repeated = rank(primary_values, primary, [repeat_primary, other, repeat_other, other])
     assert repeated == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([0.0, -0.0, 90.0, 90, 91.5, float(2**60), 2**60, 1e16, float("nan")]), st.floats(-100, 100)), max_size=12))
+def test_review_scores_written_once_per_float_as_each_alone(values):
+    # the review stage writes each distinct float score once; every score must read as
+    # numbers.as_written gives it on its own (zeros' signs, ints equal to large floats, NaN)
+    from types import SimpleNamespace
+
+    from gongjiang_pipeline.stages import review
+
+    rows = [SimpleNamespace(candidate=f"c{i:02d}", score=v) for i, v in enumerate(values)]
+    data = SimpleNamespace(review=SimpleNamespace(results=rows))
+    got = review._scores(data, tuple(r.candidate for r in rows))
+    want = {r.candidate: numbers.as_written(r.score) for r in rows}
+    assert list(got) == list(want) and [str(v) for v in got.values()] == [str(v) for v in want.values()]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import compress
 from operator import attrgetter
 from typing import Mapping
 
@@ -49,11 +50,24 @@ def _scores(data: EditionData, nominees: tuple[str, ...]) -> dict[str, Decimal]:
     rows = {}
     wanted = set(nominees)
     # the nominees' results by (candidate, score): by candidate alone unless one repeats
-    results = sorted((r for r in data.review.results if r.candidate in wanted), key=_candidate_of)
+    # (picked out in C, as the public vote's tallies)
+    every = data.review.results
+    results = sorted(compress(every, map(wanted.__contains__, map(_candidate_of, every))), key=_candidate_of)
     if len(set(map(_candidate_of, results))) < len(results):
         results.sort(key=_result_order)
+    # scores repeat: each distinct float written once. Floats only (an int equal to a large
+    # float can be written differently), zero left out (0.0 and -0.0 are one key but are
+    # written differently), NaN too (never equal to itself: never found again)
+    shown: dict[float, Decimal] = {}
     for r in results:
-        rows[r.candidate] = as_written(r.score)
+        x = r.score
+        if type(x) is float and x and x == x:
+            d = shown.get(x)
+            if d is None:
+                d = shown[x] = as_written(x)
+        else:
+            d = as_written(x)
+        rows[r.candidate] = d
     return rows
 
 
