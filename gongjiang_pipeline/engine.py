@@ -18,7 +18,7 @@ from .dataset import EditionData
 from .gcpause import paused_gc
 from .outcome import LIST_TITLES, EditionResult, StageList
 from .stages import approval, competition, notice, public_vote, qualification, recommendation, review
-from .stages.base import Listing, StageOutput, freeze
+from .stages.base import Listing, StageOutput, freeze_own
 
 
 def _list(key: str, out: StageOutput, listing: Listing | None, publish_on: dt.date | None) -> StageList:
@@ -35,19 +35,29 @@ def _each(f, *iterables) -> None:
 def _frozen_figures(merged_of: dict[str, dict]) -> dict[str, MappingProxyType]:
     """``freeze`` each candidate's merged figures (the empty ones left out), faster: most
     candidates have the same figure names in the same order, each such order sorted once."""
-    getters: dict[tuple[str, ...], tuple] = {}  # names as merged -> (sorted, their values' getter)
+    # names as merged -> (sorted, their values' getter), or None when merged in sorted order:
+    # the merged dict (made here for the candidate, let go by the caller) is then viewed as it is
+    getters: dict[tuple[str, ...], tuple | None] = {}
     out = {}
     for cid, merged in merged_of.items():
         if not merged:
             continue
         names = tuple(merged)
-        got = getters.get(names)
-        if got is None:
+        try:
+            got = getters[names]
+        except KeyError:
             ordered = sorted(names)
-            pick = itemgetter(*ordered)
-            got = getters[names] = (ordered, pick if len(ordered) > 1 else lambda m, _p=pick: (_p(m),))
-        ordered, pick = got
-        out[cid] = MappingProxyType(dict(zip(ordered, pick(merged))))
+            if ordered == list(names):
+                got = None
+            else:
+                pick = itemgetter(*ordered)
+                got = (ordered, pick if len(ordered) > 1 else lambda m, _p=pick: (_p(m),))
+            getters[names] = got
+        if got is None:
+            out[cid] = MappingProxyType(merged)
+        else:
+            ordered, pick = got
+            out[cid] = MappingProxyType(dict(zip(ordered, pick(merged))))
     return out
 
 
@@ -100,8 +110,8 @@ def _run(data: EditionData) -> EditionResult:
     return EditionResult(
         edition_id=data.edition.id,
         lists=MappingProxyType({sl.key: sl for sl in lists}),  # in the program's order
-        traces=freeze(traces),
+        traces=freeze_own(traces),
         blocks=tuple(b for o in outputs for b in o.blocks),
-        figures=freeze(figures),
+        figures=freeze_own(figures),
     )
 

@@ -185,6 +185,43 @@ def test_deferred_mapping_reads_as_the_built_mapping_and_builds_once():
     assert calls == [1]
 
 
+
+def test_deferred_mapping_with_arguments_builds_from_them_once():
+    from gongjiang_pipeline.stages.base import Deferred
+
+    calls = []
+
+    def build(a, b, *, c=None):
+        calls.append((a, b))
+        return {"a": a, "b": b}
+
+    d = Deferred(build, 1, (2,))
+    assert calls == []
+    assert d == {"a": 1, "b": (2,)} and list(d) == ["a", "b"] and d["b"] == (2,)
+    assert calls == [(1, (2,))]
+    assert d._build is None and d._args is None  # its inputs let go once built
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(st.integers(-10**6, 10**6), st.integers(-10**40, 10**40)),
+    st.one_of(st.integers(1, 10**6), st.integers(1, 10**30)),
+    st.integers(0, 8),
+)
+def test_round_ratio_matches_reference(n, d, places):
+    # the integer shortcut (values within the decimal precision) and the Decimal steps
+    # beyond it give the definition's value, digits and exponent -- or, past the
+    # precision, the same error
+    def outcome(f, *args):
+        try:
+            return str(f(*args))
+        except ArithmeticError as e:
+            return type(e)
+
+    assert outcome(numbers.round_ratio, n, d, places) == outcome(reference_round, Fraction(n, d), places)
+    if abs(n) < 10**12 and d < 10**6:
+        assert str(numbers.round_ratio(n, d, places)) == str(reference_round(Fraction(n, d), places))
+
 _metric_rows = st.lists(
     st.tuples(
         st.sampled_from(["a", "b", "c", "d", "x"]),
@@ -237,3 +274,19 @@ def test_chain_keys_repeating_values_change_nothing(primary_values, other_values
     plain = rank(primary_values, primary, [other])
     repeated = rank(primary_values, primary, [repeat_primary, other, repeat_other, other])
     assert repeated == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([0.0, -0.0, 90.0, 90, 91.5, float(2**60), 2**60, 1e16, float("nan")]), st.floats(-100, 100)), max_size=12))
+def test_review_scores_written_once_per_float_as_each_alone(values):
+    # the review stage writes each distinct float score once; every score must read as
+    # numbers.as_written gives it on its own (zeros' signs, ints equal to large floats, NaN)
+    from types import SimpleNamespace
+
+    from gongjiang_pipeline.stages import review
+
+    rows = [SimpleNamespace(candidate=f"c{i:02d}", score=v) for i, v in enumerate(values)]
+    data = SimpleNamespace(review=SimpleNamespace(results=rows))
+    got = review._scores(data, tuple(r.candidate for r in rows))
+    want = {r.candidate: numbers.as_written(r.score) for r in rows}
+    assert list(got) == list(want) and [str(v) for v in got.values()] == [str(v) for v in want.values()]

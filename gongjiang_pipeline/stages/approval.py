@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..dataset import EditionData
-from .base import Listing, StageOutput, freeze, missing, names, step, waiting
+from .base import Listing, StageOutput, freeze, freeze_own, missing, names, step, waiting
 from .notice import NoticeOutput
 
 STAGE = "approval"
@@ -54,6 +54,6 @@ def run(data: EditionData, notice: NoticeOutput) -> ApprovalOutput:
             craftsmen=Listing("pending", craftsmen, note), nomination_award=Listing("pending", nomination, note),
         )
     return ApprovalOutput(
-        stage=STAGE, steps=freeze(steps), passed=tuple(sorted(proposed)),
+        stage=STAGE, steps=freeze_own(steps), passed=tuple(sorted(proposed)),
         craftsmen=Listing("final", craftsmen), nomination_award=Listing("final", nomination),
     )

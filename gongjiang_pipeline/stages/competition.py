@@ -30,7 +30,7 @@ from typing import Any, Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block, Step
-from .base import Deferred, Listing, StageOutput, freeze, missing, names, occupation_name, step, waiting
+from .base import Deferred, Listing, StageOutput, freeze, freeze_own, missing, names, occupation_name, step, waiting
 from .numbers import ExactValues, exact
 from .ranking import Key, Ranking, chain_keys, rank, select
 from .scores import CandidateScore, sheet_scores
@@ -132,7 +132,7 @@ def _metrics(data: EditionData, scored: Mapping[str, CandidateScore]) -> dict[st
                 if not isfinite(value):
                     exact(value)  # not a number: fails here, as converting every value at once did
                 out[name][cid] = value
-    return {k: ExactValues(freeze(v)) for k, v in sorted(out.items())}
+    return {k: ExactValues(freeze_own(v)) for k, v in sorted(out.items())}
 
 
 def _scopes(data: EditionData, scores: Mapping[str, CandidateScore]) -> list[tuple[str, str, list[str], int]]:
@@ -171,7 +171,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         got, lacking = sheet_scores(sheet, ed.scoring, ids)
         scores.update(got)
         unscored += lacking
-    scores = freeze(scores)
+    scores = freeze_own(scores)
     out = dict(scores=scores, metrics=freeze(_metrics(data, scores)))
 
     if unscored:
@@ -233,7 +233,7 @@ def _in_order(d: dict, scores: Mapping[str, CandidateScore]) -> Mapping:
 
 
 def _public_figures(s: CandidateScore) -> dict[str, Any]:
-    return {"competition_total": s.total, "competition_components": s.means}
+    return {"competition_components": s.means, "competition_total": s.total}  # keys in order
 
 
 def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[str, Any]:
@@ -251,14 +251,14 @@ def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, pla
         r = tier.rank
         for cid in tier.ids:
             s = scores[cid]
-            figures[cid] = {
-                "competition_total": s.total, "competition_components": s.means, "competition_rank": r, "competition_rank_scope": scope
+            figures[cid] = {  # keys in order (the engine then keeps the merged figures as they are)
+                "competition_components": s.means, "competition_rank": r, "competition_rank_scope": scope, "competition_total": s.total
             }
             head = f"{label}第 {r} 名，加权总分 {s.total}"
             settled = settled_of(cid)
             tail = f"（{settled}）" if settled else ""
             # the figures with every judge's score: built only if read (few readers do)
-            fig = Deferred(partial(_ranked_figures, s, r, scope, places))
+            fig = Deferred(_ranked_figures, s, r, scope, places)
             if cid in chosen:
                 steps[cid] = Step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
             elif cid in tied:

@@ -28,7 +28,7 @@ from types import MappingProxyType
 from ..dataset import EditionData
 from ..models import Objection
 from ..outcome import Block
-from .base import Listing, StageOutput, freeze, names, step, waiting
+from .base import Listing, StageOutput, freeze, freeze_own, names, step, waiting
 from .review import ReviewOutput, split_roll
 
 STAGE = "notice"
@@ -113,10 +113,10 @@ def run(data: EditionData, rev: ReviewOutput) -> NoticeOutput:
         status="needs_decision" if ties else "final",
         note="递补人选存在无法区分的同分，需要裁定" if ties else "",
         origin=STAGE if ties else "",
-        steps=freeze(steps),
+        steps=freeze_own(steps),
         blocks=blocks,
         passed=tuple(sorted(craftsmen + nomination)),
-        figures=freeze(figures),
+        figures=freeze_own(figures),
         notice=notice,
         craftsmen=craftsmen,
         nomination=nomination,

@@ -98,9 +98,20 @@ def round_ratio(numerator: int, denominator: int, decimals: int) -> Decimal:
     depend only on its value): the same steps as :func:`round_half_up` on the
     integers, as floor(|n/d| * 10**(k+1)) == |n| * 10**(k+1) // d exactly.
     """
-    truncated = Decimal(abs(numerator) * 10 ** (decimals + 1) // denominator).scaleb(-(decimals + 1))
+    q = abs(numerator) * 10 ** (decimals + 1) // denominator
+    if decimals >= 0 and q < _EXACT_BELOW:
+        # the truncation q / 10**(k+1) rounded half up to k places is (q + 5) // 10 over
+        # 10**k: integers, then one exact Decimal (the same value, digits and exponent
+        # as the quantize below; far within the context's precision)
+        r = (q + 5) // 10
+        return Decimal(-r if numerator < 0 else r).scaleb(-decimals)
+    truncated = Decimal(q).scaleb(-(decimals + 1))
     rounded = truncated.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return -rounded if numerator < 0 and rounded != 0 else rounded
+
+
+# below this, a truncated value has fewer digits than the default decimal precision (28)
+_EXACT_BELOW = 10**26
 
 
 # Cached: judges' scores repeat.

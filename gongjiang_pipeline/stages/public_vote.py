@@ -24,7 +24,7 @@ from typing import Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import Listing, StageOutput, freeze, missing, names, sorted_step, waiting
+from .base import Listing, StageOutput, freeze, freeze_own, missing, names, sorted_step, waiting
 from .competition import CompetitionOutput
 from .ranking import Key, rank, select
 
@@ -107,10 +107,10 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     note = "最佳人气奖存在无法区分的同票，需要裁定" if tie is not None else ""
     return VoteOutput(
         stage=STAGE,
-        steps=freeze(steps),
+        steps=freeze_own(steps),
         blocks=tuple(blocks),
         passed=nominees,
-        figures=freeze(figures),
+        figures=freeze_own(figures),
         popularity=Listing(status, chosen, note),
-        valid=freeze(valid),
+        valid=freeze_own(valid),
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 from ..dataset import EditionData
-from .base import StageOutput, freeze, missing, step, waiting
+from .base import StageOutput, freeze, freeze_own, missing, step, waiting
 
 STAGE = "qualification"
 
@@ -56,4 +56,4 @@ def run(data: EditionData, upstream: StageOutput) -> StageOutput:
         else:
             steps[cid] = passed_step
             passed.append(cid)
-    return StageOutput(stage=STAGE, steps=freeze(steps), passed=tuple(passed))
+    return StageOutput(stage=STAGE, steps=freeze_own(steps), passed=tuple(passed))

@@ -26,7 +26,7 @@ from collections import defaultdict
 from ..dataset import EditionData
 from ..models import Body, Candidate, Quotas
 from ..outcome import Block, Step
-from .base import StageOutput, freeze, names, occupation_name, sorted_step
+from .base import StageOutput, freeze, freeze_own, names, occupation_name, sorted_step
 
 STAGE = "recommendation"
 
@@ -133,4 +133,4 @@ def run(data: EditionData) -> StageOutput:
         steps[c.id] = made
         passed.append(c.id)
 
-    return StageOutput(stage=STAGE, steps=freeze(steps), blocks=tuple(blocks), passed=tuple(sorted(passed)))
+    return StageOutput(stage=STAGE, steps=freeze_own(steps), blocks=tuple(blocks), passed=tuple(sorted(passed)))

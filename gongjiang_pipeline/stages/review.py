@@ -18,12 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import compress
 from operator import attrgetter
 from typing import Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import StageOutput, freeze, missing, names, sorted_step, step, waiting
+from .base import StageOutput, freeze, freeze_own, missing, names, sorted_step, step, waiting
 from .competition import CompetitionOutput
 from .numbers import as_written, exact, round_half_up
 from .public_vote import VoteOutput
@@ -49,11 +50,24 @@ def _scores(data: EditionData, nominees: tuple[str, ...]) -> dict[str, Decimal]:
     rows = {}
     wanted = set(nominees)
     # the nominees' results by (candidate, score): by candidate alone unless one repeats
-    results = sorted((r for r in data.review.results if r.candidate in wanted), key=_candidate_of)
+    # (picked out in C, as the public vote's tallies)
+    every = data.review.results
+    results = sorted(compress(every, map(wanted.__contains__, map(_candidate_of, every))), key=_candidate_of)
     if len(set(map(_candidate_of, results))) < len(results):
         results.sort(key=_result_order)
+    # scores repeat: each distinct float written once. Floats only (an int equal to a large
+    # float can be written differently), zero left out (0.0 and -0.0 are one key but are
+    # written differently), NaN too (never equal to itself: never found again)
+    shown: dict[float, Decimal] = {}
     for r in results:
-        rows[r.candidate] = as_written(r.score)
+        x = r.score
+        if type(x) is float and x and x == x:
+            d = shown.get(x)
+            if d is None:
+                d = shown[x] = as_written(x)
+        else:
+            d = as_written(x)
+        rows[r.candidate] = d
     return rows
 
 
@@ -152,10 +166,10 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
         status="needs_decision" if ties else "final",
         note="综合评审建议名单存在无法区分的同分，需要裁定" if ties else "",
         origin=STAGE if ties else "",
-        steps=freeze(steps),
+        steps=freeze_own(steps),
         blocks=blocks,
         passed=tuple(sorted(both)) if not ties else (),
-        figures=freeze(figures),
+        figures=freeze_own(figures),
         craftsmen=craftsmen if not ties else (),
         nomination=nomination if not ties else (),
         ranking=ranking,

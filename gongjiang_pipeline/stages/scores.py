@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
-from itertools import chain, groupby
-from operator import attrgetter, itemgetter, methodcaller
+from itertools import chain, groupby, islice
+from operator import attrgetter, itemgetter, lt, methodcaller
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
@@ -298,14 +298,30 @@ def _fixed_point_scores(
     single = {i: (d,) for i, d in shown_int.items()}
     means_of: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
 
-    def details(judge_ids: list[str], columns: list) -> tuple[Mapping, Mapping, Mapping, Mapping]:
+    def columns_of(rows: list) -> list | None:
+        """Per component, the judges' scores of ``rows`` (sorted by judge): a tuple in judge
+        order, or (some judge left the component out) judge -> score; None when nobody
+        scored some component."""
+        try:
+            return list(zip(*map(row_values, map(_scores_of, rows))))
+        except KeyError:  # some judge left a component out
+            columns = []
+            for comp in comp_ids:
+                pairs = [(r.judge, r.scores[comp]) for r in rows if comp in r.scores]
+                if not pairs:
+                    return None
+                columns.append(dict(pairs))
+            return columns
+
+    def details(rows: list) -> tuple[Mapping, Mapping, Mapping, Mapping]:
         """A candidate's judges' and dropped scores as shown, and exact means (``CandidateScore.details``).
 
-        ``columns``: per component, all judges' scores in judge order, or (some judge
-        left it out) judge -> score.
+        ``rows``: the candidate's rows as scored, by judge (only they are kept: the
+        columns are taken from them again when read, as the totals took them).
         """
+        judge_ids = list(map(_judge, rows))
         judges, highs, lows, exact_means = [], [], [], []  # in component order
-        for col in columns:
+        for col in columns_of(rows):
             if type(col) is dict:
                 xs = sorted([ints[v] for v in col.values()])
                 judges.append(MappingProxyType({j: shown[v] for j, v in col.items()}))
@@ -324,6 +340,9 @@ def _fixed_point_scores(
             exact_means.append(means_of[(sum(kept), len(kept))][1])
         return by_id(judges), by_id(highs), by_id(lows), by_id(exact_means)
 
+    # at most one score dropped at each end (the usual rule): the kept sum is the sum less
+    # the lowest and/or the highest, no sorting needed (the same integers a sort would drop)
+    small_trim = drop_high in (0, 1) and drop_low in (0, 1)
     scores, unscored = {}, []
     for cid in sorted(competitors):
         rows = rows_of.get(cid)
@@ -334,35 +353,36 @@ def _fixed_point_scores(
             unscored.append(cid)
             continue
         judge_ids = list(map(_judge, rows))
-        if len(judge_ids) > 1 and judge_ids != sorted(judge_ids):
-            rows = sorted(rows, key=_judge)
-            judge_ids = list(map(_judge, rows))
-        if len(set(judge_ids)) < len(judge_ids):
-            return None  # a pair scored twice: which score counts is the exact path's rule
-        try:
-            columns = list(zip(*map(row_values, map(_scores_of, rows))))  # per component: the judges' scores
-        except KeyError:  # some judge left a component out
-            columns = None
-        if columns is not None:
-            ranked = [sorted(map(int_of, col)) for col in columns]  # per component: the scores as integers, ascending
-        else:
-            columns, ranked = [], []  # per component: judge -> score, and as above
-            for comp in comp_ids:
-                pairs = [(r.judge, r.scores[comp]) for r in rows if comp in r.scores]
-                if not pairs:
-                    break
-                columns.append(dict(pairs))
-                ranked.append(sorted([ints[v] for _, v in pairs]))
-            if len(columns) < len(comp_ids):  # a component nobody scored
-                unscored.append(cid)
-                continue
+        if not all(map(lt, judge_ids, islice(judge_ids, 1, None))):  # not strictly increasing (rare)
+            if judge_ids != sorted(judge_ids):
+                rows = sorted(rows, key=_judge)
+                judge_ids = list(map(_judge, rows))
+            if len(set(judge_ids)) < len(judge_ids):
+                return None  # a pair scored twice: which score counts is the exact path's rule
+        columns = columns_of(rows)  # per component: the judges' scores
+        if columns is None:  # a component nobody scored
+            unscored.append(cid)
+            continue
         # weighted total num / (den x scale x w_den): den a common multiple of the counts
         num, den = 0, 1
         means = []  # in component order
-        for xs, w in zip(ranked, w_num):
+        for col, w in zip(columns, w_num):
+            xs = [ints[v] for v in col.values()] if type(col) is dict else list(map(int_of, col))
             n = len(xs)
-            kept = xs[kept_slice] if n >= min_judges and n > drop_high + drop_low else xs
-            total, count = sum(kept), len(kept)
+            if n >= min_judges and n > drop_high + drop_low:
+                if small_trim:
+                    total = sum(xs)
+                    if drop_low:
+                        total -= min(xs)
+                    if drop_high:
+                        total -= max(xs)
+                    count = n - drop_high - drop_low
+                else:
+                    xs.sort()
+                    kept = xs[kept_slice]
+                    total, count = sum(kept), len(kept)
+            else:
+                total, count = sum(xs), n
             m = means_of.get((total, count))
             if m is None:
                 m = means_of[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
@@ -377,6 +397,6 @@ def _fixed_point_scores(
             by_id(means),
             round_ratio(num, den * scale * w_den, places),
             recused.get(cid, ()),
-            partial(details, judge_ids, columns),  # kept for details: the columns alone
+            partial(details, rows),  # kept for details: the rows alone
         )
     return scores, tuple(unscored)
