@@ -47,8 +47,8 @@ import os
 import pickle
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Iterator
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any, Callable, Iterable
 
 from .buildcache import output_cache_file
 
@@ -81,8 +81,47 @@ def as_object(container: Any) -> None:
 
 def forget_objects() -> None:
     """At the start of a build: drop the previous builds' containers (a resident process
-    such as the devserver builds many times)."""
+    such as the devserver builds many times), and the memoised digests of plain values."""
     _OBJECTS.clear()
+    _PLAIN_DIGESTS.clear()
+    _KINDS.clear()
+
+
+# how ``_feed`` treats a value of a type (the type decides everything but the identity
+# checks against ``_OBJECTS``), memoised per type: the isinstance chain (``Mapping`` is an
+# ABC) is paid once per type and build, not once per value
+_FAST, _SCALAR, _OBJECT, _SEQUENCE, _MAPPING, _SET = range(6)
+_KINDS: dict[type, int] = {}
+
+
+def _kind(t: type) -> int:
+    k = _KINDS.get(t)
+    if k is None:
+        if t is str or t is int or t is bool or t is type(None):
+            k = _FAST
+        elif issubclass(t, _SCALARS):
+            k = _SCALAR
+        elif t is tuple or t is list:
+            k = _SEQUENCE
+        elif t is dict or (issubclass(t, Mapping) and t.__module__ in ("types", "builtins")):
+            k = _MAPPING
+        elif issubclass(t, (set, frozenset)):
+            k = _SET
+        else:
+            k = _OBJECT
+        _KINDS[t] = k
+    return k
+
+
+_OBJECT_BYTES: dict[type, bytes] = {}
+
+
+def _object_bytes(t: type) -> bytes:
+    """What an object of type ``t`` is digested as: a placeholder naming its type."""
+    b = _OBJECT_BYTES.get(t)
+    if b is None:
+        b = _OBJECT_BYTES[t] = b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";"
+    return b
 
 
 def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0) -> None:
@@ -91,10 +130,13 @@ def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0)
     if depth > 40:
         raise Unrecordable("nested too deeply")
     t = type(value)
-    if t is str or t is int or t is bool or value is None:  # the common case first
+    k = _KINDS.get(t)
+    if k is None:
+        k = _kind(t)
+    if k == _FAST:  # the common case first
         b = f"{t.__qualname__}:{value!r}".encode("utf-8", "surrogatepass")
         h.update(b"v%d:" % len(b) + b)
-    elif isinstance(value, _SCALARS):
+    elif k == _SCALAR:
         if isinstance(value, (dt.date, dt.time)):
             text = value.isoformat() + repr(getattr(value, "tzinfo", None))
         elif isinstance(value, enum.Enum):
@@ -103,32 +145,30 @@ def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0)
             text = repr(value)
         b = f"{t.__qualname__}:{text}".encode("utf-8", "surrogatepass")
         h.update(b"v%d:" % len(b) + b)
-    elif id(value) in _OBJECTS and _OBJECTS[id(value)] is value:
-        h.update(b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";")
+    elif k == _OBJECT or (id(value) in _OBJECTS and _OBJECTS[id(value)] is value):
+        # an object (or a container treated as one): what the page shows of it is recorded
+        # when it is read
+        h.update(_object_bytes(t))
         if found is not None and path is not None:
             found.append((value, path))
-    elif t is tuple or t is list:
+    elif k == _SEQUENCE:
         h.update(b"(%s%d" % (t.__name__.encode(), len(value)))
         for i, v in enumerate(value):
             _feed(h, v, None if path is None else path + (("#", i),), found, depth + 1)
         h.update(b")")
-    elif t is dict or (isinstance(value, Mapping) and type(value).__module__ in ("types", "builtins")):
+    elif k == _MAPPING:
         h.update(b"{%d" % len(value))
-        for k, v in value.items():
-            if not plain(k):
+        for key, v in value.items():
+            if not plain(key):
                 raise Unrecordable("a mapping keyed by objects")
-            _feed(h, k, None, None, depth + 1)
-            _feed(h, v, None if path is None else path + (("i", k),), found, depth + 1)
+            _feed(h, key, None, None, depth + 1)
+            _feed(h, v, None if path is None else path + (("i", key),), found, depth + 1)
         h.update(b"}")
-    elif isinstance(value, (set, frozenset)):
+    else:  # _SET
         if not all(plain(v) for v in value):
             raise Unrecordable("a set of objects")
         parts = sorted(value_digest(v) for v in value)
         h.update(b"<%d:" % len(parts) + b"".join(parts) + b">")
-    else:  # an object: what the page shows of it is recorded when it is read
-        h.update(b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";")
-        if found is not None and path is not None:
-            found.append((value, path))
 
 
 def materialized(value: Any) -> Any:
@@ -143,6 +183,34 @@ def value_digest(value: Any, path: Path_ | None = None, found: list | None = Non
     h = hashlib.blake2b(digest_size=8)
     _feed(h, value, path, found)
     return h.digest()
+
+
+# digests of texts, numbers, booleans and None, memoised: the pages of a build read the
+# same names, URLs and labels again and again. Keyed by (type, value) (1 == True);
+# bounded, and emptied at the start of every build (forget_objects)
+_PLAIN_DIGESTS: dict[tuple, bytes] = {}
+_PLAIN_MEMO_LIMIT = 500_000
+
+
+def _plain_digest(value: Any) -> bytes:
+    key = (type(value), value)
+    d = _PLAIN_DIGESTS.get(key)
+    if d is None:
+        if len(_PLAIN_DIGESTS) >= _PLAIN_MEMO_LIMIT:
+            _PLAIN_DIGESTS.clear()
+        d = _PLAIN_DIGESTS[key] = value_digest(value)
+    return d
+
+
+_OBJECT_DIGESTS: dict[type, bytes] = {}
+
+
+def _object_digest(t: type) -> bytes:
+    """``value_digest`` of any object of type ``t`` (kind ``_OBJECT``): its placeholder."""
+    d = _OBJECT_DIGESTS.get(t)
+    if d is None:
+        d = _OBJECT_DIGESTS[t] = hashlib.blake2b(_object_bytes(t), digest_size=8).digest()
+    return d
 
 
 class Recorder:
@@ -166,7 +234,21 @@ class Recorder:
         t = type(value)
         if t is str or t is int or t is bool or value is None:
             if read not in self.reads:
-                self.reads[read] = value_digest(value)
+                self.reads[read] = _plain_digest(value)
+            return
+        k = _KINDS.get(t)
+        if k is None:
+            k = _kind(t)
+        if k == _OBJECT:  # what _feed does for an object, without walking it (the common case)
+            entry = self.paths.get(id(value))
+            if entry is None:
+                self.paths[id(value)] = (value, path)
+                first = path
+            else:
+                first = entry[1]
+            self.reads.setdefault(read, _object_digest(t))
+            if first != path:  # (see below)
+                self.reads.setdefault(("=", path, first), "same")
             return
         found: list = []
         try:
