@@ -230,12 +230,14 @@ class Recorder:
         hit = self.paths.get(id(obj))
         return hit[1] if hit is not None and hit[0] is obj else None
 
-    def _read(self, read: tuple, value: Any, path: Path_) -> None:
+    def _read(self, read: tuple, value: Any, parent: Path_, step: tuple) -> None:
+        """Record ``read``, which gave ``value``, reached from ``parent`` by ``step``."""
         t = type(value)
         if t is str or t is int or t is bool or value is None:
             if read not in self.reads:
                 self.reads[read] = _plain_digest(value)
             return
+        path = parent + (step,)  # (built only for a value that is not plain text or a number)
         k = _KINDS.get(t)
         if k is None:
             k = _kind(t)
@@ -278,12 +280,13 @@ class Recorder:
         if (name in self.root and self.root[name] is value) or (
             name not in self.root and self.globals.get(name, _MISSING) is value
         ):
-            self._read(("ctx", name), value, (("ctx", name),))
+            self._read(("ctx", name), value, (), ("ctx", name))
 
     def attr(self, obj: Any, name: str, value: Any) -> None:
-        path = self.path_of(obj)
-        if path is not None:
-            self._read(("a", path, name), value, path + (("a", name),))
+        hit = self.paths.get(id(obj))  # (path_of, inline: the most frequent read)
+        if hit is not None and hit[0] is obj:
+            path = hit[1]
+            self._read(("a", path, name), value, path, ("a", name))
 
     def absent_name(self, name: str) -> None:
         """The template looked up ``name`` and the context had no such name."""
@@ -305,30 +308,33 @@ class Recorder:
                     self.broken = self.broken or "an item looked up by an unknown object"
                     return
                 key = ("r", kp)
-            self._read(("i", path, key), value, path + (("i", key),))
+            self._read(("i", path, key), value, path, ("i", key))
 
     def call(self, func: Any, args: tuple, kwargs: Mapping[str, Any], result: Any) -> None:
         path = self.path_of(func)
         if path is None:
             return
+        arg = self._arg
         try:
-            enc = (tuple(self._arg(a) for a in args), tuple(sorted((k, self._arg(v)) for k, v in kwargs.items())))
+            enc = (tuple([arg(a) for a in args]) if args else (),
+                   tuple(sorted([(k, arg(v)) for k, v in kwargs.items()])) if kwargs else ())
         except Unrecordable as exc:
             self.broken = self.broken or str(exc)
             return
-        self._read(("c", path) + enc, result, path + (("c",) + enc,))
+        self._read(("c", path) + enc, result, path, ("c",) + enc)
 
     def shown(self, obj: Any) -> None:
         path = self.path_of(obj)
         if path is not None:
-            self._read(("s", path), str(obj), path + (("s",),))
+            self._read(("s", path), str(obj), path, ("s",))
 
     def template(self, name: str) -> None:
         if ("t", name) not in self.reads:
             self.reads[("t", name)] = self.template_digest(name)
 
     def _arg(self, value: Any) -> tuple:
-        if plain(value):
+        t = type(value)
+        if t is str or t is int or t is bool or value is None or plain(value):
             return ("v", value)
         if type(value) in (tuple, list):
             return ("l", type(value).__name__, tuple(self._arg(v) for v in value))
