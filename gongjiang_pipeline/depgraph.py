@@ -47,8 +47,8 @@ import os
 import pickle
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Iterator
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any, Callable, Iterable
 
 from .buildcache import output_cache_file
 
@@ -81,8 +81,47 @@ def as_object(container: Any) -> None:
 
 def forget_objects() -> None:
     """At the start of a build: drop the previous builds' containers (a resident process
-    such as the devserver builds many times)."""
+    such as the devserver builds many times), and the memoised digests of plain values."""
     _OBJECTS.clear()
+    _PLAIN_DIGESTS.clear()
+    _KINDS.clear()
+
+
+# how ``_feed`` treats a value of a type (the type decides everything but the identity
+# checks against ``_OBJECTS``), memoised per type: the isinstance chain (``Mapping`` is an
+# ABC) is paid once per type and build, not once per value
+_FAST, _SCALAR, _OBJECT, _SEQUENCE, _MAPPING, _SET = range(6)
+_KINDS: dict[type, int] = {}
+
+
+def _kind(t: type) -> int:
+    k = _KINDS.get(t)
+    if k is None:
+        if t is str or t is int or t is bool or t is type(None):
+            k = _FAST
+        elif issubclass(t, _SCALARS):
+            k = _SCALAR
+        elif t is tuple or t is list:
+            k = _SEQUENCE
+        elif t is dict or (issubclass(t, Mapping) and t.__module__ in ("types", "builtins")):
+            k = _MAPPING
+        elif issubclass(t, (set, frozenset)):
+            k = _SET
+        else:
+            k = _OBJECT
+        _KINDS[t] = k
+    return k
+
+
+_OBJECT_BYTES: dict[type, bytes] = {}
+
+
+def _object_bytes(t: type) -> bytes:
+    """What an object of type ``t`` is digested as: a placeholder naming its type."""
+    b = _OBJECT_BYTES.get(t)
+    if b is None:
+        b = _OBJECT_BYTES[t] = b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";"
+    return b
 
 
 def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0) -> None:
@@ -91,10 +130,13 @@ def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0)
     if depth > 40:
         raise Unrecordable("nested too deeply")
     t = type(value)
-    if t is str or t is int or t is bool or value is None:  # the common case first
+    k = _KINDS.get(t)
+    if k is None:
+        k = _kind(t)
+    if k == _FAST:  # the common case first
         b = f"{t.__qualname__}:{value!r}".encode("utf-8", "surrogatepass")
         h.update(b"v%d:" % len(b) + b)
-    elif isinstance(value, _SCALARS):
+    elif k == _SCALAR:
         if isinstance(value, (dt.date, dt.time)):
             text = value.isoformat() + repr(getattr(value, "tzinfo", None))
         elif isinstance(value, enum.Enum):
@@ -103,32 +145,30 @@ def _feed(h, value: Any, path: Path_ | None, found: list | None, depth: int = 0)
             text = repr(value)
         b = f"{t.__qualname__}:{text}".encode("utf-8", "surrogatepass")
         h.update(b"v%d:" % len(b) + b)
-    elif id(value) in _OBJECTS and _OBJECTS[id(value)] is value:
-        h.update(b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";")
+    elif k == _OBJECT or (id(value) in _OBJECTS and _OBJECTS[id(value)] is value):
+        # an object (or a container treated as one): what the page shows of it is recorded
+        # when it is read
+        h.update(_object_bytes(t))
         if found is not None and path is not None:
             found.append((value, path))
-    elif t is tuple or t is list:
+    elif k == _SEQUENCE:
         h.update(b"(%s%d" % (t.__name__.encode(), len(value)))
         for i, v in enumerate(value):
             _feed(h, v, None if path is None else path + (("#", i),), found, depth + 1)
         h.update(b")")
-    elif t is dict or (isinstance(value, Mapping) and type(value).__module__ in ("types", "builtins")):
+    elif k == _MAPPING:
         h.update(b"{%d" % len(value))
-        for k, v in value.items():
-            if not plain(k):
+        for key, v in value.items():
+            if not plain(key):
                 raise Unrecordable("a mapping keyed by objects")
-            _feed(h, k, None, None, depth + 1)
-            _feed(h, v, None if path is None else path + (("i", k),), found, depth + 1)
+            _feed(h, key, None, None, depth + 1)
+            _feed(h, v, None if path is None else path + (("i", key),), found, depth + 1)
         h.update(b"}")
-    elif isinstance(value, (set, frozenset)):
+    else:  # _SET
         if not all(plain(v) for v in value):
             raise Unrecordable("a set of objects")
         parts = sorted(value_digest(v) for v in value)
         h.update(b"<%d:" % len(parts) + b"".join(parts) + b">")
-    else:  # an object: what the page shows of it is recorded when it is read
-        h.update(b"o" + f"{t.__module__}.{t.__qualname__}".encode() + b";")
-        if found is not None and path is not None:
-            found.append((value, path))
 
 
 def materialized(value: Any) -> Any:
@@ -143,6 +183,34 @@ def value_digest(value: Any, path: Path_ | None = None, found: list | None = Non
     h = hashlib.blake2b(digest_size=8)
     _feed(h, value, path, found)
     return h.digest()
+
+
+# digests of texts, numbers, booleans and None, memoised: the pages of a build read the
+# same names, URLs and labels again and again. Keyed by (type, value) (1 == True);
+# bounded, and emptied at the start of every build (forget_objects)
+_PLAIN_DIGESTS: dict[tuple, bytes] = {}
+_PLAIN_MEMO_LIMIT = 500_000
+
+
+def _plain_digest(value: Any) -> bytes:
+    key = (type(value), value)
+    d = _PLAIN_DIGESTS.get(key)
+    if d is None:
+        if len(_PLAIN_DIGESTS) >= _PLAIN_MEMO_LIMIT:
+            _PLAIN_DIGESTS.clear()
+        d = _PLAIN_DIGESTS[key] = value_digest(value)
+    return d
+
+
+_OBJECT_DIGESTS: dict[type, bytes] = {}
+
+
+def _object_digest(t: type) -> bytes:
+    """``value_digest`` of any object of type ``t`` (kind ``_OBJECT``): its placeholder."""
+    d = _OBJECT_DIGESTS.get(t)
+    if d is None:
+        d = _OBJECT_DIGESTS[t] = hashlib.blake2b(_object_bytes(t), digest_size=8).digest()
+    return d
 
 
 class Recorder:
@@ -162,11 +230,27 @@ class Recorder:
         hit = self.paths.get(id(obj))
         return hit[1] if hit is not None and hit[0] is obj else None
 
-    def _read(self, read: tuple, value: Any, path: Path_) -> None:
+    def _read(self, read: tuple, value: Any, parent: Path_, step: tuple) -> None:
+        """Record ``read``, which gave ``value``, reached from ``parent`` by ``step``."""
         t = type(value)
         if t is str or t is int or t is bool or value is None:
             if read not in self.reads:
-                self.reads[read] = value_digest(value)
+                self.reads[read] = _plain_digest(value)
+            return
+        path = parent + (step,)  # (built only for a value that is not plain text or a number)
+        k = _KINDS.get(t)
+        if k is None:
+            k = _kind(t)
+        if k == _OBJECT:  # what _feed does for an object, without walking it (the common case)
+            entry = self.paths.get(id(value))
+            if entry is None:
+                self.paths[id(value)] = (value, path)
+                first = path
+            else:
+                first = entry[1]
+            self.reads.setdefault(read, _object_digest(t))
+            if first != path:  # (see below)
+                self.reads.setdefault(("=", path, first), "same")
             return
         found: list = []
         try:
@@ -196,12 +280,13 @@ class Recorder:
         if (name in self.root and self.root[name] is value) or (
             name not in self.root and self.globals.get(name, _MISSING) is value
         ):
-            self._read(("ctx", name), value, (("ctx", name),))
+            self._read(("ctx", name), value, (), ("ctx", name))
 
     def attr(self, obj: Any, name: str, value: Any) -> None:
-        path = self.path_of(obj)
-        if path is not None:
-            self._read(("a", path, name), value, path + (("a", name),))
+        hit = self.paths.get(id(obj))  # (path_of, inline: the most frequent read)
+        if hit is not None and hit[0] is obj:
+            path = hit[1]
+            self._read(("a", path, name), value, path, ("a", name))
 
     def absent_name(self, name: str) -> None:
         """The template looked up ``name`` and the context had no such name."""
@@ -223,30 +308,33 @@ class Recorder:
                     self.broken = self.broken or "an item looked up by an unknown object"
                     return
                 key = ("r", kp)
-            self._read(("i", path, key), value, path + (("i", key),))
+            self._read(("i", path, key), value, path, ("i", key))
 
     def call(self, func: Any, args: tuple, kwargs: Mapping[str, Any], result: Any) -> None:
         path = self.path_of(func)
         if path is None:
             return
+        arg = self._arg
         try:
-            enc = (tuple(self._arg(a) for a in args), tuple(sorted((k, self._arg(v)) for k, v in kwargs.items())))
+            enc = (tuple([arg(a) for a in args]) if args else (),
+                   tuple(sorted([(k, arg(v)) for k, v in kwargs.items()])) if kwargs else ())
         except Unrecordable as exc:
             self.broken = self.broken or str(exc)
             return
-        self._read(("c", path) + enc, result, path + (("c",) + enc,))
+        self._read(("c", path) + enc, result, path, ("c",) + enc)
 
     def shown(self, obj: Any) -> None:
         path = self.path_of(obj)
         if path is not None:
-            self._read(("s", path), str(obj), path + (("s",),))
+            self._read(("s", path), str(obj), path, ("s",))
 
     def template(self, name: str) -> None:
         if ("t", name) not in self.reads:
             self.reads[("t", name)] = self.template_digest(name)
 
     def _arg(self, value: Any) -> tuple:
-        if plain(value):
+        t = type(value)
+        if t is str or t is int or t is bool or value is None or plain(value):
             return ("v", value)
         if type(value) in (tuple, list):
             return ("l", type(value).__name__, tuple(self._arg(v) for v in value))

@@ -19,6 +19,7 @@ With no page being recorded the hooks only pass through.
 
 from __future__ import annotations
 
+from types import MethodType
 from typing import Any
 
 from jinja2.runtime import Context, Undefined, missing
@@ -44,13 +45,35 @@ class RecordingContext(Context):
         result = Context.call(__self, __obj, *args, **kwargs)
         r = ACTIVE
         if r is not None and r.path_of(__obj) is not None:
-            if _PassArg.from_obj(__obj) is not None or _PassArg.from_obj(getattr(__obj, "__call__", None)) is not None:
+            if _takes_context(__obj):
                 r.broken = r.broken or "a recorded callable that takes the template context"
             elif not isinstance(result, Undefined):
-                result = materialized(result)
-                kw = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")}
+                if type(result) not in _NOT_ITERATORS:
+                    result = materialized(result)
+                kw = {k: v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")} if kwargs else kwargs
                 r.call(__obj, args, kw, result)
         return result
+
+
+_NOT_ITERATORS = frozenset({str, int, bool, type(None), tuple, list, dict})
+# function of a bound method -> whether it takes the template context (pass_context...):
+# a method's answer is its function's (``jinja_pass_arg`` is read through to it), and
+# the same few helpers are called thousands of times per build
+_TAKES_CONTEXT: dict[Any, bool] = {}
+
+
+def _passes_context(obj: Any) -> bool:
+    return _PassArg.from_obj(obj) is not None or _PassArg.from_obj(getattr(obj, "__call__", None)) is not None
+
+
+def _takes_context(obj: Any) -> bool:
+    if type(obj) is not MethodType:
+        return _passes_context(obj)
+    func = obj.__func__
+    hit = _TAKES_CONTEXT.get(func)
+    if hit is None:
+        hit = _TAKES_CONTEXT[func] = _passes_context(obj)
+    return hit
 
 
 def install(env) -> None:

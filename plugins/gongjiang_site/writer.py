@@ -33,9 +33,11 @@ Pelican hands every page to a ``Writer``; ``register()`` swaps in this one
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import multiprocessing
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,11 +79,15 @@ class _Job:
     name: str  # relative output path
     template: Any
     context: dict
+    # name -> digest of a template's source, shared by the pages of one build (each
+    # template's file is read and digested once per build, not once per page)
+    template_digest: Any = None
 
 
 # the queue a forked worker renders from (inherited, never pickled)
 _JOBS: list[_Job] = []
 _OUTPUT = ""
+_BASE_KEY: str | None = None  # the writer's base key: a worker computes the keys of its pages
 
 
 def _lookup(context: dict, globals_) -> Any:
@@ -94,7 +100,7 @@ def _render_to_file(job: _Job, output_path: str) -> list | None:
     """Render and write one page, recording what it reads; returns the reads (None:
     the page could not be recorded)."""
     env = job.template.environment
-    recorder = depgraph.Recorder(job.context, env.globals, recording.template_digester(env))
+    recorder = depgraph.Recorder(job.context, env.globals, job.template_digest or recording.template_digester(env))
     recorder.template(job.template.name)
     recording.ACTIVE = recorder
     try:
@@ -117,9 +123,22 @@ class _Collect(logging.Handler):
         self.messages.append((record.name, record.levelno, record.getMessage()))
 
 
-def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]], dict[int, list | None]]:
+def page_key(base: str, name: str, reads: list) -> str:
+    """A page's key: the base key, its path and every read with its digest. The reads
+    are tuples of plain values (depgraph.py): pickled, they are described exactly, much
+    faster than digesting them value by value (or than their ``repr``). In ``fast`` mode
+    the pickler keeps no memo, so equal reads give the same bytes however their values
+    are shared (the reads of the last build, unpickled, and those of a new render)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True
+    pickler.dump((base, name, reads))
+    return hashlib.blake2b(buf.getbuffer(), digest_size=16).hexdigest()
+
+
+def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]], dict[int, tuple]]:
     """Render every ``part[1]``-th queued page from ``part[0]``; returns the indexes
-    that failed, the warnings logged and what each page read."""
+    that failed, the warnings logged and, for each page, what it read and its key."""
     start, step = part
     handler = _Collect()
     root = logging.getLogger()
@@ -129,9 +148,12 @@ def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]
     try:
         for i in range(start, len(_JOBS), step):
             try:
-                reads[i] = _render_to_file(_JOBS[i], _OUTPUT)
+                done = _render_to_file(_JOBS[i], _OUTPUT)
             except Exception:  # noqa: BLE001 - handed back to the main process, which reports it
                 failed.append(i)
+                continue
+            # the page's key too (on this core, not one by one in the main process)
+            reads[i] = (done, None if done is None or _BASE_KEY is None else page_key(_BASE_KEY, _JOBS[i].name, done))
     finally:
         root.removeHandler(handler)
     return failed, handler.messages, reads
@@ -216,16 +238,15 @@ class CachingWriter(Writer):
             hit = self._envs[id(env)] = (env, digester, evaluator)
         return hit[1], hit[2]
 
-    def key_of(self, name: str, reads: list) -> str:
-        """A page's key: the base key, its path and every read with its digest. The reads
-        are tuples of plain values (depgraph.py): their ``repr`` describes them exactly, and
-        is much faster than digesting them value by value."""
+    def key_of(self, name: str, reads: list, key: str | None = None) -> str:
+        """A page's key (``page_key``); ``key``: already computed from these reads with
+        this base key (by the worker that rendered the page)."""
         base = self.base_key()
         hit = self._key_memo.get(name)
         if hit is not None and hit[0] is reads and hit[1] == base:  # the very same reads (resident)
             return hit[2]
-        text = repr((base, name, reads)).encode("utf-8", "surrogatepass")
-        key = hashlib.blake2b(text, digest_size=16).hexdigest()
+        if key is None:
+            key = page_key(base, name, reads)
         self._key_memo[name] = (reads, base, key)
         return key
 
@@ -287,7 +308,7 @@ class CachingWriter(Writer):
         local["localsiteurl"] = local.get("localsiteurl", None)
         local["output_file"] = name
         local.update(kwargs)
-        job = _Job(name, template, local)
+        job = _Job(name, template, local, self._env(template.environment)[0])
         if self.cache_dir is not None and self._kept(job):
             return
         self.jobs.append(job)
@@ -322,12 +343,13 @@ class CachingWriter(Writer):
         if old != text:
             self.unrecorded.append(job.name)
 
-    def _recorded(self, job: "_Job", reads: list | None) -> None:
-        """After a page was rendered: its key and its reads, or nothing (rendered every time)."""
+    def _recorded(self, job: "_Job", reads: list | None, key: str | None = None) -> None:
+        """After a page was rendered: its key and its reads, or nothing (rendered every time).
+        ``key``: computed by a worker from ``reads``."""
         if reads is None or self.cache_dir is None:
             self.uncached += 1
             return
-        self.keys[job.name] = self.key_of(job.name, reads)
+        self.keys[job.name] = self.key_of(job.name, reads, key)
         self.graph.pages[job.name] = reads
 
     def _write_pages(self, name, template, context, pageable, template_name, override_output, url, kwargs):
@@ -417,13 +439,14 @@ class CachingWriter(Writer):
             )
 
     def _render(self, jobs: list) -> None:
-        global _JOBS, _OUTPUT
+        global _JOBS, _OUTPUT, _BASE_KEY
         workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or cpu_count()
         workers = max(1, min(int(workers), len(jobs) // (MIN_PARALLEL // 2) or 1))
         failed: list[int] = []
-        reads: dict[int, list | None] = {}
+        reads: dict[int, tuple] = {}  # index -> (reads, key)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             _JOBS, _OUTPUT = jobs, self.output_path
+            _BASE_KEY = self.base_key() if self.cache_dir is not None else None
             try:
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
                     for bad, messages, done in pool.map(_worker, [(i, workers) for i in range(workers)]):
@@ -432,11 +455,11 @@ class CachingWriter(Writer):
                         for lname, level, text in messages:
                             logging.getLogger(lname).log(level, "%s", text)
             finally:
-                _JOBS, _OUTPUT = [], ""
+                _JOBS, _OUTPUT, _BASE_KEY = [], "", None
             for i in sorted(failed):  # again here: raises the same error, with its template line
-                reads[i] = _render_to_file(jobs[i], self.output_path)
+                reads[i] = (_render_to_file(jobs[i], self.output_path), None)
             for i, job in enumerate(jobs):
-                self._recorded(job, reads.get(i))
+                self._recorded(job, *reads.get(i, (None, None)))
                 self._written(job)
         else:
             for job in jobs:
