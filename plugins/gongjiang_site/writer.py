@@ -207,13 +207,13 @@ class CachingWriter(Writer):
         return buildcache.code_version(Path(buildcache.__file__).parent, Path(__file__).parent)
 
     def _env(self, env) -> tuple:
-        """(template digester, evaluator) of a template environment."""
+        """(template digester, read index) of a template environment."""
         hit = self._envs.get(id(env))
         if hit is None or hit[0] is not env:
             digester = recording.template_digester(env)
             evaluator = depgraph.Evaluator(env.plain_getattr, env.plain_getitem, digester,
                                            absent=lambda v: isinstance(v, Undefined))
-            hit = self._envs[id(env)] = (env, digester, evaluator)
+            hit = self._envs[id(env)] = (env, digester, depgraph.ReadIndex(evaluator))
         return hit[1], hit[2]
 
     def key_of(self, name: str, reads: list) -> str:
@@ -300,9 +300,9 @@ class CachingWriter(Writer):
             if reads is None:
                 return False
             env = job.template.environment
-            _, evaluator = self._env(env)
+            _, index = self._env(env)
             lookup = _lookup(job.context, env.globals)
-            if not depgraph.unchanged(reads, evaluator, lookup):
+            if not index.unchanged(reads, lookup):
                 return False
             if not self._keep(job.name, self.key_of(job.name, reads)):
                 return False
