@@ -52,7 +52,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .buildcache import output_cache_file
 
-GRAPH_VERSION = 3  # 2: 8-byte digests; 3: absent names and attributes
+GRAPH_VERSION = 4  # 2: 8-byte digests; 3: absent names and attributes; 4: page keys
 ABSENT = "absent"  # the digest of a name, attribute or item that was not there
 
 Path_ = tuple  # a path: a tuple of steps, the first ("ctx", name)
@@ -450,10 +450,21 @@ class ReadIndex:
 
 
 class Graph:
-    """``page -> [(read, digest), ...]`` of one output folder, from its last build."""
+    """``page -> [(read, digest), ...]`` of one output folder, from its last build, and
+    each page's key computed from those reads with the base key ``base`` (a page kept
+    with the same reads and the same base key has the same key: it is not computed again)."""
 
-    def __init__(self, pages: Mapping[str, list] | None = None):
+    def __init__(self, pages: Mapping[str, list] | None = None, keys: Mapping[str, str] | None = None,
+                 base: str | None = None):
         self.pages: dict[str, list] = dict(pages or {})
+        self.keys: dict[str, str] = dict(keys or {})
+        self.base = base
+
+    def key(self, name: str, reads: list, base: str) -> str | None:
+        """The key recorded for ``name``, if it was computed from these very reads and base key."""
+        if base != self.base or self.pages.get(name) is not reads:
+            return None
+        return self.keys.get(name)
 
     @staticmethod
     def location(cache_dir: Path, output: Path) -> Path:
@@ -469,15 +480,18 @@ class Graph:
             return cls()
         if not isinstance(raw, dict) or raw.get("version") != (GRAPH_VERSION, version):
             return cls()
-        pages = raw.get("pages")
-        return cls(pages) if isinstance(pages, dict) else cls()
+        pages, keys, base = raw.get("pages"), raw.get("keys"), raw.get("base")
+        if not isinstance(pages, dict):
+            return cls()
+        return cls(pages, keys if isinstance(keys, dict) else None, base if isinstance(base, str) else None)
 
     def save(self, cache_dir: Path, output: Path, version: str) -> Path:
         path = self.location(cache_dir, output)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump({"version": (GRAPH_VERSION, version), "pages": dict(sorted(self.pages.items()))}, f,
+            pickle.dump({"version": (GRAPH_VERSION, version), "pages": dict(sorted(self.pages.items())),
+                         "keys": self.keys, "base": self.base}, f,
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return path

@@ -221,12 +221,18 @@ class CachingWriter(Writer):
         are tuples of plain values (depgraph.py): their ``repr`` describes them exactly, and
         is much faster than digesting them value by value."""
         base = self.base_key()
+        self.graph.base = base
         hit = self._key_memo.get(name)
         if hit is not None and hit[0] is reads and hit[1] == base:  # the very same reads (resident)
-            return hit[2]
-        text = repr((base, name, reads)).encode("utf-8", "surrogatepass")
-        key = hashlib.blake2b(text, digest_size=16).hexdigest()
-        self._key_memo[name] = (reads, base, key)
+            key = hit[2]
+        else:
+            # a page kept with the previous build's reads, under the same base key: the key it had
+            key = self.previous_graph.key(name, reads, base)
+            if key is None:
+                text = repr((base, name, reads)).encode("utf-8", "surrogatepass")
+                key = hashlib.blake2b(text, digest_size=16).hexdigest()
+            self._key_memo[name] = (reads, base, key)
+        self.graph.keys[name] = key
         return key
 
     @property
