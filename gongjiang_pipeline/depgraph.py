@@ -52,7 +52,7 @@ from typing import Any, Callable, Iterable
 
 from .buildcache import output_cache_file
 
-GRAPH_VERSION = 3  # 2: 8-byte digests; 3: absent names and attributes
+GRAPH_VERSION = 4  # 2: 8-byte digests; 3: absent names and attributes; 4: page keys
 ABSENT = "absent"  # the digest of a name, attribute or item that was not there
 
 Path_ = tuple  # a path: a tuple of steps, the first ("ctx", name)
@@ -464,15 +464,95 @@ def unchanged(reads: Iterable[tuple[tuple, bytes | str]], evaluator: Evaluator, 
     return all(evaluator.digest(read, lookup) == d for read, d in reads)
 
 
+def roots(read: tuple) -> tuple[str, ...]:
+    """The context names a read starts from: its path's first step, and those of the paths
+    in its arguments (a call, an item looked up by an object, the two paths of ``=``)."""
+    kind = read[0]
+    if kind == "t":
+        return ()
+    if kind == "ctx" or kind == "?":
+        return (read[1],)
+    found: list[str] = []
+    _roots_of(read[1:], found)
+    return tuple(found)
+
+
+def _roots_of(value: Any, found: list[str]) -> None:
+    if type(value) is not tuple:
+        return
+    if len(value) == 2 and value[0] == "ctx" and type(value[1]) is str:
+        if value[1] not in found:
+            found.append(value[1])
+        return
+    for v in value:
+        _roots_of(v, found)
+
+
+class ReadIndex:
+    """The recorded reads of every page by the objects they start from, for one build.
+
+    A read's digest is a function of the objects its root names stand for in the page's
+    context (``roots``): the evaluator walks the same steps from the same objects (and
+    memoises steps by object identity on that ground). Most reads of most pages start
+    from objects every page shares (the ``gj`` helpers, the settings, Pelican's lists,
+    ``_``): each such read is evaluated once per build and then only looked up; a read
+    from a page's own objects (``person``, ``lv``) is evaluated for that page. The root
+    objects are kept with each entry, so an id is never taken for another object.
+    ``?`` reads (whether a name is there) are always evaluated (a dict look-up)."""
+
+    def __init__(self, evaluator: Evaluator):
+        self.evaluator = evaluator
+        # read -> (its root names, {ids of the root objects: (digest, the root objects)})
+        self._reads: dict[tuple, tuple[tuple[str, ...], dict]] = {}
+
+    def digest(self, read: tuple, lookup: Callable[[str], Any]) -> bytes | str | None:
+        entry = self._reads.get(read)
+        if entry is None:
+            entry = self._reads[read] = (roots(read), {})
+        names, seen = entry
+        if read[0] == "?":
+            return self.evaluator.digest(read, lookup)
+        try:
+            objs = tuple([lookup(n) for n in names])
+        except Exception:  # noqa: BLE001 - a name no longer there: evaluated (it tells)
+            return self.evaluator.digest(read, lookup)
+        key = tuple([id(o) for o in objs])
+        hit = seen.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[1], objs)):
+            return hit[0]
+        d = self.evaluator.digest(read, lookup)
+        seen[key] = (d, objs)
+        return d
+
+    def unchanged(self, reads: Iterable[tuple[tuple, bytes | str]], lookup: Callable[[str], Any]) -> bool:
+        """Whether every recorded read gives the digest it gave when it was recorded."""
+        digest = self.digest
+        for read, d in reads:
+            if digest(read, lookup) != d:
+                return False
+        return True
+
+
 # --------------------------------------------------------------------------
 # storage
 
 
 class Graph:
-    """``page -> [(read, digest), ...]`` of one output folder, from its last build."""
+    """``page -> [(read, digest), ...]`` of one output folder, from its last build, and
+    each page's key computed from those reads with the base key ``base`` (a page kept
+    with the same reads and the same base key has the same key: it is not computed again)."""
 
-    def __init__(self, pages: Mapping[str, list] | None = None):
+    def __init__(self, pages: Mapping[str, list] | None = None, keys: Mapping[str, str] | None = None,
+                 base: str | None = None):
         self.pages: dict[str, list] = dict(pages or {})
+        self.keys: dict[str, str] = dict(keys or {})
+        self.base = base
+
+    def key(self, name: str, reads: list, base: str) -> str | None:
+        """The key recorded for ``name``, if it was computed from these very reads and base key."""
+        if base != self.base or self.pages.get(name) is not reads:
+            return None
+        return self.keys.get(name)
 
     @staticmethod
     def location(cache_dir: Path, output: Path) -> Path:
@@ -488,15 +568,18 @@ class Graph:
             return cls()
         if not isinstance(raw, dict) or raw.get("version") != (GRAPH_VERSION, version):
             return cls()
-        pages = raw.get("pages")
-        return cls(pages) if isinstance(pages, dict) else cls()
+        pages, keys, base = raw.get("pages"), raw.get("keys"), raw.get("base")
+        if not isinstance(pages, dict):
+            return cls()
+        return cls(pages, keys if isinstance(keys, dict) else None, base if isinstance(base, str) else None)
 
     def save(self, cache_dir: Path, output: Path, version: str) -> Path:
         path = self.location(cache_dir, output)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump({"version": (GRAPH_VERSION, version), "pages": dict(sorted(self.pages.items()))}, f,
+            pickle.dump({"version": (GRAPH_VERSION, version), "pages": dict(sorted(self.pages.items())),
+                         "keys": self.keys, "base": self.base}, f,
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return path

@@ -229,25 +229,31 @@ class CachingWriter(Writer):
         return buildcache.code_version(Path(buildcache.__file__).parent, Path(__file__).parent)
 
     def _env(self, env) -> tuple:
-        """(template digester, evaluator) of a template environment."""
+        """(template digester, read index) of a template environment."""
         hit = self._envs.get(id(env))
         if hit is None or hit[0] is not env:
             digester = recording.template_digester(env)
             evaluator = depgraph.Evaluator(env.plain_getattr, env.plain_getitem, digester,
                                            absent=lambda v: isinstance(v, Undefined))
-            hit = self._envs[id(env)] = (env, digester, evaluator)
+            hit = self._envs[id(env)] = (env, digester, depgraph.ReadIndex(evaluator))
         return hit[1], hit[2]
 
     def key_of(self, name: str, reads: list, key: str | None = None) -> str:
         """A page's key (``page_key``); ``key``: already computed from these reads with
         this base key (by the worker that rendered the page)."""
         base = self.base_key()
+        self.graph.base = base
         hit = self._key_memo.get(name)
         if hit is not None and hit[0] is reads and hit[1] == base:  # the very same reads (resident)
-            return hit[2]
-        if key is None:
-            key = page_key(base, name, reads)
-        self._key_memo[name] = (reads, base, key)
+            key = hit[2]
+        else:
+            if key is None:
+                # a page kept with the previous build's reads, under the same base key: the key it had
+                key = self.previous_graph.key(name, reads, base)
+            if key is None:
+                key = page_key(base, name, reads)
+            self._key_memo[name] = (reads, base, key)
+        self.graph.keys[name] = key
         return key
 
     @property
@@ -321,9 +327,9 @@ class CachingWriter(Writer):
             if reads is None:
                 return False
             env = job.template.environment
-            _, evaluator = self._env(env)
+            _, index = self._env(env)
             lookup = _lookup(job.context, env.globals)
-            if not depgraph.unchanged(reads, evaluator, lookup):
+            if not index.unchanged(reads, lookup):
                 return False
             if not self._keep(job.name, self.key_of(job.name, reads)):
                 return False

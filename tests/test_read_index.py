@@ -1,0 +1,146 @@
+"""The read index of the page cache (depgraph.ReadIndex) and the page keys the graph keeps.
+
+Pure unit tests (no site build): a read is evaluated once per build for the same root
+objects and again for other ones, it gives what the evaluator gives, and a kept page's
+key is the recorded one only for the very same reads and base key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gongjiang_pipeline import depgraph
+
+
+@dataclass(frozen=True)
+class Rec:
+    name: str
+    items: tuple
+
+
+class Helpers:
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.calls = 0
+
+    def url(self, rec: Rec) -> str:
+        self.calls += 1
+        return self.prefix + rec.name
+
+
+def _record(context: dict, globals_: dict) -> list:
+    rec = depgraph.Recorder(context, globals_, lambda name: "t1")
+    rec.template("page.html")
+    rec.ctx("person", context["person"])
+    rec.attr(context["person"], "name", context["person"].name)
+    gj = globals_["gj"]
+    rec.ctx("gj", gj)
+    rec.attr(gj, "prefix", gj.prefix)
+    rec.attr(gj, "url", gj.url)
+    rec.call(gj.url, (context["person"],), {}, gj.url(context["person"]))
+    rec.absent_name("alt_url")
+    return rec.result()
+
+
+class CountingEvaluator(depgraph.Evaluator):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evaluated: list[tuple] = []
+
+    def digest(self, read, lookup):
+        self.evaluated.append(read)
+        return super().digest(read, lookup)
+
+
+def _lookup(context: dict, globals_: dict):
+    return lambda name: context[name] if name in context else globals_[name]
+
+
+def test_roots_are_the_names_every_path_of_a_read_starts_from():
+    assert depgraph.roots(("t", "base.html")) == ()
+    assert depgraph.roots(("ctx", "person")) == ("person",)
+    assert depgraph.roots(("?", "alt_url")) == ("alt_url",)
+    call = ("c", (("ctx", "gj"), ("a", "url")), (("r", (("ctx", "person"), ("a", "master"))),), ())
+    assert depgraph.roots(call) == ("gj", "person")
+    same = ("=", (("ctx", "ev"), ("a", "people"), ("#", 0)), (("ctx", "gj"), ("c", (("v", "x"),), ())))
+    assert depgraph.roots(same) == ("ev", "gj")
+    keyed = ("i", (("ctx", "counts"),), ("r", (("ctx", "lv"),)))
+    assert depgraph.roots(keyed) == ("counts", "lv")
+
+
+def test_a_read_is_evaluated_once_for_the_same_root_objects_and_again_for_others():
+    gj = Helpers("/craftsmen/")
+    globals_ = {"gj": gj}
+    a, b = Rec("甲", ()), Rec("乙", ())
+    page_a = _record({"person": a}, globals_)
+    page_b = _record({"person": b}, globals_)
+    ev = CountingEvaluator(getattr, lambda o, k: o[k], lambda name: "t1")
+    index = depgraph.ReadIndex(ev)
+    # each page is kept (every read gives its digest again); the second page evaluates only
+    # the reads that start from its own person, and the ``?`` read (always evaluated)
+    assert index.unchanged(page_a, _lookup({"person": a}, globals_))
+    first = list(ev.evaluated)
+    assert len(first) == len(page_a)
+    ev.evaluated.clear()
+    assert index.unchanged(page_b, _lookup({"person": b}, globals_))
+    again = {r[0] for r in ev.evaluated}
+    assert ("t", "page.html") not in ev.evaluated and ("ctx", "gj") not in ev.evaluated
+    assert ("a", (("ctx", "gj"),), "prefix") not in ev.evaluated
+    assert ("ctx", "person") in ev.evaluated and again <= {"ctx", "a", "c", "?"}
+    # the same page again: nothing but ``?`` is evaluated
+    ev.evaluated.clear()
+    assert index.unchanged(page_a, _lookup({"person": a}, globals_))
+    assert [r[0] for r in ev.evaluated] == ["?"]
+
+
+def test_the_index_gives_what_the_evaluator_gives():
+    gj = Helpers("/craftsmen/")
+    globals_ = {"gj": gj}
+    a = Rec("甲", ())
+    page = _record({"person": a}, globals_)
+    index = depgraph.ReadIndex(depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t1"))
+    assert index.unchanged(page, _lookup({"person": a}, globals_))
+    # a changed person (another object, other content): its reads are evaluated and differ
+    assert not index.unchanged(page, _lookup({"person": Rec("丙", ())}, globals_))
+    # a person with the same content as another object: evaluated, unchanged
+    assert index.unchanged(page, _lookup({"person": Rec("甲", ())}, globals_))
+    # the helpers changed (another build): a fresh index, as every build makes
+    other = {"gj": Helpers("/people/")}
+    index = depgraph.ReadIndex(depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t1"))
+    assert not index.unchanged(page, _lookup({"person": a}, other))
+    # a name that appeared (``alt_url is defined``) makes the page change
+    index = depgraph.ReadIndex(depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t1"))
+    assert not index.unchanged(page, _lookup({"person": a, "alt_url": "/en/"}, globals_))
+    # a template that changed
+    index = depgraph.ReadIndex(depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t2"))
+    assert not index.unchanged(page, _lookup({"person": a}, globals_))
+    # for every combination, the same answer as evaluating every read
+    for ctx, glb, tmpl in [({"person": a}, globals_, "t1"), ({"person": Rec("丙", ())}, globals_, "t1"),
+                           ({"person": a}, other, "t1"), ({"person": a}, globals_, "t2")]:
+        plain = depgraph.unchanged(page, depgraph.Evaluator(getattr, lambda o, k: o[k], lambda n: tmpl),
+                                   _lookup(ctx, glb))
+        indexed = depgraph.ReadIndex(depgraph.Evaluator(getattr, lambda o, k: o[k], lambda n: tmpl))
+        assert indexed.unchanged(page, _lookup(ctx, glb)) == plain
+
+
+def test_a_name_no_longer_there_makes_the_page_change():
+    gj = Helpers("/craftsmen/")
+    page = _record({"person": Rec("甲", ())}, {"gj": gj})
+    index = depgraph.ReadIndex(depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t1"))
+    assert not index.unchanged(page, _lookup({}, {"gj": gj}))
+
+
+def test_a_kept_page_has_its_recorded_key_only_for_the_same_reads_and_base(tmp_path):
+    reads = [(("ctx", "x"), b"12345678")]
+    graph = depgraph.Graph({"a.html": reads}, {"a.html": "k1"}, "base1")
+    assert graph.key("a.html", reads, "base1") == "k1"
+    assert graph.key("a.html", reads, "base2") is None  # another base key: computed again
+    assert graph.key("a.html", list(reads), "base1") is None  # other reads: computed again
+    assert graph.key("b.html", reads, "base1") is None
+    out = tmp_path / "out"
+    out.mkdir()
+    graph.save(tmp_path / "cache", out, "v1")
+    loaded = depgraph.Graph.load(tmp_path / "cache", out, "v1")
+    assert loaded.keys == {"a.html": "k1"} and loaded.base == "base1"
+    assert loaded.key("a.html", loaded.pages["a.html"], "base1") == "k1"
+    assert depgraph.Graph.load(tmp_path / "cache", out, "v2").pages == {}
