@@ -269,6 +269,19 @@ def affected_by_candidate(root: Path, tree: Mapping[str, FileState], candidate_i
     return {"candidate": candidate_id, "own": own, "expected": sorted(expected)}
 
 
+def search_bundle_of(path: str, tree: Mapping[str, FileState]) -> str | None:
+    """The Pagefind bundle a file under ``pagefind/`` belongs to: the deepest folder above
+    it that holds a ``pagefind-entry.json`` in ``tree`` (``pagefind`` itself is the bundle
+    of the pages of no edition, ``pagefind/2016-2018`` an editions' bundle); None for a
+    file outside every bundle (Pagefind's UI copied to ``pagefind/``, other files)."""
+    parts = path.split("/")[:-1]
+    for i in range(len(parts), 0, -1):
+        folder = "/".join(parts[:i])
+        if folder.startswith("pagefind") and f"{folder}/pagefind-entry.json" in tree:
+            return folder
+    return None
+
+
 def is_expected(path: str, expected: set[str]) -> bool:
     """In the expected set, or a new file of a site-wide index (new search fragments)."""
     return path in expected or path.startswith(SITE_WIDE)

@@ -73,6 +73,7 @@ from .measure import (
     is_expected,
     python_cmd,
     run_child,
+    search_bundle_of,
     snapshot,
     written_paths,
 )
@@ -249,9 +250,17 @@ def classify_written(before: dict, after: dict, affected: dict, keep: int = 50) 
             return "site_wide"
         return "mentioning" if k in expected else "outside"
 
+    # the search bundles the rebuild re-indexed (a file written or removed in them): the
+    # candidate's pages all sit in his edition's bundle, so one is what the issue asks for
+    removed = sorted(before.keys() - after.keys())
+    bundles = {b for b in (search_bundle_of(k, after) for k in after) if b}
+    rewritten = sorted({b for b in (search_bundle_of(k, after) for k in written) if b}
+                       | {b for b in (search_bundle_of(k, before) for k in removed) if b})
     return {
         "candidate": affected["candidate"],
         "own": affected.get("own"),
+        "search_bundles": len(bundles),
+        "search_bundles_written": rewritten,
         "expected_count": len(expected),
         "expected_groups": groups,
         "expected_pages": sorted(k for k in expected if not k.startswith(SITE_WIDE))[:keep],
@@ -262,8 +271,9 @@ def classify_written(before: dict, after: dict, affected: dict, keep: int = 50) 
         "outside_count": len(outside),
         "written_unchanged": unchanged[:keep],
         "written_unchanged_count": len(unchanged),
-        "removed": sorted(before.keys() - after.keys())[:keep],
+        "removed": removed[:keep],
         "only_affected": not outside and not unchanged,
+        "one_search_bundle": len(rewritten) <= 1,
     }
 
 
@@ -900,6 +910,16 @@ def verdicts(r: dict) -> list[dict]:
     else:
         out.append(_verdict(name, target, "未运行", None))
 
+    name = "(c) 只重建该候选人所在的搜索分包"
+    target = "重建（写入或删除文件）的站内搜索分包至多 1 个"
+    if cf and "search_bundles_written" in cf:
+        shown = "、".join(cf["search_bundles_written"]) or "无"
+        out.append(_verdict(name, target,
+                            f"{len(cf['search_bundles_written'])} / {cf['search_bundles']} 个（{shown}）",
+                            cf["one_search_bundle"], float(len(cf["search_bundles_written"]))))
+    else:
+        out.append(_verdict(name, target, "未运行", None))
+
     eng = r.get("engine")
     name = f"(g) 评选引擎单独运行 {ENGINE_TARGET_CANDIDATES:,} 人"
     target = f"< {ENGINE_TARGET_SECONDS:.0f} 秒"
@@ -1133,6 +1153,9 @@ def report(r: dict) -> str:
                    + (f"（{'、'.join(cf['outside_expected'][:10])}）" if cf["outside_expected"] else "")
                    + f"；内容未变却被改写的 {cf['written_unchanged_count']} 个。"
                    + f"预期范围内的页面（不含全站索引，前 10 个）：{'、'.join(cf['expected_pages'][:10]) or '无'}。")
+        if "search_bundles_written" in cf:
+            out.append(f"重建的站内搜索分包：{len(cf['search_bundles_written'])} / {cf['search_bundles']} 个"
+                       f"（{'、'.join(cf['search_bundles_written']) or '无'}）。")
         out.append("")
 
     # ratios against the baselines

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import baselines, datagen  # noqa: E402
-from bench.measure import Trash, affected_by_candidate, count_pages, diff_trees, run_child, snapshot  # noqa: E402
+from bench.measure import (  # noqa: E402
+    Trash, affected_by_candidate, count_pages, diff_trees, run_child, search_bundle_of, snapshot)
 from bench.run import classify_written, reset_for_cold_pages, verdicts  # noqa: E402
 
 from gongjiang_pipeline.cli import main as cli  # noqa: E402
@@ -177,8 +178,10 @@ def test_quick_run_writes_report_and_json(tmp_path):
     cf = result["c_files"]
     assert cf["own"] and f"{cf['own']}index.html" in cf["written"]
     assert builds["c_candidate"]["diff"]["written_files"] == cf["written"][:10]
+    # the search bundles it re-indexed are counted among the bundles of the built site
+    assert cf["search_bundles"] >= 1 and len(cf["search_bundles_written"]) <= cf["search_bundles"]
     names = [v["name"] for v in result["verdicts"]]
-    assert len(names) == 14 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
+    assert len(names) == 15 and all(v["status"] in ("达到", "未达到", "未测") for v in result["verdicts"])
     by_name = {v["name"]: v for v in result["verdicts"]}
     assert by_name["(a) 页面阶段每页用时（不含搜索索引）：比纯 Pelican 快"]["status"] == "未测"  # skipped
     assert by_name["(a′) 含搜索索引的整个构建：比 Pelican + Pagefind 快"]["status"] == "未测"
@@ -265,6 +268,37 @@ def test_files_a_candidate_change_may_affect(tmp_path):
     assert not cf["only_affected"]
 
 
+def test_search_bundles_a_candidate_change_rebuilt(tmp_path):
+    out = tmp_path / "out"
+    before = _site(out, {
+        "craftsmen/wang-li/index.html": "王力",
+        "pagefind/pagefind-entry.json": "{}", "pagefind/fragment/a.pf_fragment": "a",
+        "pagefind/2016-2018/pagefind-entry.json": "{}", "pagefind/2016-2018/fragment/b.pf_fragment": "b",
+        "pagefind/2019/pagefind-entry.json": "{}", "pagefind/2019/fragment/c.pf_fragment": "c",
+        "search/bundles.js": "[]",
+    })
+    affected = {"candidate": "2016-001", "own": "craftsmen/wang-li/", "expected": ["craftsmen/wang-li/index.html"]}
+    assert search_bundle_of("pagefind/2016-2018/fragment/b.pf_fragment", before) == "pagefind/2016-2018"
+    assert search_bundle_of("pagefind/fragment/a.pf_fragment", before) == "pagefind"
+    assert search_bundle_of("search/bundles.js", before) is None
+    # the candidate's page and his edition's bundle: one bundle re-indexed
+    (out / "pagefind/2016-2018/fragment/b.pf_fragment").unlink()
+    (out / "pagefind/2016-2018/fragment/b2.pf_fragment").write_text("b2")
+    cf = classify_written(before, snapshot(out), affected)
+    assert (cf["search_bundles"], cf["search_bundles_written"], cf["one_search_bundle"]) == (
+        3, ["pagefind/2016-2018"], True)
+    # a file removed from another bundle counts too (a changed vocabulary re-indexes every bundle)
+    before = snapshot(out)
+    (out / "pagefind/2019/fragment/c.pf_fragment").unlink()
+    (out / "pagefind/2019/fragment/c2.pf_fragment").write_text("c2")
+    (out / "pagefind/2016-2018/fragment/b2.pf_fragment").unlink()
+    cf = classify_written(before, snapshot(out), affected)
+    assert (cf["search_bundles_written"], cf["one_search_bundle"]) == (["pagefind/2016-2018", "pagefind/2019"], False)
+    names = {v["name"]: v for v in verdicts({"cpus": 2, "builds": {}, "c_files": cf})}
+    row = names["(c) 只重建该候选人所在的搜索分包"]
+    assert (row["status"], row["measured"]) == ("未达到", "2 / 3 个（pagefind/2016-2018、pagefind/2019）")
+
+
 def _results(**over) -> dict:
     """A made-up result set (numbers chosen by the test, nothing measured)."""
     r = {
@@ -280,7 +314,8 @@ def _results(**over) -> dict:
             "hugo_cold_1cpu": {"wall": 12.0, "pages": 1000},
         },
         "c_files": {"written_count": 12, "expected_count": 80, "outside_count": 0, "written_unchanged_count": 0,
-                    "only_affected": True},
+                    "only_affected": True, "search_bundles": 4, "search_bundles_written": ["pagefind/2016"],
+                    "one_search_bundle": True},
         "engine": {"target_candidates": 100_000, "target_seconds": 4.0,
                    "runs": [{"candidates": 100_000, "engine_seconds": 3.0, "engine_cpu_seconds": 3.0,
                              "load_before": (0.1, 0.2, 0.3)}]},
@@ -304,7 +339,7 @@ def _results(**over) -> dict:
 
 def test_verdicts_follow_the_numbers_of_the_run():
     met = verdicts(_results())
-    assert [v["status"] for v in met] == ["达到"] * 14
+    assert [v["status"] for v in met] == ["达到"] * 15
     by_name = {v["name"]: v for v in met}
     assert by_name["(a) 页面阶段每页用时（不含搜索索引）：比纯 Pelican 快"]["value"] == pytest.approx(30 / 8)
     assert by_name["(a′) 含搜索索引的整个构建：比 Pelican + Pagefind 快"]["value"] == pytest.approx(3.6)
@@ -321,14 +356,15 @@ def test_verdicts_follow_the_numbers_of_the_run():
                      builds__c_candidate={"wall": 1.1, "pages": 1000},  # 11% > 10%
                      builds__d_story={"wall": 0.6, "pages": 1000},  # 6% > 5%
                      c_files__only_affected=False, c_files__outside_count=1,
+                     c_files__one_search_bundle=False, c_files__search_bundles_written=["pagefind", "pagefind/2016"],
                      media__cold={"images": 70, "images_per_second": 6.5, "workers": 2},
                      media__warm={"decoded": 3}, memory__ratio=2.3,
                      engine__runs=[{"candidates": 100_000, "engine_seconds": 4.2}],
                      search__ratio=1.6,
                      devserver__edits=[{"key": "candidate", "latency_ms": 7000.0}, {"key": "story", "latency_ms": 400.0}])
-    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 14
+    assert [v["status"] for v in verdicts(worse)] == ["未达到"] * 15
     missing = verdicts({"cpus": 2, "builds": {"a_cold": {"wall": 1.0, "pages": 10}}, "hugo": "Hugo 未安装，跳过"})
-    assert [v["status"] for v in missing] == ["未测"] * 14
+    assert [v["status"] for v in missing] == ["未测"] * 15
     assert "Hugo 未安装" in missing[2]["measured"]
 
 
