@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from gongjiang_pipeline.searchindex import BUNDLE_DIR
+
 
 @dataclass
 class ChildRun:
@@ -277,7 +279,7 @@ def search_bundle_of(path: str, tree: Mapping[str, FileState]) -> str | None:
     parts = path.split("/")[:-1]
     for i in range(len(parts), 0, -1):
         folder = "/".join(parts[:i])
-        if folder.startswith("pagefind") and f"{folder}/pagefind-entry.json" in tree:
+        if (folder == BUNDLE_DIR or folder.startswith(BUNDLE_DIR + "/")) and f"{folder}/pagefind-entry.json" in tree:
             return folder
     return None
 
