@@ -40,6 +40,7 @@ version; any other version starts an empty graph. Deleting it is always safe.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import hashlib
@@ -52,7 +53,7 @@ from typing import Any, Callable, Iterable
 
 from .buildcache import output_cache_file
 
-GRAPH_VERSION = 4  # 2: 8-byte digests; 3: absent names and attributes; 4: page keys
+GRAPH_VERSION = 5  # 2: 8-byte digests; 3: absent names and attributes; 4: page keys; 5: own objects
 ABSENT = "absent"  # the digest of a name, attribute or item that was not there
 
 Path_ = tuple  # a path: a tuple of steps, the first ("ctx", name)
@@ -85,6 +86,7 @@ def forget_objects() -> None:
     _OBJECTS.clear()
     _PLAIN_DIGESTS.clear()
     _KINDS.clear()
+    _CONTENT.clear()
 
 
 # how ``_feed`` treats a value of a type (the type decides everything but the identity
@@ -534,6 +536,165 @@ class ReadIndex:
 
 
 # --------------------------------------------------------------------------
+# value objects: the reads of a page's own records, checked at once by content
+
+# id -> (the object, its content digest or None), for one build (forget_objects)
+_CONTENT: dict[int, tuple[Any, bytes | None]] = {}
+# type -> its field names if its objects are value objects, else None
+_VALUE_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+class _NotValue(Exception):
+    pass
+
+
+def _value_fields(t: type) -> tuple[str, ...] | None:
+    """The fields of a frozen dataclass or a frozen pydantic model (``models.Record``),
+    or None: an object of any other type may read more than its fields."""
+    if t in _VALUE_FIELDS:
+        return _VALUE_FIELDS[t]
+    names = None
+    params = getattr(t, "__dataclass_params__", None)
+    if params is not None and params.frozen:
+        names = tuple(f.name for f in dataclasses.fields(t))
+    else:
+        config = getattr(t, "model_config", None)
+        fields = getattr(t, "model_fields", None)
+        if isinstance(config, dict) and config.get("frozen") and isinstance(fields, dict):
+            names = tuple(fields)
+    _VALUE_FIELDS[t] = names
+    return names
+
+
+def content_digest(value: Any) -> bytes | None:
+    """A digest of everything reachable from ``value`` if it is a *value object*: a frozen
+    dataclass or frozen pydantic model whose fields hold plain values, tuples, lists,
+    mappings with plain keys, sets of plain values and other value objects (a
+    ``sitemodel.Person``, a ``ListView``). None for anything else (Pelican's stories,
+    the ``gj`` helpers, a callable): what a template reads of those can depend on more
+    than what they hold. Two value objects with the same digest answer every attribute,
+    item and method call alike (our code is in every page's base key), so a page's reads
+    that start from such objects only need not be checked one by one (:func:`own_checks`).
+    Memoised by object for one build."""
+    try:
+        return _content(value, 0)
+    except _NotValue:
+        return None
+
+
+def _content(value: Any, depth: int) -> bytes | None:
+    t = type(value)
+    k = _KINDS.get(t)
+    if k is None:
+        k = _kind(t)
+    if k == _FAST or k == _SCALAR:
+        return _plain_digest(value) if k == _FAST else value_digest(value)
+    if depth > 40:
+        raise _NotValue
+    if k == _OBJECT:
+        hit = _CONTENT.get(id(value))
+        if hit is not None and hit[0] is value:
+            if hit[1] is None:
+                raise _NotValue
+            return hit[1]
+        names = _value_fields(t)
+        if names is None:
+            _CONTENT[id(value)] = (value, None)
+            raise _NotValue
+        h = hashlib.blake2b(_object_bytes(t), digest_size=16)
+        try:
+            for name in names:
+                b = name.encode()
+                h.update(b"%d:" % len(b) + b)
+                h.update(_content(getattr(value, name), depth + 1))
+        except _NotValue:
+            _CONTENT[id(value)] = (value, None)
+            raise
+        d = _CONTENT[id(value)] = (value, h.digest())
+        return d[1]
+    if id(value) in _OBJECTS and _OBJECTS[id(value)] is value:
+        raise _NotValue  # a container read item by item (the settings)
+    h = hashlib.blake2b(digest_size=16)
+    if k == _SEQUENCE:
+        h.update(b"(%s%d" % (t.__name__.encode(), len(value)))
+        for v in value:
+            h.update(_content(v, depth + 1))
+    elif k == _MAPPING:
+        h.update(b"{%d" % len(value))
+        for key, v in value.items():
+            if not plain(key):
+                raise _NotValue
+            h.update(value_digest(key))
+            h.update(_content(v, depth + 1))
+    else:  # _SET
+        if not all(plain(v) for v in value):
+            raise _NotValue
+        h.update(b"<" + b"".join(sorted(value_digest(v) for v in value)))
+    return h.digest()
+
+
+def _single_root(read: tuple) -> str | None:
+    """The one context name a read starts from, for the reads that have one (most of
+    them: an attribute, a plain item, an object printed); None for the others."""
+    kind = read[0]
+    if kind == "ctx":
+        return read[1]
+    if kind == "a" or kind == "s" or (kind == "i" and type(read[2]) is not tuple):
+        return read[1][0][1]
+    return None
+
+
+def own_checks(reads: list, lookup: Callable[[str], Any]) -> tuple[tuple[tuple[str, bytes], ...], list] | None:
+    """For the reads a page just recorded: the context names standing for value objects
+    (:func:`content_digest`) with their digests, and the reads left to check one by one
+    when those digests are the same in a later build (the others start from these
+    objects only). ``=`` reads (two paths, one object) are always left: content says
+    nothing of identity. None when no read starts from a value object only."""
+    digests: dict[str, bytes | None] = {}
+
+    def digest_of(name: str) -> bytes | None:
+        if name not in digests:
+            try:
+                obj = lookup(name)
+            except Exception:  # noqa: BLE001 - not there: its reads are checked one by one
+                digests[name] = None
+            else:
+                digests[name] = content_digest(obj)
+        return digests[name]
+
+    rest = []
+    covered = 0
+    for entry in reads:
+        read = entry[0]
+        kind = read[0]
+        if kind == "t" or kind == "?" or kind == "=":
+            rest.append(entry)
+            continue
+        one = _single_root(read)
+        names = (one,) if one is not None else roots(read)
+        if names and all(digest_of(n) is not None for n in names):
+            covered += 1
+        else:
+            rest.append(entry)
+    if not covered:
+        return None
+    used = tuple(sorted((n, d) for n, d in digests.items() if d is not None))
+    return used, rest
+
+
+def own_unchanged(checks: tuple[tuple[str, bytes], ...], lookup: Callable[[str], Any]) -> bool:
+    """Whether every value object of :func:`own_checks` has the same content now."""
+    for name, d in checks:
+        try:
+            obj = lookup(name)
+        except Exception:  # noqa: BLE001 - no longer there
+            return False
+        if content_digest(obj) != d:
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------
 # storage
 
 
@@ -543,10 +704,12 @@ class Graph:
     with the same reads and the same base key has the same key: it is not computed again)."""
 
     def __init__(self, pages: Mapping[str, list] | None = None, keys: Mapping[str, str] | None = None,
-                 base: str | None = None):
+                 base: str | None = None, own: Mapping[str, tuple] | None = None):
         self.pages: dict[str, list] = dict(pages or {})
         self.keys: dict[str, str] = dict(keys or {})
         self.base = base
+        # page -> (value objects with their content digests, the reads left to check): own_checks
+        self.own: dict[str, tuple] = dict(own or {})
 
     def key(self, name: str, reads: list, base: str) -> str | None:
         """The key recorded for ``name``, if it was computed from these very reads and base key."""
@@ -571,7 +734,9 @@ class Graph:
         pages, keys, base = raw.get("pages"), raw.get("keys"), raw.get("base")
         if not isinstance(pages, dict):
             return cls()
-        return cls(pages, keys if isinstance(keys, dict) else None, base if isinstance(base, str) else None)
+        own = raw.get("own")
+        return cls(pages, keys if isinstance(keys, dict) else None, base if isinstance(base, str) else None,
+                   own if isinstance(own, dict) else None)
 
     def save(self, cache_dir: Path, output: Path, version: str) -> Path:
         path = self.location(cache_dir, output)
@@ -579,7 +744,7 @@ class Graph:
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
             pickle.dump({"version": (GRAPH_VERSION, version), "pages": dict(sorted(self.pages.items())),
-                         "keys": self.keys, "base": self.base}, f,
+                         "keys": self.keys, "base": self.base, "own": dict(sorted(self.own.items()))}, f,
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return path

@@ -153,6 +153,14 @@ def test_the_graph_is_stored_under_cache_with_a_version_key(project, tmp_path, m
     assert ("c", (("ctx", "gj"), ("a", "citation")), (("r", (("ctx", "person"),)),), ()) in reads
     # the site name through the helper (the language's name, i18n.py): re-evaluated next time
     assert any(read[0] == "a" and read[1] == (("ctx", "gj"),) and read[2] == "site_name" for read in reads)
+    # the page's person is a value object (sitemodel.Person): its reads are answered by its
+    # content digest when that is unchanged, the helpers' reads are checked one by one
+    used, rest = graph.own["craftsmen/shan-lixin/index.html"]
+    assert "person" in dict(used) and "gj" not in dict(used)
+    left = [read for read, _ in rest]
+    assert ("ctx", "person") not in left and not any(read[1] == (("ctx", "person"),) for read in left
+                                                      if read[0] == "a")
+    assert ("c", (("ctx", "gj"), ("a", "citation")), (("r", (("ctx", "person"),)),), ()) in left
     # one setting, by name
     assert any(read[0] in ("a", "i") and read[2] == "GONGJIANG_OPENDATA_INDEX_SAVE_AS"
                for read, _ in graph.pages["opendata/index.html"])

@@ -88,6 +88,7 @@ class _Job:
 _JOBS: list[_Job] = []
 _OUTPUT = ""
 _BASE_KEY: str | None = None  # the writer's base key: a worker computes the keys of its pages
+_UNSET = object()  # (``own`` not computed by a worker)
 
 
 def _lookup(context: dict, globals_) -> Any:
@@ -144,7 +145,7 @@ def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]
     root = logging.getLogger()
     root.addHandler(handler)
     failed = []
-    reads: dict[int, list | None] = {}
+    reads: dict[int, tuple] = {}
     try:
         for i in range(start, len(_JOBS), step):
             try:
@@ -152,8 +153,14 @@ def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]
             except Exception:  # noqa: BLE001 - handed back to the main process, which reports it
                 failed.append(i)
                 continue
-            # the page's key too (on this core, not one by one in the main process)
-            reads[i] = (done, None if done is None or _BASE_KEY is None else page_key(_BASE_KEY, _JOBS[i].name, done))
+            # the page's key and its own-object checks too (on this core, not one by one in
+            # the main process)
+            if done is None or _BASE_KEY is None:
+                reads[i] = (done, None, None)
+            else:
+                job = _JOBS[i]
+                reads[i] = (done, page_key(_BASE_KEY, job.name, done),
+                            depgraph.own_checks(done, _lookup(job.context, job.template.environment.globals)))
     finally:
         root.removeHandler(handler)
     return failed, handler.messages, reads
@@ -329,11 +336,22 @@ class CachingWriter(Writer):
             env = job.template.environment
             _, index = self._env(env)
             lookup = _lookup(job.context, env.globals)
-            if not index.unchanged(reads, lookup):
+            # the page's own records (its person, its list), if their content is unchanged,
+            # answer their reads as before: only the other reads are checked one by one
+            own = self.previous_graph.own.get(job.name)
+            if own is not None and depgraph.own_unchanged(own[0], lookup):
+                check = own[1]
+            else:
+                check, own = reads, None
+            if not index.unchanged(check, lookup):
                 return False
             if not self._keep(job.name, self.key_of(job.name, reads)):
                 return False
             self.graph.pages[job.name] = reads
+            if own is None:
+                own = depgraph.own_checks(reads, lookup)
+            if own is not None:
+                self.graph.own[job.name] = own
         if self.verify:
             self._verify(job)
         return True
@@ -349,14 +367,18 @@ class CachingWriter(Writer):
         if old != text:
             self.unrecorded.append(job.name)
 
-    def _recorded(self, job: "_Job", reads: list | None, key: str | None = None) -> None:
+    def _recorded(self, job: "_Job", reads: list | None, key: str | None = None, own: Any = _UNSET) -> None:
         """After a page was rendered: its key and its reads, or nothing (rendered every time).
-        ``key``: computed by a worker from ``reads``."""
+        ``key`` and ``own`` (``depgraph.own_checks``): computed by a worker from ``reads``."""
         if reads is None or self.cache_dir is None:
             self.uncached += 1
             return
         self.keys[job.name] = self.key_of(job.name, reads, key)
         self.graph.pages[job.name] = reads
+        if own is _UNSET:
+            own = depgraph.own_checks(reads, _lookup(job.context, job.template.environment.globals))
+        if own is not None:
+            self.graph.own[job.name] = own
 
     def _write_pages(self, name, template, context, pageable, template_name, override_output, url, kwargs):
         """Pelican's pagination (its Paginator and the same template variables), page by page."""
@@ -449,7 +471,7 @@ class CachingWriter(Writer):
         workers = self.settings.get("GONGJIANG_RENDER_WORKERS") or cpu_count()
         workers = max(1, min(int(workers), len(jobs) // (MIN_PARALLEL // 2) or 1))
         failed: list[int] = []
-        reads: dict[int, tuple] = {}  # index -> (reads, key)
+        reads: dict[int, tuple] = {}  # index -> (reads, key, own checks)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             _JOBS, _OUTPUT = jobs, self.output_path
             _BASE_KEY = self.base_key() if self.cache_dir is not None else None
@@ -463,9 +485,9 @@ class CachingWriter(Writer):
             finally:
                 _JOBS, _OUTPUT, _BASE_KEY = [], "", None
             for i in sorted(failed):  # again here: raises the same error, with its template line
-                reads[i] = (_render_to_file(jobs[i], self.output_path), None)
+                reads[i] = (_render_to_file(jobs[i], self.output_path), None, _UNSET)
             for i, job in enumerate(jobs):
-                self._recorded(job, *reads.get(i, (None, None)))
+                self._recorded(job, *reads.get(i, (None, None, None)))
                 self._written(job)
         else:
             for job in jobs:

@@ -1,0 +1,239 @@
+"""A page's own records checked at once by content (depgraph.content_digest, own_checks).
+
+Pure unit tests (no site build). A *value object* (a frozen dataclass or frozen pydantic
+model of plain values and other value objects, such as ``sitemodel.Person``) has a digest
+of everything reachable from it; when the objects a page's reads start from have the
+digests they had, only the page's other reads are checked one by one. The check must
+give the verdict that checking every read gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from gongjiang_pipeline import depgraph
+from gongjiang_pipeline.models import Occupation
+
+
+@dataclass(frozen=True)
+class Ref:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Rec:
+    name: str
+    items: tuple
+    ref: Ref
+    day: dt.date = dt.date(2026, 1, 1)
+    tags: frozenset = frozenset()
+    extra: dict | None = None
+
+
+@dataclass(frozen=True)
+class OtherRec:  # the same fields as Rec, another type
+    name: str
+    items: tuple
+    ref: Ref
+    day: dt.date = dt.date(2026, 1, 1)
+    tags: frozenset = frozenset()
+    extra: dict | None = None
+
+
+@dataclass
+class Mutable:
+    name: str
+
+
+class Helpers:
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def url(self, rec) -> str:
+        return self.prefix + rec.name
+
+
+@dataclass(frozen=True)
+class Holder:
+    helpers: Helpers
+
+
+def rec(name="甲", items=("焊工",), ref=("d1", "东城区"), **kw):
+    return Rec(name, items, Ref(*ref), **kw)
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    depgraph.forget_objects()
+    yield
+    depgraph.forget_objects()
+
+
+SAME = [
+    ("equal content, other objects", rec(), rec()),
+    ("a nested record rebuilt", rec(ref=("d1", "东城区")), Rec("甲", ("焊工",), Ref("d1", "东城区"))),
+    ("sets in another order", rec(tags=frozenset({"a", "b"})), rec(tags=frozenset({"b", "a"}))),
+    ("a plain value", "北京大工匠", "北京大工匠"),
+    ("a pydantic record", Occupation(id="hangong", name="焊工"), Occupation(id="hangong", name="焊工")),
+]
+
+
+@pytest.mark.parametrize("what,a,b", SAME, ids=[row[0] for row in SAME])
+def test_equal_value_objects_have_equal_digests(what, a, b):
+    assert depgraph.content_digest(a) is not None
+    assert depgraph.content_digest(a) == depgraph.content_digest(b)
+
+
+OTHER = [
+    ("a field", rec(), rec(name="乙")),
+    ("a nested record's field", rec(), rec(ref=("d1", "西城区"))),
+    ("an item of a tuple", rec(), rec(items=("钳工",))),
+    ("a date", rec(), rec(day=dt.date(2026, 1, 2))),
+    ("a mapping's value", rec(extra={"a": 1}), rec(extra={"a": 2})),
+    ("the type", rec(), OtherRec("甲", ("焊工",), Ref("d1", "东城区"))),
+    ("a text and a number", rec(items=("1",)), rec(items=(1,))),
+    ("a pydantic record", Occupation(id="hangong", name="焊工"), Occupation(id="hangong", name="电焊工")),
+]
+
+
+@pytest.mark.parametrize("what,a,b", OTHER, ids=[row[0] for row in OTHER])
+def test_any_difference_reachable_from_a_value_object_changes_its_digest(what, a, b):
+    assert depgraph.content_digest(a) != depgraph.content_digest(b)
+
+
+NOT_VALUES = [
+    ("a mutable dataclass", Mutable("甲")),
+    ("a helper object", Helpers("/")),
+    ("a frozen record holding a helper", Holder(Helpers("/"))),
+    ("a mapping keyed by objects", rec(extra={Ref("a", "b"): 1})),
+    ("a set of objects", rec(tags=frozenset({Ref("a", "b")}))),
+    ("a list holding a helper", [rec(), Helpers("/")]),
+]
+
+
+@pytest.mark.parametrize("what,value", NOT_VALUES, ids=[row[0] for row in NOT_VALUES])
+def test_what_may_read_more_than_it_holds_has_no_digest(what, value):
+    assert depgraph.content_digest(value) is None
+
+
+def test_a_container_read_item_by_item_has_no_digest():
+    settings = {"SITENAME": "北京大工匠"}
+    depgraph.as_object(settings)
+    assert depgraph.content_digest(settings) is None
+
+
+def _record(context: dict, globals_: dict) -> list:
+    r = depgraph.Recorder(context, globals_, lambda name: "t1")
+    r.template("page.html")
+    person = context["person"]
+    r.ctx("person", person)
+    r.attr(person, "name", person.name)
+    r.attr(person, "ref", person.ref)
+    r.attr(person.ref, "name", person.ref.name)
+    r.attr(person, "items", person.items)
+    gj = globals_["gj"]
+    r.ctx("gj", gj)
+    r.attr(gj, "prefix", gj.prefix)
+    url = gj.url  # (one bound method: the call is recorded on the path it was reached by)
+    r.attr(gj, "url", url)
+    r.call(url, (person,), {}, url(person))
+    r.absent_name("alt_url")
+    return r.result()
+
+
+def _lookup(context: dict, globals_: dict):
+    return lambda name: context[name] if name in context else globals_[name]
+
+
+def test_own_checks_leave_the_reads_that_start_from_other_objects():
+    context, globals_ = {"person": rec()}, {"gj": Helpers("/craftsmen/")}
+    reads = _record(context, globals_)
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_))
+    assert [name for name, _ in used] == ["person"]
+    left = [read for read, _ in rest]
+    # the template, the absent name, and everything reached through the helpers (a call
+    # with the person as its argument starts from both)
+    assert left == [
+        ("t", "page.html"),
+        ("ctx", "gj"),
+        ("a", (("ctx", "gj"),), "prefix"),
+        ("a", (("ctx", "gj"),), "url"),
+        ("c", (("ctx", "gj"), ("a", "url")), (("r", (("ctx", "person"),)),), ()),
+        ("?", "alt_url"),
+    ]
+    assert len(reads) - len(rest) == 5  # person, its name, ref, ref.name, items
+
+
+def test_no_own_checks_without_a_value_object():
+    context, globals_ = {"person": Mutable("甲")}, {"gj": Helpers("/")}
+    r = depgraph.Recorder(context, globals_, lambda name: "t1")
+    r.ctx("person", context["person"])
+    r.attr(context["person"], "name", "甲")
+    assert depgraph.own_checks(r.result(), _lookup(context, globals_)) is None
+
+
+def test_two_paths_to_one_object_are_always_checked():
+    shared = Ref("d1", "东城区")
+    person = Rec("甲", (), shared)
+    context, globals_ = {"person": person, "district": shared}, {}
+    r = depgraph.Recorder(context, globals_, lambda name: "t1")
+    r.ctx("district", shared)
+    r.ctx("person", person)
+    r.attr(person, "ref", shared)  # the object reached before: an ``=`` read
+    reads = r.result()
+    assert any(read[0] == "=" for read, _ in reads)
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_))
+    assert [read[0] for read, _ in rest] == ["="]
+
+
+# (what changes for the next build, whether the own objects are unchanged, whether the page is kept)
+NEXT = [
+    ("nothing", {}, True, True),
+    ("the same person, rebuilt", {"person": rec()}, True, True),
+    ("the person's name", {"person": rec(name="乙")}, False, False),
+    ("a nested record of the person", {"person": rec(ref=("d1", "西城区"))}, False, False),
+    ("the helpers' prefix", {"gj": Helpers("/people/")}, True, False),
+    ("the person gone", {"person": None}, False, False),
+]
+
+
+@pytest.mark.parametrize("what,change,own_same,kept", NEXT, ids=[row[0] for row in NEXT])
+def test_checking_the_rest_gives_the_verdict_of_checking_every_read(what, change, own_same, kept):
+    context, globals_ = {"person": rec()}, {"gj": Helpers("/craftsmen/")}
+    reads = _record(context, globals_)
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_))
+    depgraph.forget_objects()  # the next build
+    context2 = {"person": change.get("person", rec())}
+    if context2["person"] is None:
+        del context2["person"]
+    globals2 = {"gj": change.get("gj", Helpers("/craftsmen/"))}
+    lookup = _lookup(context2, globals2)
+    evaluator = depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t1")
+    every = depgraph.unchanged(reads, evaluator, lookup)
+    assert every is kept
+    assert depgraph.own_unchanged(used, lookup) is own_same
+    if own_same:
+        assert depgraph.unchanged(rest, evaluator, lookup) is kept
+
+
+def test_a_value_object_is_digested_once_per_build():
+    calls = []
+
+    @dataclass(frozen=True)
+    class Counted:
+        name: str
+
+        def __getattribute__(self, attr):
+            if attr == "name":
+                calls.append(attr)
+            return object.__getattribute__(self, attr)
+
+    value = Counted("甲")
+    first = depgraph.content_digest(value)
+    assert depgraph.content_digest(value) == first and len(calls) == 1
+    depgraph.forget_objects()  # a new build digests it again
+    assert depgraph.content_digest(value) == first and len(calls) == 2
