@@ -248,22 +248,35 @@ class Manifest:
         return _stamp(st) == tuple(entry[1:])
 
     def intact(self) -> bool:
-        """Whether the output holds exactly the recorded files, each untouched."""
-        found = set()
-        for dirpath, _dirs, filenames in os.walk(self.output):
-            rel_dir = os.path.relpath(dirpath, self.output)
-            for name in filenames:
-                rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
-                found.add(rel)
-        if found != set(self.entries):
-            return False
-        for rel, entry in self.entries.items():
+        """Whether the output holds exactly the recorded files, each untouched. One pass
+        over the folders (``os.scandir``): each file is stamped as it is found, and the
+        first file unrecorded or touched ends the check."""
+        entries = self.entries
+        found = 0
+        stack = [(str(self.output), "")]
+        while stack:
+            folder, prefix = stack.pop()
             try:
-                if _stamp(os.stat(self.output / rel)) != tuple(entry[1:]):
-                    return False
+                it = os.scandir(folder)
             except OSError:
                 return False
-        return True
+            with it:
+                for item in it:
+                    rel = prefix + item.name
+                    if item.is_dir(follow_symlinks=False):
+                        stack.append((item.path, rel + "/"))
+                        continue
+                    entry = entries.get(rel)
+                    if entry is None:
+                        return False
+                    try:
+                        st = item.stat()
+                    except OSError:
+                        return False
+                    if (st.st_size, st.st_mtime_ns, st.st_ino) != (entry[1], entry[2], entry[3]):
+                        return False
+                    found += 1
+        return found == len(entries)
 
     def save(self, cache_dir: Path, keys: Mapping[str, str], extra: Mapping[str, Any] | None = None) -> Path:
         """Record ``keys`` (relative path -> key) with the files' current stamps;
