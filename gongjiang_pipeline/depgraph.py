@@ -373,6 +373,10 @@ class Evaluator:
         self.template_digest = template_digest
         self._steps: dict[tuple, tuple] = {}
         self._digests: dict[tuple, tuple[Any, str]] = {}
+        # the paths resolved for the page being checked (its ``lookup``): the reads of one
+        # page share most of their paths (``gj.media.verify(person)`` and its attributes)
+        self._page: Any = None
+        self._paths: dict[tuple, tuple] = {}
 
     def _step(self, obj: Any, step: tuple, lookup) -> Any:
         kind = step[0]
@@ -413,9 +417,18 @@ class Evaluator:
         return self.resolve(enc[1], lookup)
 
     def resolve(self, path: Path_, lookup) -> Any:
-        obj = lookup(path[0][1])
-        for step in path[1:]:
-            obj = self._step(obj, step, lookup)
+        if lookup is not self._page:
+            self._page, self._paths = lookup, {}
+        paths = self._paths
+        hit = paths.get(path)
+        if hit is not None:
+            return hit[0]
+        n = len(path)
+        if n == 1:
+            obj = lookup(path[0][1])
+        else:
+            obj = self._step(self.resolve(path[:-1], lookup), path[-1], lookup)
+        paths[path] = (obj,)
         return obj
 
     def _value_digest(self, value: Any) -> bytes:
