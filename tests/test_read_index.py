@@ -144,3 +144,22 @@ def test_a_kept_page_has_its_recorded_key_only_for_the_same_reads_and_base(tmp_p
     assert loaded.keys == {"a.html": "k1"} and loaded.base == "base1"
     assert loaded.key("a.html", loaded.pages["a.html"], "base1") == "k1"
     assert depgraph.Graph.load(tmp_path / "cache", out, "v2").pages == {}
+
+
+def test_a_path_is_resolved_once_per_page_and_again_for_the_next_page():
+    steps = []
+
+    def getattr_(obj, name):
+        steps.append((getattr(obj, "name", type(obj).__name__), name))
+        return getattr(obj, name)
+
+    ev = depgraph.Evaluator(getattr_, lambda o, k: o[k], lambda name: "t1")
+    a, b = Rec("甲", ("焊工",)), Rec("乙", ("钳工",))
+    path = (("ctx", "person"), ("a", "items"), ("#", 0))
+    page_a, page_b = _lookup({"person": a}, {}), _lookup({"person": b}, {})
+    assert ev.resolve(path, page_a) == "焊工"
+    assert ev.digest(("a", path[:2], "count"), page_a) is not None  # shares the path's first steps
+    assert steps == [("甲", "items"), ("tuple", "count")]
+    # another page with another person: its own objects, never the first page's
+    assert ev.resolve(path, page_b) == "钳工"
+    assert ev.resolve(path, page_a) == "焊工"
