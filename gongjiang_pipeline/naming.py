@@ -112,6 +112,20 @@ def _ascii_syllable(s: str) -> str:
 
 def name_syllables(name: str, name_pinyin: str | None = None) -> tuple[list[str], list[str]]:
     """(surname syllables, given-name syllables) in plain ASCII pinyin."""
+    sur, giv = _syllables(name, name_pinyin)
+    return list(sur), list(giv)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _syllables(name: str, name_pinyin: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``name_syllables``, memoised: a build asks for each name's syllables several times
+    (its URL, its search spellings, its English name), and pypinyin is slow. A name that
+    cannot be spelt raises every time (exceptions are not memoised)."""
+    sur, giv = _spell(name, name_pinyin)
+    return tuple(sur), tuple(giv)
+
+
+def _spell(name: str, name_pinyin: str | None) -> tuple[list[str], list[str]]:
     surname, given = split_name(name)
     if name_pinyin:
         parts = [_ascii_syllable(p) for p in re.split(r"[\s'’\-·]+", name_pinyin) if p.strip()]
