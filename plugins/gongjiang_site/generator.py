@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import TemplateNotFound
+from jinja2 import FileSystemBytecodeCache, TemplateNotFound
 from pelican.generators import Generator
 
 from gongjiang_pipeline import csp, depgraph, images, lectures, mentorship, opendata, search, searchbundles, svgcharts
@@ -439,6 +439,25 @@ class EnglishHelpers(i18n.EnglishMixin, Helpers):
         return []
 
 
+def _template_cache(page_cache: Path) -> FileSystemBytecodeCache:
+    """Jinja's compiled templates under ``<page cache>/templates``, for this version of our
+    code (the folder is emptied when another version wrote it)."""
+    from .writer import CachingWriter
+
+    folder = page_cache / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = FileSystemBytecodeCache(str(folder))
+    stamp, version = folder / "VERSION", CachingWriter.code_version()
+    try:
+        same = stamp.read_text("utf-8") == version
+    except OSError:
+        same = False
+    if not same:
+        cache.clear()
+        stamp.write_text(version, "utf-8")
+    return cache
+
+
 def add_template_helpers(generator) -> None:
     """``generator_init``: the same helpers in every generator's Jinja environment, and
     the hooks that record what each page reads (recording.py), and the i18n extension
@@ -449,6 +468,11 @@ def add_template_helpers(generator) -> None:
     resident = generator.settings.get(RESIDENT_SETTING)
     if resident is not None:  # compiled templates kept between builds, by their source (resident.py)
         generator.env.bytecode_cache = resident.bytecode_cache
+    elif generator.settings.get("GONGJIANG_PAGE_CACHE"):
+        # ``make html``: compiled templates kept under cache/ for the next build (Jinja checks
+        # each against the source it loads, so an edited template is compiled again; and by
+        # our code's version, since the recording hooks are compiled into the templates)
+        generator.env.bytecode_cache = _template_cache(Path(generator.settings["GONGJIANG_PAGE_CACHE"]))
     depgraph.as_object(generator.settings)  # a template reading one setting depends on that one
     generator.env.globals["gj"] = Helpers(generator.settings)
     i18n.install_chinese(generator.env)
