@@ -432,6 +432,9 @@ class Evaluator:
         return obj
 
     def _value_digest(self, value: Any) -> bytes:
+        t = type(value)
+        if t is str or t is int or t is bool or value is None:
+            return _plain_digest(value)  # (memoised: the same names and URLs again and again)
         if plain(value):
             return value_digest(value)
         hit = self._digests.get(id(value))
@@ -523,7 +526,8 @@ class ReadIndex:
     def digest(self, read: tuple, lookup: Callable[[str], Any]) -> bytes | str | None:
         entry = self._reads.get(read)
         if entry is None:
-            entry = self._reads[read] = (roots(read), {})
+            one = _single_root(read)
+            entry = self._reads[read] = ((one,) if one is not None else roots(read), {})
         names, seen = entry
         if read[0] == "?":
             return self.evaluator.digest(read, lookup)
@@ -648,12 +652,19 @@ def _content(value: Any, depth: int) -> bytes | None:
 
 def _single_root(read: tuple) -> str | None:
     """The one context name a read starts from, for the reads that have one (most of
-    them: an attribute, a plain item, an object printed); None for the others."""
+    them: an attribute, a plain item, an object printed, along a path of attributes and
+    plain items); None for the others (:func:`roots` tells: a call or an item looked up
+    by an object on the way brings the roots of its arguments)."""
     kind = read[0]
     if kind == "ctx":
         return read[1]
     if kind == "a" or kind == "s" or (kind == "i" and type(read[2]) is not tuple):
-        return read[1][0][1]
+        path = read[1]
+        for step in path:
+            k = step[0]
+            if k == "c" or (k == "i" and type(step[1]) is tuple):
+                return None
+        return path[0][1]
     return None
 
 

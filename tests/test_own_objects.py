@@ -237,3 +237,24 @@ def test_a_value_object_is_digested_once_per_build():
     assert depgraph.content_digest(value) == first and len(calls) == 1
     depgraph.forget_objects()  # a new build digests it again
     assert depgraph.content_digest(value) == first and len(calls) == 2
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    people: tuple
+
+    def pick(self, who: Rec) -> Rec:
+        return next(p for p in self.people if p.name == who.name)
+
+
+def test_a_read_through_a_call_is_covered_only_if_its_arguments_roots_are_unchanged():
+    # ev.pick(lv).name starts at ev, and the call brings in lv: both are checked
+    read = ("a", (("ctx", "ev"), ("a", "pick"), ("c", (("r", (("ctx", "lv"),)),), ())), "name")
+    ev, lv = Edition("2016", (rec(), rec(name="乙"))), rec()
+    reads = [(read, depgraph.value_digest("甲"))]
+    used, rest = depgraph.own_checks(reads, _lookup({"ev": ev, "lv": lv}, {}))
+    assert [name for name, _ in used] == ["ev", "lv"] and rest == []
+    depgraph.forget_objects()
+    later = _lookup({"ev": Edition("2016", (rec(), rec(name="乙"))), "lv": rec(name="乙")}, {})
+    assert depgraph.own_unchanged(used, later) is False  # lv changed: every read is checked

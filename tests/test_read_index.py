@@ -163,3 +163,48 @@ def test_a_path_is_resolved_once_per_page_and_again_for_the_next_page():
     # another page with another person: its own objects, never the first page's
     assert ev.resolve(path, page_b) == "钳工"
     assert ev.resolve(path, page_a) == "焊工"
+
+
+def test_the_single_root_shortcut_agrees_with_roots():
+    reads = [
+        ("ctx", "person"),
+        ("a", (("ctx", "person"), ("a", "ref")), "name"),
+        ("s", (("ctx", "category"),)),
+        ("i", (("ctx", "counts"),), "焊工"),
+        ("i", (("ctx", "counts"),), ("r", (("ctx", "lv"),))),
+        ("c", (("ctx", "gj"), ("a", "url")), (("r", (("ctx", "person"),)),), ()),
+        ("a", (("ctx", "gj"), ("c", (("r", (("ctx", "person"),)),), ())), "url"),
+        ("t", "base.html"),
+        ("=", (("ctx", "ev"), ("a", "people"), ("#", 0)), (("ctx", "gj"),)),
+    ]
+    for read in reads:
+        one = depgraph._single_root(read)
+        if one is not None:
+            assert (one,) == depgraph.roots(read), read
+    assert depgraph._single_root(reads[1]) == "person"
+    assert depgraph._single_root(reads[4]) is None and depgraph._single_root(reads[5]) is None
+
+
+class Links:
+    def __init__(self):
+        self.calls = 0
+
+    def card(self, rec: Rec) -> Rec:
+        self.calls += 1
+        return Rec("/cards/" + rec.name, ())
+
+
+def test_a_read_through_a_call_depends_on_its_arguments_roots_too():
+    # gj.card(person).name: the path starts at gj, the call brings in the page's person;
+    # a page with another person must not be answered with the first page's digest
+    links = Links()
+    path = (("ctx", "gj"), ("a", "card"), ("c", (("r", (("ctx", "person"),)),), ()))
+    read = ("a", path, "name")
+    assert depgraph.roots(read) == ("gj", "person")
+    ev = CountingEvaluator(getattr, lambda o, k: o[k], lambda name: "t1")
+    index = depgraph.ReadIndex(ev)
+    page_a = _lookup({"person": Rec("甲", ())}, {"gj": links})
+    page_b = _lookup({"person": Rec("乙", ())}, {"gj": links})
+    da, db = index.digest(read, page_a), index.digest(read, page_b)
+    assert da == depgraph.value_digest("/cards/甲") and db == depgraph.value_digest("/cards/乙")
+    assert links.calls == 2
