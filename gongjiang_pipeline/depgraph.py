@@ -520,15 +520,27 @@ class ReadIndex:
 
     def __init__(self, evaluator: Evaluator):
         self.evaluator = evaluator
-        # read -> (its root names, {ids of the root objects: (digest, the root objects)})
-        self._reads: dict[tuple, tuple[tuple[str, ...], dict]] = {}
+        # read -> (its one root name or None, its root names, {ids of the root objects:
+        # (digest, the root objects)}); a read with one root is keyed by that object's id
+        self._reads: dict[tuple, tuple[str | None, tuple[str, ...], dict]] = {}
 
     def digest(self, read: tuple, lookup: Callable[[str], Any]) -> bytes | str | None:
         entry = self._reads.get(read)
         if entry is None:
             one = _single_root(read)
-            entry = self._reads[read] = ((one,) if one is not None else roots(read), {})
-        names, seen = entry
+            entry = self._reads[read] = (one, (one,) if one is not None else roots(read), {})
+        one, names, seen = entry
+        if one is not None:  # the common case: one root, no tuples built
+            try:
+                obj = lookup(one)
+            except Exception:  # noqa: BLE001 - a name no longer there: evaluated (it tells)
+                return self.evaluator.digest(read, lookup)
+            hit = seen.get(id(obj))
+            if hit is not None and hit[1] is obj:
+                return hit[0]
+            d = self.evaluator.digest(read, lookup)
+            seen[id(obj)] = (d, obj)
+            return d
         if read[0] == "?":
             return self.evaluator.digest(read, lookup)
         try:
