@@ -208,3 +208,15 @@ def test_a_read_through_a_call_depends_on_its_arguments_roots_too():
     da, db = index.digest(read, page_a), index.digest(read, page_b)
     assert da == depgraph.value_digest("/cards/甲") and db == depgraph.value_digest("/cards/乙")
     assert links.calls == 2
+
+
+def test_interned_reads_share_one_tuple_per_distinct_pair():
+    table: dict = {}
+    gj = Helpers("/craftsmen/")
+    page_a = _record({"person": Rec("甲", ())}, {"gj": gj})
+    page_b = _record({"person": Rec("乙", ())}, {"gj": gj})
+    a, b = depgraph.interned(page_a, table), depgraph.interned(page_b, table)
+    assert a == page_a and b == page_b  # the same reads and digests, in the same order
+    shared = [(x, y) for x, y in zip(a, b) if x == y]
+    assert shared and all(x is y for x, y in shared)  # equal pairs are one object
+    assert any(x != y for x, y in zip(a, b))  # (the person's own reads differ)

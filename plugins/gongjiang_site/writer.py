@@ -89,6 +89,9 @@ _JOBS: list[_Job] = []
 _OUTPUT = ""
 _BASE_KEY: str | None = None  # the writer's base key: a worker computes the keys of its pages
 _UNSET = object()  # (``own`` not computed by a worker)
+# the (read, digest) pairs recorded by this process in this build, each kept once
+# (depgraph.interned): a forked worker starts with the empty table of its build
+_INTERNED: dict = {}
 
 
 def _lookup(context: dict, globals_) -> Any:
@@ -153,6 +156,8 @@ def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]
             except Exception:  # noqa: BLE001 - handed back to the main process, which reports it
                 failed.append(i)
                 continue
+            if done is not None:
+                done = depgraph.interned(done, _INTERNED)
             # the page's key and its own-object checks too (on this core, not one by one in
             # the main process)
             if done is None or _BASE_KEY is None:
@@ -191,6 +196,7 @@ class CachingWriter(Writer):
         self._base_key: str | None = None
         self._envs: dict[int, tuple] = {}
         self.digest = Digester()
+        self._interned: dict = {}  # (read, digest) pairs of the pages rendered here (depgraph.interned)
         # the dependency graph: what each page read in the previous build (``previous``), and in this one
         # a resident build process (the devserver) hands over the graph of its last good build,
         # and the page keys computed from its reads (gongjiang_pipeline/resident.py)
@@ -474,6 +480,7 @@ class CachingWriter(Writer):
         reads: dict[int, tuple] = {}  # index -> (reads, key, own checks)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             _JOBS, _OUTPUT = jobs, self.output_path
+            _INTERNED.clear()
             _BASE_KEY = self.base_key() if self.cache_dir is not None else None
             try:
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -484,6 +491,7 @@ class CachingWriter(Writer):
                             logging.getLogger(lname).log(level, "%s", text)
             finally:
                 _JOBS, _OUTPUT, _BASE_KEY = [], "", None
+                _INTERNED.clear()
             for i in sorted(failed):  # again here: raises the same error, with its template line
                 reads[i] = (_render_to_file(jobs[i], self.output_path), None, _UNSET)
             for i, job in enumerate(jobs):
@@ -491,7 +499,8 @@ class CachingWriter(Writer):
                 self._written(job)
         else:
             for job in jobs:
-                self._recorded(job, _render_to_file(job, self.output_path))
+                done = _render_to_file(job, self.output_path)
+                self._recorded(job, None if done is None else depgraph.interned(done, self._interned))
                 self._written(job)
         self.rendered += len(jobs)
 
