@@ -39,6 +39,7 @@ the hidden filter ``BUNDLE_FILTER`` that it gives every bundle.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")  # copied from the first bundle
 # bundle's URL, to leave out the bundles one index of the whole site would take no page
 # from (theme/static/js/multisite/pagefind.js); it is never shown
 BUNDLE_FILTER = "分包"
-# the bundle's word lists, in its folder: ``languages.json`` and ``<lang>-<shard>.json``
+# the bundle's word lists, in its folder: ``languages.json`` and ``<lang>-<shard>.<hash>.json``
 WORDS_DIR = "gongjiang-words"
 WORD_SHARDS = 32  # a word is in the shard of its first character's code point % WORD_SHARDS
 _SAFE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
@@ -197,23 +198,29 @@ def word_files(languages: Mapping[str, tuple[int, bool, Iterable[str]]],
     ``languages``: language of an index -> (its page count, whether Pagefind stems
     its words, its words as the index stores them). ``languages.json`` tells the
     search page which index Pagefind loads for a page's language (as its findIndex
-    does: the language, its first subtag, else the one with most pages) and which
-    characters Pagefind keeps in a query (``include_characters`` of its entry file);
-    ``<lang>-<shard>.json`` is the sorted list of the index's words in that shard,
-    every shard written (an empty one as ``[]``), so that the page never asks for a
-    file that is not there. Same words, same bytes."""
+    does: the language, its first subtag, else the one with most pages), which
+    characters Pagefind keeps in a query (``include_characters`` of its entry file)
+    and the file of each shard: ``<lang>-<shard>.<hash>.json``, the sorted list of
+    the index's words in that shard, named by its bytes (like Pagefind's own files:
+    a browser may keep it as long as it likes; the page fetches ``languages.json``
+    afresh, as Pagefind does its entry file). Every shard is written (an empty one as
+    ``[]``), so that the page never asks for a file that is not there. Same words,
+    same bytes."""
     def dump(value) -> bytes:
         return (json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
     out: dict[str, bytes] = {}
     info = {}
     for lang, (pages, stemmed, words) in sorted(languages.items()):
-        info[lang] = {"pages": pages, "stemmed": bool(stemmed)}
         shards: list[list[str]] = [[] for _ in range(WORD_SHARDS)]
         for word in sorted(set(words)):
             if word:
                 shards[word_shard(word)].append(word)
+        names = []
         for n, shard in enumerate(shards):
-            out[f"{lang}-{n}.json"] = dump(shard)
+            data = dump(shard)
+            names.append(f"{lang}-{n}.{hashlib.sha256(data).hexdigest()[:12]}.json")
+            out[names[-1]] = data
+        info[lang] = {"pages": pages, "shards": names, "stemmed": bool(stemmed)}
     out["languages.json"] = dump({"include_characters": sorted(set(include_characters)), "languages": info})
     return out
