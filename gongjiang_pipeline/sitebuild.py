@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
