@@ -101,9 +101,10 @@ function queryWords(term, language, keep) {
 // The bundles one index of the whole site would take no page from, for ``term``: for
 // each query word (Pagefind ANDs them), the bundles without a word that starts with it
 // if any bundle has one; else those without the longest word it starts with (over all
-// bundles); none for a word no bundle has a word for (Pagefind drops it). None for an exact ("quoted") search (Pagefind then looks each word up as it
-// is, no fallback), one bundle, a stemmed language (the lists hold stems) or a word list
-// that cannot be read (then Pagefind answers as it would without them).
+// bundles); none for a word no bundle has a word for (Pagefind drops it). None for an
+// exact ("quoted") search (Pagefind then looks each word up as it is, no fallback), one
+// bundle, a stemmed language (the lists hold stems) or a word list that cannot be read
+// (then Pagefind answers as it would without them).
 async function excluded(term) {
   const bundlesNow = searched.slice();
   if (typeof term !== "string" || bundlesNow.length < 2 || /^\s*".+"\s*$/.test(term)) return [];
@@ -115,10 +116,10 @@ async function excluded(term) {
     if (bundlesNow.some((b, i) => queryWords(term, b.language, infos[i].include_characters || []).join(" ") !==
         words.join(" "))) return []; // (bundles built differently: not one index)
     const out = new Set();
-    for (const word of words) {
-      if (!word) continue;
-      const shard = word.codePointAt(0) % SHARDS;
-      const lists = await Promise.all(bundlesNow.map((b, i) => json(`${b.url}${WORDS}${langs[i].shards[shard]}`)));
+    const shards = await Promise.all(words.filter(Boolean).map((word) => Promise.all(bundlesNow.map((b, i) =>
+      json(`${b.url}${WORDS}${langs[i].shards[word.codePointAt(0) % SHARDS]}`)))));
+    for (const [k, word] of words.filter(Boolean).entries()) {
+      const lists = shards[k];
       const extends_ = lists.map((list) => list.some((w) => w.startsWith(word)));
       if (extends_.some(Boolean)) {
         extends_.forEach((e, i) => e || out.add(bundlesNow[i].url));
@@ -168,7 +169,8 @@ export const preload = async (term, opts) => {
   await Promise.all([excluded(term), pagefind.preload(term, opts)]);
 };
 export const search = async (term, opts) => {
-  const urls = await excluded(term);
+  // the word lists and Pagefind's index chunks for the query, side by side
+  const [urls] = await Promise.all([excluded(term), pagefind.preload(term, opts)]);
   if (!urls.length) {
     const results = await pagefind.search(term, opts);
     if (results) {
