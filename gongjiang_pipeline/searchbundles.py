@@ -17,17 +17,29 @@ first bundle and merges the others in the browser with Pagefind's documented
                              English search page loads (a bundle per language)
     pagefind/pagefind-ui.js  Pagefind's UI, copied from the primary bundle if that
                              is not ``site``
+    <bundle>/gongjiang-words/  the words of the bundle's index (``WORDS_DIR``):
+                             written, kept and removed with the bundle
 
 :func:`plan` decides the bundles from the pages alone, so a build can tell which
 bundles have a changed page and re-index only those (sitebuild._search_index
-records a key per bundle in the build manifest). Every bundle also indexes a
-vocabulary page (``VOCAB_FILTER``), so that it answers a query as one index of
-the whole site would.
+records a key per bundle in the build manifest). Each bundle is indexed from its
+own pages only, so its key depends on its own pages only: an edit re-indexes its
+own bundle, whatever words it adds to or removes from the site.
+
+Why the word lists: for a query word that no word of a bundle starts with, Pagefind
+falls back to the longest word of that bundle that the query word starts with
+(单立新 -> 单; ``find_word_extensions`` in Pagefind's search.rs), so a bundle without
+单立新 would answer 单立新 with every page that has 单, where one index of the whole
+site answers with the pages that have 单立新. The search page
+(theme/static/js/multisite/pagefind.js) reads, for each query word, one shard of
+each bundle's word list (:func:`word_files`), works out which bundles one index of
+the whole site would take no page from, and leaves those out of the search with
+the hidden filter ``BUNDLE_FILTER`` that it gives every bundle.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -43,17 +55,13 @@ LANGUAGE_BUNDLES = {"en/": "en"}
 EDITION_BUNDLES = 4
 BUNDLES_SCRIPT = "search/bundles.js"  # window.GONGJIANG_SEARCH_BUNDLES = [...]
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")  # copied from the first bundle to pagefind/
-# The vocabulary page of a bundle (one per language of its index): a page made for the
-# index only, never written to the site, that carries every word of the whole site's
-# index that the bundle's own pages lack, as a metadata field (Pagefind splits those at
-# spaces only, so each word is stored as it is). Why: for a query word that no word of
-# a bundle starts with, Pagefind falls back to the longest word of that bundle that the
-# query word starts with (单立新 -> 单), so a bundle without 单立新 would answer 单立新
-# with every page that has 单. With the site's vocabulary in every bundle, each bundle
-# resolves every query word exactly as one index of the whole site does. The page has
-# the filter 词表: 是, and every search excludes it (theme/static/js/multisite/pagefind.js).
-VOCAB_FILTER = "词表"
-VOCAB_URL = "search/vocabulary/"  # its URL in the index; no such page exists on the site
+# The search page gives every bundle this filter (Pagefind's mergeFilter), valued by the
+# bundle's URL, to leave out the bundles one index of the whole site would take no page
+# from (theme/static/js/multisite/pagefind.js); it is never shown
+BUNDLE_FILTER = "分包"
+# the bundle's word lists, in its folder: ``languages.json`` and ``<lang>-<shard>.<hash>.json``
+WORDS_DIR = "gongjiang-words"
+WORD_SHARDS = 32  # a word is in the shard of its first character's code point % WORD_SHARDS
 _SAFE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 
 
@@ -126,7 +134,7 @@ def plan(pages: Iterable[str], editions: Mapping[str, str], order: Iterable[str]
     out = []
     for key in keys:
         if key in groups:
-            if not _SAFE.match(key):
+            if not _SAFE.match(key) or key == WORDS_DIR:  # (WORDS_DIR: a folder in every bundle)
                 raise ValueError(f"搜索分包名不能用作文件夹名：{key!r}")
             out.append(Bundle(key, tuple(sorted(groups[key]))))
     return out
@@ -179,19 +187,40 @@ def bundles_script(root: str, bundles: Iterable[Bundle]) -> bytes:
     return (text + f"window.GONGJIANG_SEARCH_BUNDLES = {json.dumps(urls)};\n").encode("utf-8")
 
 
-def vocabulary_page(lang: str, words: Iterable[str]) -> bytes:
-    """The vocabulary page carrying ``words`` for the index of language ``lang`` (see
-    ``VOCAB_FILTER``)."""
-    text = html.escape(" ".join(sorted(words)), quote=True)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{html.escape(lang, quote=True)}"><head><meta charset="utf-8">'
-        f"<title>{VOCAB_FILTER}</title></head>\n<body><div data-pagefind-body>"
-        f'<span data-pagefind-filter="{VOCAB_FILTER}:是"></span>'
-        f'<span data-pagefind-meta="{VOCAB_FILTER}:{text}"></span>{VOCAB_FILTER}</div></body></html>\n'
-    ).encode("utf-8")
+def word_shard(word: str) -> int:
+    """The shard of ``word``'s list (= ``shardOf`` in multisite/pagefind.js)."""
+    return ord(word[0]) % WORD_SHARDS if word else 0
 
 
-def vocabulary_path(lang: str) -> str:
-    """Output path of the vocabulary page of language ``lang`` (in the scratch folder
-    Pagefind reads; the URL ``VOCAB_URL`` plus the language)."""
-    return f"{VOCAB_URL}{lang}/index.html"
+def word_files(languages: Mapping[str, tuple[int, bool, Iterable[str]]],
+               include_characters: Iterable[str] = ()) -> dict[str, bytes]:
+    """The files of a bundle's word lists (name under ``WORDS_DIR`` -> bytes):
+    ``languages``: language of an index -> (its page count, whether Pagefind stems
+    its words, its words as the index stores them). ``languages.json`` tells the
+    search page which index Pagefind loads for a page's language (as its findIndex
+    does: the language, its first subtag, else the one with most pages), which
+    characters Pagefind keeps in a query (``include_characters`` of its entry file)
+    and the file of each shard: ``<lang>-<shard>.<hash>.json``, the sorted list of
+    the index's words in that shard, named by its bytes (like Pagefind's own files:
+    a browser may keep it as long as it likes; the page fetches ``languages.json``
+    afresh, as Pagefind does its entry file). Every shard is written (an empty one as
+    ``[]``), so that the page never asks for a file that is not there. Same words,
+    same bytes."""
+    def dump(value) -> bytes:
+        return (json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
+
+    out: dict[str, bytes] = {}
+    info = {}
+    for lang, (pages, stemmed, words) in sorted(languages.items()):
+        shards: list[list[str]] = [[] for _ in range(WORD_SHARDS)]
+        for word in sorted(set(words)):
+            if word:
+                shards[word_shard(word)].append(word)
+        names = []
+        for n, shard in enumerate(shards):
+            data = dump(shard)
+            names.append(f"{lang}-{n}.{hashlib.sha256(data).hexdigest()[:12]}.json")
+            out[names[-1]] = data
+        info[lang] = {"pages": pages, "shards": names, "stemmed": bool(stemmed)}
+    out["languages.json"] = dump({"include_characters": sorted(set(include_characters)), "languages": info})
+    return out

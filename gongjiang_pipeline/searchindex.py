@@ -30,6 +30,7 @@ from typing import Mapping
 import cbor2
 
 from .errors import GongjiangError
+from .searchbundles import word_files
 
 BUNDLE_DIR = "pagefind"  # under the site root: /pagefind/pagefind-ui.js ...
 SEARCHABLE = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes
@@ -101,16 +102,12 @@ def build_search_index(site: Path, *, executable: Path | None = None, output: Pa
     return int(counts[-1])
 
 
-def index_pages(
-    pages: Mapping[str, Path], output: Path, *, executable: Path | None = None,
-    extra: Mapping[str, bytes] | None = None,
-) -> int:
+def index_pages(pages: Mapping[str, Path], output: Path, *, executable: Path | None = None) -> int:
     """Index only ``pages`` (output path -> the file holding it) into the bundle
     folder ``output``: Pagefind runs over a scratch folder next to ``output``
     holding hard links to those files at their output paths (so the URLs are the
-    same), removed afterwards. ``extra`` adds pages made for the index only (output
-    path -> HTML; the vocabulary page of searchbundles.py). One such run makes one
-    bundle of the multisite search (searchbundles.py)."""
+    same), removed afterwards. One such run makes one bundle of the multisite
+    search (searchbundles.py)."""
     output = Path(output).resolve()
     os.makedirs(output.parent, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
@@ -122,9 +119,6 @@ def index_pages(
                 os.makedirs(stage / folder, exist_ok=True)
                 made.add(folder)
             link_or_copy(path, stage / rel)
-        for rel, data in sorted((extra or {}).items()):
-            os.makedirs((stage / rel).parent, exist_ok=True)
-            (stage / rel).write_bytes(data)
         return build_search_index(stage, executable=executable, output=output)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -135,6 +129,20 @@ def index_words(bundle: Path) -> dict[str, set[str]]:
     against, as it stored them)."""
     return {lang: set().union(*pages.values()) if pages else set()
             for lang, pages in page_words(bundle).items()}
+
+
+def word_lists(bundle: Path) -> dict[str, bytes]:
+    """The word-list files of a bundle (searchbundles.word_files), from its index:
+    per language its page count, whether Pagefind stems its words (the entry file
+    names a stemmer's WebAssembly for it) and its words."""
+    entry = json.loads((Path(bundle) / "pagefind-entry.json").read_text("utf-8"))
+    words = index_words(bundle)
+    try:
+        languages = {lang: (int(info["page_count"]), info.get("wasm") is not None, words.get(lang, ()))
+                     for lang, info in entry["languages"].items()}
+    except (TypeError, ValueError, KeyError, AttributeError):
+        raise SearchIndexError("Pagefind 索引格式与预期不符（pagefind-entry.json），请检查 Pagefind 版本") from None
+    return word_files(languages, entry.get("include_characters") or ())
 
 
 def page_words(bundle: Path) -> dict[str, dict[str, set[str]]]:

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,10 +22,8 @@ from typing import Any, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
-from .searchbundles import (BUNDLES_SCRIPT, EDITION_BUNDLES, LANGUAGE_BUNDLES, UI_FILES, bundles_script, page_url, plan,
-                            vocabulary_page, vocabulary_path)
-from .searchindex import (BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, index_words, link_or_copy,
-                          page_words)
+from .searchbundles import BUNDLES_SCRIPT, EDITION_BUNDLES, LANGUAGE_BUNDLES, UI_FILES, WORDS_DIR, bundles_script, plan
+from .searchindex import BUNDLE_DIR, SEARCHABLE, SearchIndexError, index_pages, link_or_copy, word_lists
 from .timings import phase
 
 
@@ -461,15 +458,15 @@ def _link_searchable(output: Path, tmp: Path) -> None:
 
 def _search_index(output: Path, writer, executable, settings: Mapping[str, Any]) -> tuple[int, dict]:
     """Index the site with Pagefind, one bundle per edition and one for pages of no
-    edition (searchbundles.py), each with the vocabulary page of the site's words that
-    its pages lack, re-indexing only the bundles whose pages or vocabulary changed: a
-    bundle whose pages all have the keys they had in the previous build, and whose
-    vocabulary is the same, is kept (its key, page count, pages key and own words are
-    recorded in the manifest, ``extra["search"]``). Pagefind reads each
-    bundle's pages through hard links in a scratch folder (kept pages from the
-    previous output); it writes only under ``pagefind/<bundle>/``; no step of the
-    build writes into a file already in ``output`` (media files there may be hard
-    links to the media cache: ``media.cache.place``)."""
+    edition (searchbundles.py), each from its own pages only, with the word lists the
+    search page reads (searchbundles.word_files), re-indexing only the bundles whose
+    pages changed: a bundle whose pages all have the keys they had in the previous
+    build is kept (its key and page count are recorded in the manifest,
+    ``extra["search"]``). Pagefind reads each bundle's pages through hard links in a
+    scratch folder (kept pages from the previous output); it writes only under
+    ``pagefind/<bundle>/``; no step of the build writes into a file already in
+    ``output`` (media files there may be hard links to the media cache:
+    ``media.cache.place``)."""
     previous = getattr(writer, "previous", None)
     kept = writer.kept if writer is not None else set()
     if writer is not None:
@@ -511,62 +508,21 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     # the search page loads Pagefind's UI from pagefind/ (copied there when the primary
     # bundle is an edition's) and the bundle list from search/bundles.js
     top = {f"{BUNDLE_DIR}/{name}" for name in UI_FILES} if first != BUNDLE_DIR else set()
-    # Two steps (searchbundles.VOCAB_FILTER): the words of each bundle's own pages (a
-    # bundle whose pages are as in the previous build has them recorded; the others'
-    # pages are indexed once, together, into a scratch folder to read them), then each
-    # bundle with the vocabulary page of the words of the whole site that it lacks. A
-    # bundle whose pages and vocabulary are as recorded is kept.
-    own: dict[str, dict[str, list[str]]] = {}  # bundle -> language -> its pages' words
-    page_keys: dict[str, str | None] = {}
-    first_counts: dict[str, int] = {}
     folders = {bundle.key: bundle.folder(BUNDLE_DIR) for bundle in bundles}
-    scratch = Path(tempfile.mkdtemp(prefix=".search-words-", dir=output.parent))
+    done: dict[str, list] = {}
+    runs: dict[str, Any] = {}  # bundle -> its Pagefind run
+    keys: dict[str, str | None] = {}
     # Pagefind runs of different bundles are independent: run them side by side
     pool = ThreadPoolExecutor(max_workers=max(1, min(len(bundles), os.cpu_count() or 1)))
     try:
-        first_pass = []
-        for bundle in bundles:
-            # the bundle's pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned
-            # package, whose version is in every page key through the code version)
-            pkey = digest("search", bundle.key, [(rel, writer.keys[rel]) for rel in bundle.pages],
-                          str(executable)) if cached else None
-            page_keys[bundle.key] = pkey
-            old = recorded.get(bundle.key)
-            if pkey is not None and isinstance(old, list) and len(old) == 4 and old[2] == pkey:
-                own[bundle.key] = old[3]
-            else:
-                first_pass.append(bundle)
-        if len(first_pass) == 1:
-            # its first index is the bundle itself if it lacks no word (one bundle: the only run)
-            (bundle,) = first_pass
-            first_counts[bundle.key] = index_pages({rel: source[rel] for rel in bundle.pages},
-                                                   scratch / bundle.key, executable=executable)
-            own[bundle.key] = {lang: sorted(w) for lang, w in index_words(scratch / bundle.key).items()}
-        elif first_pass:
-            # one run over the pages of all of them, each page's words then go to its bundle
-            index_pages({rel: source[rel] for bundle in first_pass for rel in bundle.pages}, scratch / "all",
-                        executable=executable)
-            by_page = page_words(scratch / "all")
-            for bundle in first_pass:
-                urls = [page_url(rel) for rel in bundle.pages]
-                own[bundle.key] = {lang: sorted(set().union(*(pages.get(u, ()) for u in urls)))
-                                   for lang, pages in sorted(by_page.items())}
-        site_words: dict[str, set[str]] = {}
-        for words in own.values():
-            for lang, ws in words.items():
-                site_words.setdefault(lang, set()).update(ws)
-        done: dict[str, list] = {}
-        second: dict[str, Any] = {}  # bundle -> its Pagefind run (with its vocabulary pages)
-        keys: dict[str, str | None] = {}
         for bundle in bundles:
             folder = folders[bundle.key]
-            # only for the languages of the bundle's own pages: a search in one language
-            # merges the bundles that have it (the English pages have a bundle of their own)
-            lacking = {lang: sorted(site_words[lang] - set(own[bundle.key][lang]))
-                       for lang in sorted(site_words) if own[bundle.key].get(lang)}
-            lacking = {lang: ws for lang, ws in lacking.items() if ws}
-            pkey = page_keys[bundle.key]
-            key = keys[bundle.key] = digest("search-bundle", pkey, lacking) if pkey is not None else None
+            # the bundle's pages, and the Pagefind binary (GONGJIANG_PAGEFIND; None: the pinned
+            # package, whose version is in every page key through the code version): its own
+            # pages only, so an edit re-indexes its own bundle and no other
+            key = keys[bundle.key] = digest("search-bundle", WORDS_DIR, bundle.key,
+                                            [(rel, writer.keys[rel]) for rel in bundle.pages],
+                                            str(executable)) if cached else None
             old = recorded.get(bundle.key)
             if key is not None and previous is not None and isinstance(old, list) and old[0] == key:
                 files = _bundle_files(previous.entries, folder, folders) - top
@@ -574,30 +530,18 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
                     for rel in files:
                         writer.kept.add(rel)
                         writer.keys[rel] = "search:" + key
-                    done[bundle.key] = [key, int(old[1]), pkey, own[bundle.key]]
+                    done[bundle.key] = [key, int(old[1])]
                     continue
-            if not lacking and bundle.key in first_counts:
-                # the first step's index is the bundle (one bundle, or one with every word)
-                if (output / folder).is_dir():  # ``pagefind/``, already holding other bundles
-                    for path in sorted((scratch / bundle.key).iterdir()):
-                        os.replace(path, output / folder / path.name)
-                else:
-                    os.makedirs((output / folder).parent, exist_ok=True)
-                    os.replace(scratch / bundle.key, output / folder)
-                done[bundle.key] = [key, first_counts[bundle.key], pkey, own[bundle.key]]
-            else:
-                vocab = {vocabulary_path(lang): vocabulary_page(lang, ws) for lang, ws in lacking.items()}
-                second[bundle.key] = (pool.submit(index_pages, {rel: source[rel] for rel in bundle.pages},
-                                                  output / folder, executable=executable, extra=vocab), len(vocab))
-        for name, (run, vocab_pages) in second.items():
-            done[name] = [keys[name], run.result() - vocab_pages, page_keys[name], own[name]]
-        for bundle in bundles:
-            if keys[bundle.key] is not None and (bundle.key in second or bundle.key in first_counts):
-                for rel in _bundle_files(None, folders[bundle.key], folders, output):
-                    writer.keys[rel] = "search:" + keys[bundle.key]
+            runs[bundle.key] = pool.submit(_index_bundle, {rel: source[rel] for rel in bundle.pages},
+                                           output / folder, executable)
+        for name, run in runs.items():
+            done[name] = [keys[name], run.result()]
+        for name in runs:
+            if keys[name] is not None:
+                for rel in _bundle_files(None, folders[name], folders, output):
+                    writer.keys[rel] = "search:" + keys[name]
     finally:
         pool.shutdown(wait=True)
-        shutil.rmtree(scratch, ignore_errors=True)
     total = sum(entry[1] for entry in done.values())
     done = {bundle.key: done[bundle.key] for bundle in bundles}
     written = {BUNDLES_SCRIPT: bundles_script(BUNDLE_DIR, bundles)}
@@ -616,6 +560,17 @@ def _search_index(output: Path, writer, executable, settings: Mapping[str, Any])
     if not cached:
         return total, {}
     return total, {"search": {"bundles": done, "pages": total}}
+
+
+def _index_bundle(pages: Mapping[str, Path], folder: Path, executable) -> int:
+    """Index ``pages`` into the bundle ``folder`` and write its word lists there
+    (``WORDS_DIR``); returns the number of pages indexed."""
+    count = index_pages(pages, folder, executable=executable)
+    words = folder / WORDS_DIR
+    words.mkdir(exist_ok=True)
+    for name, data in sorted(word_lists(folder).items()):
+        (words / name).write_bytes(data)
+    return count
 
 
 def _bundle_files(entries, folder: str, folders: Mapping[str, str], root: Path | None = None) -> set[str]:

@@ -32,8 +32,7 @@ def _payload(path: Path) -> bytes:
     return data[len(MAGIC):]
 
 
-VOCAB_FILTER = "词表"  # = searchbundles.VOCAB_FILTER: the vocabulary pages, never results
-VOCAB_URL = "/search/vocabulary/"
+WORDS_DIR = "gongjiang-words"  # = searchbundles.WORDS_DIR: each bundle's word lists (JSON)
 
 
 def bundles(site: Path) -> list[Path]:
@@ -45,14 +44,13 @@ def bundles(site: Path) -> list[Path]:
 def fragments(site: Path, lang: str = "zh-cn") -> dict[str, dict]:
     """url -> fragment (content, meta, filters, word_count) of every page indexed in
     the language ``lang`` (Pagefind keeps an index per <html lang>: zh-cn, and en for
-    /en/), in every bundle (not the bundles' vocabulary pages)."""
+    /en/), in every bundle."""
     out = {}
     for bundle in bundles(site):
         for p in sorted((bundle / "fragment").glob(f"{lang}_*.pf_fragment")):
             frag = json.loads(_payload(p))
-            if not frag["url"].startswith(VOCAB_URL):
-                assert frag["url"] not in out, frag["url"]  # a page is in one bundle
-                out[frag["url"]] = frag
+            assert frag["url"] not in out, frag["url"]  # a page is in one bundle
+            out[frag["url"]] = frag
     return out
 
 
@@ -67,24 +65,24 @@ def bundle_filters(bundle: Path, lang: str = "zh-cn") -> dict[str, dict[str, lis
 
 def filters(site: Path, lang: str = "zh-cn") -> dict[str, dict[str, list[str]]]:
     """filter name -> value -> pages ("<bundle>:<page number>") in the language
-    ``lang``, over every bundle, without the vocabulary pages' filter."""
+    ``lang``, over every bundle."""
     out: dict[str, dict[str, list[str]]] = {}
     for bundle in bundles(site):
         name_of = bundle.relative_to(site).as_posix()
         for name, values in bundle_filters(bundle, lang).items():
-            if name == VOCAB_FILTER:
-                continue
             for value, pages in values.items():
                 out.setdefault(name, {}).setdefault(value, []).extend(f"{name_of}:{n}" for n in pages)
     return {name: dict(sorted(values.items())) for name, values in sorted(out.items())}
 
 
 def decoded_text(site: Path) -> str:
-    """Everything in the index as text (fragments, words, filters, metadata), for
-    checks that nothing private or unpublished is in it."""
+    """Everything in the index as text (fragments, words, filters, metadata, and the
+    bundles' word lists), for checks that nothing private or unpublished is in it."""
     parts = []
     for p in sorted((site / "pagefind").rglob("*")):
-        if p.suffix in (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta"):
+        if p.parent.name == WORDS_DIR and p.suffix == ".json":
+            parts.append(p.read_text("utf-8"))
+        elif p.suffix in (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta"):
             payload = _payload(p)
             parts.append(payload.decode("utf-8") if p.suffix == ".pf_fragment" else repr(cbor2.loads(payload)))
     return "\n".join(parts)

@@ -287,7 +287,7 @@ def test_search_bundles_a_candidate_change_rebuilt(tmp_path):
     cf = classify_written(before, snapshot(out), affected)
     assert (cf["search_bundles"], cf["search_bundles_written"], cf["one_search_bundle"]) == (
         3, ["pagefind/2016-2018"], True)
-    # a file removed from another bundle counts too (a changed vocabulary re-indexes every bundle)
+    # a file removed from another bundle counts too (a build that re-indexes more than the edited bundle)
     before = snapshot(out)
     (out / "pagefind/2019/fragment/c.pf_fragment").unlink()
     (out / "pagefind/2019/fragment/c2.pf_fragment").write_text("c2")

@@ -5,24 +5,29 @@ from __future__ import annotations
 
 import json
 
-import cbor2
 import pytest
 from conftest import ROOT, SAMPLE_AS_OF
 
-from searchkit import _payload, bundle_filters
+from searchkit import bundle_filters
 
-from gongjiang_pipeline.searchbundles import (SITE_BUNDLE, Bundle, bundles_script, page_editions, page_path,
-                                              page_url, plan)
+from gongjiang_pipeline.searchbundles import (SITE_BUNDLE, WORD_SHARDS, WORDS_DIR, Bundle, bundles_script,
+                                              page_editions, page_path, page_url, plan, word_files, word_shard)
 from gongjiang_pipeline.searchindex import index_words
 
 
-def _vocab_page(folder) -> int:
-    """The page number of a bundle's vocabulary page (its fragment's URL); ``folder``: the bundle."""
-    entry = json.loads((folder / "pagefind-entry.json").read_text("utf-8"))
-    meta = cbor2.loads(_payload(folder / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta"))
-    urls = [json.loads(_payload(folder / "fragment" / f"{page[0]}.pf_fragment"))["url"]
-            for page in meta[1]]
-    return urls.index("/search/vocabulary/zh-cn/")
+def _word_lists(folder) -> dict[str, set[str]]:
+    """A bundle's word lists as the search page reads them: language -> its words; and
+    each word in the shard of its first character."""
+    info = json.loads((folder / WORDS_DIR / "languages.json").read_text("utf-8"))
+    out = {}
+    for lang, about in info["languages"].items():
+        assert len(about["shards"]) == WORD_SHARDS
+        out[lang] = set()
+        for n, name in enumerate(about["shards"]):
+            words = json.loads((folder / WORDS_DIR / name).read_text("utf-8"))
+            assert words == sorted(words) and all(word_shard(w) == n for w in words)
+            out[lang].update(words)
+    return out
 
 
 def test_pages_go_to_their_edition_others_to_site():
@@ -55,6 +60,27 @@ def test_folders_and_the_bundle_list():
 def test_an_edition_id_that_cannot_name_a_folder_is_refused():
     with pytest.raises(ValueError, match="搜索分包名不能用作文件夹名"):
         plan(["a.html", "b.html"], {"a.html": "../x", "b.html": "2016"}, ["2016"])
+    with pytest.raises(ValueError, match="搜索分包名不能用作文件夹名"):  # the word lists' folder
+        plan(["a.html", "b.html"], {"a.html": WORDS_DIR, "b.html": "2016"}, [WORDS_DIR, "2016"])
+
+
+def test_word_files_shard_by_first_character_and_are_deterministic():
+    files = word_files({"zh-cn": (3, False, ["单立新", "单", "a", "", "单"])}, ["_"])
+    again = word_files({"zh-cn": (3, False, ["a", "单", "单立新"])}, ["_"])
+    assert files == again
+    info = json.loads(files["languages.json"])
+    assert info["include_characters"] == ["_"]
+    about = info["languages"]["zh-cn"]
+    assert about["pages"] == 3 and about["stemmed"] is False and len(about["shards"]) == WORD_SHARDS
+    assert json.loads(files[about["shards"][ord("单") % WORD_SHARDS]]) == ["单", "单立新"]
+    assert json.loads(files[about["shards"][ord("a") % WORD_SHARDS]]) == ["a"]
+    assert set(files) == {"languages.json", *about["shards"]}  # every shard, empty ones too
+    empty = [name for name in about["shards"] if files[name] == b"[]\n"]
+    assert len(empty) == WORD_SHARDS - 2
+    # a file's name changes with its bytes (the browser may cache it)
+    other = json.loads(word_files({"zh-cn": (3, False, ["单"])})["languages.json"])["languages"]["zh-cn"]
+    assert other["shards"][ord("单") % WORD_SHARDS] != about["shards"][ord("单") % WORD_SHARDS]
+    assert other["shards"][ord("a") % WORD_SHARDS] != about["shards"][ord("a") % WORD_SHARDS]
 
 
 def test_one_bundle_is_the_site_bundle():
@@ -131,21 +157,29 @@ def test_per_edition_build_and_rebuild_keeps_unchanged_bundles(tmp_path):
     assert [first.extra["search"]["bundles"][k][1] for k in ("2016", "2026", "site", "en")] == [34, 24, 11, 13]
     english = json.loads((out / "pagefind/en/pagefind-entry.json").read_text("utf-8"))
     assert list(english["languages"]) == ["en"]
-    # one bundle in English: it lacks no English word, so it has no vocabulary page
-    assert "词表" not in bundle_filters(out / "pagefind/en", "en")
+    # no bundle carries pages made for the index only (as the vocabulary pages once were):
+    # as many fragments as pages, and only the site's own filters
+    for key, folder in {"2016": "pagefind/2016", "2026": "pagefind/2026", "site": "pagefind", "en": "pagefind/en"}.items():
+        assert len(list((out / folder / "fragment").glob("*.pf_fragment"))) == first.extra["search"]["bundles"][key][1]
+    assert set(bundle_filters(out / "pagefind/2016")) == {"届次", "工种", "奖项"}
     folders = {"2016": out / "pagefind/2016", "2026": out / "pagefind/2026", "site": out / "pagefind"}
     for folder in folders.values():
         entry = json.loads((folder / "pagefind-entry.json").read_text("utf-8"))
         assert list(entry["languages"]) == ["zh-cn"]
     assert (out / "pagefind/pagefind-ui.js").read_bytes() == (out / "pagefind/2026/pagefind-ui.js").read_bytes()
-    # each bundle holds every word of the site: its own, and the others' on its
-    # vocabulary page, the one page with the filter 词表
+    # each bundle holds its own pages' words only, and its word lists are exactly those
     words = {key: index_words(folder)["zh-cn"] for key, folder in folders.items()}
-    own = {key: set(first.extra["search"]["bundles"][key][3]["zh-cn"]) for key in folders}
-    assert "单立新" in own["2016"] and "单立新" not in own["2026"] and "林丽雪" in own["2026"]
+    assert "单立新" in words["2016"] and "单立新" not in words["2026"] and "林丽雪" in words["2026"]
+    assert "林丽雪" not in words["2016"]
     for key, folder in folders.items():
-        assert words[key] == own["2016"] | own["2026"] | own["site"] | {"词表"}
-        assert bundle_filters(folder)["词表"] == {"是": [_vocab_page(folder)]}
+        assert _word_lists(folder) == {"zh-cn": words[key]}
+        info = json.loads((folder / WORDS_DIR / "languages.json").read_text("utf-8"))
+        assert info["languages"]["zh-cn"]["pages"] == first.extra["search"]["bundles"][key][1]
+        assert info["languages"]["zh-cn"]["stemmed"] is False
+    # English: Pagefind stems its words (the search page then leaves no bundle out)
+    english_words = json.loads((out / "pagefind/en" / WORDS_DIR / "languages.json").read_text("utf-8"))
+    assert english_words["languages"]["en"]["stemmed"] is True
+    assert _word_lists(out / "pagefind/en") == {"en": index_words(out / "pagefind/en")["en"]}
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     again = build_into(ROOT, out, SAMPLE_AS_OF, override=override, force=True)
     assert again.extra == first.extra
@@ -167,8 +201,20 @@ def _tree(out):
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def _changed_bundles(before, after) -> set[str]:
+    """The bundle folders (holding a pagefind-entry.json) in which a file was written or removed."""
+    folders = {rel.rsplit("/", 1)[0] for rel in after if rel.endswith("pagefind-entry.json")}
+    changed = {rel for rel in set(before) | set(after) if before.get(rel) != after.get(rel)}
+    out = set()
+    for rel in changed:
+        owners = [f for f in folders if rel.startswith(f + "/")]
+        if owners:
+            out.add(max(owners, key=len))
+    return out
+
+
 @pytest.mark.slow
-def test_a_new_word_in_one_edition_reindexes_the_others_and_equals_a_clean_build(tmp_path):
+def test_a_new_word_in_one_edition_reindexes_only_its_bundle_and_equals_a_clean_build(tmp_path):
     from gongjiang_pipeline.sitebuild import build_into, build_site
 
     root = _project(tmp_path)
@@ -176,24 +222,53 @@ def test_a_new_word_in_one_edition_reindexes_the_others_and_equals_a_clean_build
     override = {"GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
     build_into(root, out, SAMPLE_AS_OF, override=override)
     story = root / "content/stories/he-xingyong-hanfeng.md"  # 2016
-    # a word nowhere on the site: the 2016 bundle changes, and the 2026 bundle's vocabulary
+    # a word nowhere on the site: only the 2016 bundle changes
     story.write_text(story.read_text("utf-8").replace("焊花四溅", "焊花四溅，氩弧焊枪嗡鸣", 1), "utf-8")
     before = _tree(out)
     again = build_into(root, out, SAMPLE_AS_OF, override=override)
     after = _tree(out)
-    changed = {rel for rel in after if before.get(rel) != after[rel]}
-    assert any(rel.startswith("pagefind/2016/") for rel in changed)
-    assert any(rel.startswith("pagefind/2026/") for rel in changed)  # its vocabulary page
-    assert index_words(out / "pagefind/2016")["zh-cn"] <= index_words(out / "pagefind/2026")["zh-cn"]
-    # an edit with no new word: the 2026 bundle is kept as it was
-    story.write_text(story.read_text("utf-8").replace("氩弧焊枪嗡鸣", "嗡鸣氩弧焊枪", 1), "utf-8")
-    third = build_into(root, out, SAMPLE_AS_OF, override=override)
-    assert {rel for rel in _tree(out) if rel.startswith("pagefind/2026/")} <= set(third.kept)
-    assert not {rel for rel in _tree(out) if rel.startswith("pagefind/2016/")} <= set(third.kept)
+    assert _changed_bundles(before, after) == {"pagefind/2016"}
+    assert {rel for rel in after if rel.startswith("pagefind/2026/")} <= set(again.kept)
+    assert "氩弧焊枪嗡鸣" in _word_lists(out / "pagefind/2016")["zh-cn"] or any(
+        w.startswith("氩") for w in _word_lists(out / "pagefind/2016")["zh-cn"])
+    assert not any(w.startswith("氩") for w in _word_lists(out / "pagefind/2026")["zh-cn"])
     clean = tmp_path / "clean"
     build_site(root, clean, SAMPLE_AS_OF)
     assert _tree(clean) == _tree(out)
-    assert again.search_pages == third.search_pages == 58 + 11 + 13
+    assert again.search_pages == 58 + 11 + 13
+
+
+@pytest.mark.slow
+def test_editing_one_candidate_reindexes_only_that_candidates_bundle(tmp_path):
+    from gongjiang_pipeline.sitebuild import build_into, build_site
+
+    root = _project(tmp_path)
+    out = tmp_path / "site"
+    override = {"GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
+    build_into(root, out, SAMPLE_AS_OF, override=override)
+    before = _tree(out)
+    candidate = root / "data/candidates/2026/2026-013.yaml"  # 林丽雪, on the site (a craftsman page)
+    text = candidate.read_text("utf-8")
+    # new words, nowhere else on the site
+    new = text.replace("achievements:\n", "achievements:\n  - 研制氩弧焊枪嗡鸣检测仪，获评饕餮杯创新奖\n", 1)
+    assert new != text
+    candidate.write_text(new, "utf-8")
+    again = build_into(root, out, SAMPLE_AS_OF, override=override)
+    after = _tree(out)
+    assert _changed_bundles(before, after) == {"pagefind/2026"}
+    # every other bundle's files (the site bundle's of the news too) kept from the first
+    # build, byte for byte
+    others = {rel for rel in after if rel.startswith("pagefind/") and not rel.startswith("pagefind/2026/")}
+    assert {rel for rel in before if rel.startswith("pagefind/") and not rel.startswith("pagefind/2026/")} == others
+    assert {rel: after[rel] for rel in others} == {rel: before[rel] for rel in others}
+    assert any(rel.startswith(f"pagefind/{WORDS_DIR}/") for rel in others)
+    assert any(rel.startswith("pagefind/2016/fragment/") for rel in others)
+    assert others <= set(again.kept)
+    assert any(w.startswith("饕") for w in _word_lists(out / "pagefind/2026")["zh-cn"])
+    # and the result is what a clean build makes
+    clean = tmp_path / "clean"
+    build_site(root, clean, SAMPLE_AS_OF)
+    assert _tree(clean) == _tree(out)
 
 
 @pytest.mark.slow
@@ -207,7 +282,7 @@ def test_a_failing_bundle_fails_the_build_and_keeps_the_old_site(tmp_path):
     out = tmp_path / "site"
     build_into(root, out, SAMPLE_AS_OF)
     before = _tree(out)
-    # Pagefind fails for the 2026 bundle only (its second run, with the vocabulary page)
+    # Pagefind fails for the 2026 bundle only (another binary: every bundle is indexed again)
     script = tmp_path / "pagefind"
     script.write_text(f'#!/bin/sh\ncase "$*" in *pagefind/2026*) echo "Error: disk full" >&2; exit 3;; esac\n'
                       f'exec "{pagefind_executable()}" "$@"\n', "utf-8")

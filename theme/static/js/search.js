@@ -5,8 +5,8 @@
    gongjiang_pipeline/search.py. The index is split into one Pagefind bundle per
    edition (gongjiang_pipeline/searchbundles.py): the first one listed in
    /search/bundles.js is loaded, the others merged with Pagefind's mergeIndex,
-   through js/multisite/pagefind.js (which leaves the bundles' vocabulary pages
-   out of every search). */
+   through js/multisite/pagefind.js (which leaves out of every search the bundles
+   that one index of the whole site would take no page from). */
 (function () {
   "use strict";
 
