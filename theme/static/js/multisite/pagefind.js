@@ -4,8 +4,8 @@
    module of the first bundle in /search/bundles.js (the UI merges the others with
    mergeIndex), except for one thing. Each bundle is indexed from its own pages only,
    and for a query word that no word of a bundle starts with, Pagefind falls back to
-   the longest word of that bundle that the query word starts with (单立新 -> 单), so
-   a bundle without 单立新 would answer 单立新 with every page that has 单. So every
+   the longest word of that bundle that the query word starts with (焊工技师 -> 焊工),
+   so a bundle without 焊工技师 would answer it with every page that has 焊工. So every
    bundle gets the hidden filter 分包 (its URL, through Pagefind's mergeFilter), and
    each search reads, for each query word, one shard of each bundle's word list
    (gongjiang-words/, written by the build), works out which bundles one index of the
