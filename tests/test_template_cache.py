@@ -1,7 +1,7 @@
 """Jinja's compiled templates kept under cache/ between ``make html`` builds
 (plugins/gongjiang_site/generator.py ``_template_cache``): used only by the version of
-our code that wrote them (the recording hooks are compiled into the templates), and
-checked by Jinja against each template's source."""
+our code that wrote them (the recording hooks are compiled into the templates) and with the Jinja options that
+wrote them, and checked by Jinja against each template's source."""
 
 from __future__ import annotations
 
@@ -39,4 +39,17 @@ def test_templates_compiled_by_another_version_of_our_code_are_dropped(tmp_path)
     (folder / "__jinja2_0123.cache").write_bytes(b"old code")
     _template_cache(tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == ["VERSION"]
-    assert (folder / "VERSION").read_text("utf-8") == CachingWriter.code_version()
+    assert (folder / "VERSION").read_text("utf-8").split("\n")[0] == CachingWriter.code_version()
+
+
+def test_other_jinja_options_drop_the_compiled_templates(tmp_path):
+    # trim_blocks changes what a source compiles to: code compiled without it must not be used
+    source = "{% if name %}\n<p>{{ name }}</p>{% endif %}"
+    assert _render(_template_cache(tmp_path, {"extensions": ["jinja2.ext.do"]}), source) == "\n<p>单立新</p>"
+    env = Environment(loader=DictLoader({"page.html": source}), trim_blocks=True,
+                      bytecode_cache=_template_cache(tmp_path, {"extensions": ["jinja2.ext.do"], "trim_blocks": True}))
+    assert env.get_template("page.html").render(name="单立新") == "<p>单立新</p>"
+    # the same options again: the stored code is kept
+    stored = sorted(p.name for p in (tmp_path / "templates").iterdir())
+    _template_cache(tmp_path, {"trim_blocks": True, "extensions": ["jinja2.ext.do"]})
+    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == stored

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as dt
 import importlib
 import logging
@@ -439,15 +440,18 @@ class EnglishHelpers(i18n.EnglishMixin, Helpers):
         return []
 
 
-def _template_cache(page_cache: Path) -> FileSystemBytecodeCache:
+def _template_cache(page_cache: Path, jinja_options: Any = None) -> FileSystemBytecodeCache:
     """Jinja's compiled templates under ``<page cache>/templates``, for this version of our
-    code (the folder is emptied when another version wrote it)."""
+    code and these Jinja options (``JINJA_ENVIRONMENT``: ``trim_blocks`` or an extension
+    change what a source compiles to); the folder is emptied when other ones wrote it."""
     from .writer import CachingWriter
 
     folder = page_cache / "templates"
     folder.mkdir(parents=True, exist_ok=True)
     cache = FileSystemBytecodeCache(str(folder))
-    stamp, version = folder / "VERSION", CachingWriter.code_version()
+    options = repr(sorted((str(k), repr(v)) for k, v in (jinja_options or {}).items()))
+    stamp = folder / "VERSION"
+    version = CachingWriter.code_version() + "\n" + hashlib.blake2b(options.encode(), digest_size=16).hexdigest()
     try:
         same = stamp.read_text("utf-8") == version
     except OSError:
@@ -472,7 +476,8 @@ def add_template_helpers(generator) -> None:
         # ``make html``: compiled templates kept under cache/ for the next build (Jinja checks
         # each against the source it loads, so an edited template is compiled again; and by
         # our code's version, since the recording hooks are compiled into the templates)
-        generator.env.bytecode_cache = _template_cache(Path(generator.settings["GONGJIANG_PAGE_CACHE"]))
+        generator.env.bytecode_cache = _template_cache(Path(generator.settings["GONGJIANG_PAGE_CACHE"]),
+                                                       generator.settings.get("JINJA_ENVIRONMENT"))
     depgraph.as_object(generator.settings)  # a template reading one setting depends on that one
     generator.env.globals["gj"] = Helpers(generator.settings)
     i18n.install_chinese(generator.env)
