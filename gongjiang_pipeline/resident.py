@@ -35,7 +35,8 @@ also keeps what ``make html`` reads back from disk or redoes on every build:
   memoised by the very reads list it was computed from and the base key);
 * the **compiled templates** (:class:`TemplateCache`): each build makes new
   Jinja environments; Jinja checks a cached entry against the source it loads
-  now, so an edited template is compiled again.
+  now, so an edited template is compiled again, and every entry is dropped when
+  the Jinja options (``JINJA_ENVIRONMENT``) change.
 
 The manifest and the graph are still saved to disk after every good build, but
 after the browsers were told to reload (``sitebuild.build_into(record=False)``,
@@ -80,6 +81,16 @@ class TemplateCache(BytecodeCache):
 
     def __init__(self) -> None:
         self.entries: dict[str, bytes] = {}
+        self.options: str | None = None  # what the entries were compiled with
+
+    def made_with(self, options: str) -> "TemplateCache":
+        """This cache for templates compiled with ``options`` (a digest of the Jinja
+        options): entries compiled with other ones are dropped (``trim_blocks`` or an
+        extension change what a source compiles to)."""
+        if options != self.options:
+            self.entries.clear()
+            self.options = options
+        return self
 
     def load_bytecode(self, bucket) -> None:
         code = self.entries.get(bucket.key)

@@ -53,3 +53,18 @@ def test_other_jinja_options_drop_the_compiled_templates(tmp_path):
     stored = sorted(p.name for p in (tmp_path / "templates").iterdir())
     _template_cache(tmp_path, {"trim_blocks": True, "extensions": ["jinja2.ext.do"]})
     assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == stored
+
+
+def test_the_devservers_compiled_templates_are_dropped_when_the_jinja_options_change():
+    from gongjiang_pipeline.resident import TemplateCache
+    from gongjiang_site.generator import jinja_options_key
+
+    source = "{% if name %}\n<p>{{ name }}</p>{% endif %}"
+    cache = TemplateCache()
+    plain = cache.made_with(jinja_options_key({}))
+    assert _render(plain, source) == "\n<p>单立新</p>" and len(cache.entries) == 1
+    assert cache.made_with(jinja_options_key({})).entries  # the same options: kept
+    trimmed = cache.made_with(jinja_options_key({"trim_blocks": True}))
+    assert not trimmed.entries
+    env = Environment(loader=DictLoader({"page.html": source}), trim_blocks=True, bytecode_cache=trimmed)
+    assert env.get_template("page.html").render(name="单立新") == "<p>单立新</p>"

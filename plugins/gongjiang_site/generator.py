@@ -440,6 +440,12 @@ class EnglishHelpers(i18n.EnglishMixin, Helpers):
         return []
 
 
+def jinja_options_key(jinja_options: Any) -> str:
+    """A digest of the ``JINJA_ENVIRONMENT`` options (what compiled templates were made with)."""
+    options = repr(sorted((str(k), repr(v)) for k, v in (jinja_options or {}).items()))
+    return hashlib.blake2b(options.encode(), digest_size=16).hexdigest()
+
+
 def _template_cache(page_cache: Path, jinja_options: Any = None) -> FileSystemBytecodeCache:
     """Jinja's compiled templates under ``<page cache>/templates``, for this version of our
     code and these Jinja options (``JINJA_ENVIRONMENT``: ``trim_blocks`` or an extension
@@ -449,9 +455,8 @@ def _template_cache(page_cache: Path, jinja_options: Any = None) -> FileSystemBy
     folder = page_cache / "templates"
     folder.mkdir(parents=True, exist_ok=True)
     cache = FileSystemBytecodeCache(str(folder))
-    options = repr(sorted((str(k), repr(v)) for k, v in (jinja_options or {}).items()))
     stamp = folder / "VERSION"
-    version = CachingWriter.code_version() + "\n" + hashlib.blake2b(options.encode(), digest_size=16).hexdigest()
+    version = CachingWriter.code_version() + "\n" + jinja_options_key(jinja_options)
     try:
         same = stamp.read_text("utf-8") == version
     except OSError:
@@ -471,7 +476,8 @@ def add_template_helpers(generator) -> None:
     recording.install(generator.env)
     resident = generator.settings.get(RESIDENT_SETTING)
     if resident is not None:  # compiled templates kept between builds, by their source (resident.py)
-        generator.env.bytecode_cache = resident.bytecode_cache
+        generator.env.bytecode_cache = resident.bytecode_cache.made_with(
+            jinja_options_key(generator.settings.get("JINJA_ENVIRONMENT")))
     elif generator.settings.get("GONGJIANG_PAGE_CACHE"):
         # ``make html``: compiled templates kept under cache/ for the next build (Jinja checks
         # each against the source it loads, so an edited template is compiled again; and by
