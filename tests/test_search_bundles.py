@@ -213,20 +213,34 @@ def _changed_bundles(before, after) -> set[str]:
     return out
 
 
-@pytest.mark.slow
-def test_a_new_word_in_one_edition_reindexes_only_its_bundle_and_equals_a_clean_build(tmp_path):
-    from gongjiang_pipeline.sitebuild import build_into, build_site
+def _edited(tmp_path, edit):
+    """Build a scratch copy of the sample project, ``edit(root)``, build again into the same
+    folder; returns (root, output, files before, files after, the second build's summary)."""
+    from gongjiang_pipeline.sitebuild import build_into
 
     root = _project(tmp_path)
     out = tmp_path / "site"
     override = {"GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
     build_into(root, out, SAMPLE_AS_OF, override=override)
-    story = root / "content/stories/he-xingyong-hanfeng.md"  # 2016
-    # a word nowhere on the site: only the 2016 bundle changes
-    story.write_text(story.read_text("utf-8").replace("焊花四溅", "焊花四溅，氩弧焊枪嗡鸣", 1), "utf-8")
     before = _tree(out)
+    edit(root)
     again = build_into(root, out, SAMPLE_AS_OF, override=override)
-    after = _tree(out)
+    return root, out, before, _tree(out), again
+
+
+def _replace_once(path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.mark.slow
+def test_a_new_word_in_one_edition_reindexes_only_its_bundle_and_equals_a_clean_build(tmp_path):
+    from gongjiang_pipeline.sitebuild import build_site
+
+    # a word nowhere on the site, in a story about a 2016 craftsman: only the 2016 bundle changes
+    root, out, before, after, again = _edited(tmp_path, lambda root: _replace_once(
+        root / "content/stories/he-xingyong-hanfeng.md", "焊花四溅", "焊花四溅，氩弧焊枪嗡鸣"))
     assert _changed_bundles(before, after) == {"pagefind/2016"}
     assert {rel for rel in after if rel.startswith("pagefind/2026/")} <= set(again.kept)
     assert "氩弧焊枪嗡鸣" in _word_lists(out / "pagefind/2016")["zh-cn"] or any(
@@ -240,21 +254,12 @@ def test_a_new_word_in_one_edition_reindexes_only_its_bundle_and_equals_a_clean_
 
 @pytest.mark.slow
 def test_editing_one_candidate_reindexes_only_that_candidates_bundle(tmp_path):
-    from gongjiang_pipeline.sitebuild import build_into, build_site
+    from gongjiang_pipeline.sitebuild import build_site
 
-    root = _project(tmp_path)
-    out = tmp_path / "site"
-    override = {"GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
-    build_into(root, out, SAMPLE_AS_OF, override=override)
-    before = _tree(out)
-    candidate = root / "data/candidates/2026/2026-013.yaml"  # 林丽雪, on the site (a craftsman page)
-    text = candidate.read_text("utf-8")
-    # new words, nowhere else on the site
-    new = text.replace("achievements:\n", "achievements:\n  - 研制氩弧焊枪嗡鸣检测仪，获评饕餮杯创新奖\n", 1)
-    assert new != text
-    candidate.write_text(new, "utf-8")
-    again = build_into(root, out, SAMPLE_AS_OF, override=override)
-    after = _tree(out)
+    # new words, nowhere else on the site, for 林丽雪 (2026-013, on the site: a craftsman page)
+    root, out, before, after, again = _edited(tmp_path, lambda root: _replace_once(
+        root / "data/candidates/2026/2026-013.yaml", "achievements:\n",
+        "achievements:\n  - 研制氩弧焊枪嗡鸣检测仪，获评饕餮杯创新奖\n"))
     assert _changed_bundles(before, after) == {"pagefind/2026"}
     # every other bundle's files (the site bundle's of the news too) kept from the first
     # build, byte for byte
