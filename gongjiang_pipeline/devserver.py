@@ -42,7 +42,7 @@ import traceback
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from .errors import GongjiangError
 
@@ -261,6 +261,8 @@ class DevServer:
         self._searching = False
         self._pagefind = None
         self._search_settings: dict | None = None
+        self._page_keys: Mapping[str, str] | None = None  # of the last good build's pages
+        self._search_state: dict = {}  # what the last search refresh made (refresh_search_index)
 
     def status(self) -> dict:
         return {"pid": self.build_pid, "builds": self.builds, "searches": self.searches,
@@ -302,6 +304,7 @@ class DevServer:
                                    "data_reused": self.resident.project_reused, "rendered": summary.rendered}
                 self._pagefind = summary.pagefind
                 self._search_settings = summary.search_settings  # what its bundles are made from
+                self._page_keys = summary.keys  # what its pages are made from (bundles kept by them)
                 if not search and summary.people:
                     # wanted from the reload event on (the status says so while the record is saved)
                     self._search_wanted.set()
@@ -359,7 +362,8 @@ class DevServer:
         try:
             with self._lock:  # the pages as one build left them
                 built, settings = self.builds, self._search_settings
-            count = refresh_search_index(self.output, self._pagefind, lock=self._lock, settings=settings)
+            count = refresh_search_index(self.output, self._pagefind, lock=self._lock, settings=settings,
+                                         page_keys=lambda: self._page_keys, state=self._search_state)
         except GongjiangError as exc:
             self.say(f"[{_now()}] 站内搜索更新失败，网页已是最新，搜索仍是上一次的结果：\n{exc}")
             return False

@@ -18,7 +18,7 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .buildcache import Manifest, digest
 from .errors import GongjiangError
@@ -401,8 +401,25 @@ def build_into(
     return summary
 
 
+class _IndexedPages:
+    """What ``_search_index`` reads of the caching writer, for pages already in an output
+    folder (the devserver's background refresh): the pages' keys from the build that wrote
+    them, and the search files of the last refresh as a manifest, so that a bundle whose
+    pages all have the keys they had then is kept."""
+
+    def __init__(self, names: set[str], keys: Mapping[str, str], previous: Manifest | None):
+        self.names = frozenset(names)
+        self.keys: dict[str, str] = dict(keys)
+        self.kept: set[str] = set()
+        self.previous = previous
+        # a page without a key (rendered without a record): every bundle indexed again
+        self.uncached = sum(1 for rel in names if rel not in keys)
+
+
 def refresh_search_index(output: Path, executable: Path | None = None, lock: Any = None,
-                         settings: Mapping[str, Any] | None = None) -> int:
+                         settings: Mapping[str, Any] | None = None,
+                         page_keys: Callable[[], Mapping[str, str] | None] | None = None,
+                         state: dict | None = None) -> int:
     """Index the pages in ``output`` with Pagefind and bring ``output/pagefind`` up to
     date (the devserver, after a build with ``search=False``). The pages are hard-linked
     into a folder next to ``output`` first, so Pagefind reads one consistent set even if
@@ -411,7 +428,10 @@ def refresh_search_index(output: Path, executable: Path | None = None, lock: Any
     ``lock`` (a ``threading.Lock`` the builds hold) is held while the pages are linked and
     while the index is synced, not while Pagefind runs. ``settings``: what the bundles are
     made from (``BuildSummary.search_settings`` of the build that wrote the pages).
-    Returns the number of pages indexed."""
+    ``page_keys`` (called with the lock held, as the pages are linked: the keys of the
+    build that wrote them, ``BuildSummary.keys``) and ``state`` (kept by the caller
+    between refreshes): only the bundles with a changed page are indexed again, the
+    others are left as the last refresh made them. Returns the number of pages indexed."""
     import contextlib
     import tempfile
 
@@ -422,25 +442,47 @@ def refresh_search_index(output: Path, executable: Path | None = None, lock: Any
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.search-", dir=output.parent))
     try:
         with hold:
-            _link_searchable(output, tmp)
+            names = _link_searchable(output, tmp)
+            keys = page_keys() if page_keys is not None else None
+        pages = None
+        if keys is not None and state is not None:
+            previous = state.get("previous")
+            pages = _IndexedPages(names, keys, previous if isinstance(previous, Manifest) else None)
         # the bundles make html makes (per edition, searchbundles.py), from these pages only
-        count, _ = _search_index(tmp, None, executable, settings or {})
+        count, extra = _search_index(tmp, pages, executable, settings or {})
         bundle, target = tmp / BUNDLE_DIR, output / BUNDLE_DIR
+        kept = pages.kept if pages is not None else set()
         with hold:
             if target.is_dir():
-                sync_directory(bundle, target)
+                bundle.mkdir(exist_ok=True)
+                sync_directory(bundle, target, keep={rel[len(BUNDLE_DIR) + 1:] for rel in kept
+                                                     if rel.startswith(BUNDLE_DIR + "/")})
             else:
                 os.rename(bundle, target)
-            script = output / BUNDLES_SCRIPT
-            script.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp / BUNDLES_SCRIPT, script)  # the bundle list, atomically
+            if BUNDLES_SCRIPT not in kept:
+                script = output / BUNDLES_SCRIPT
+                script.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp / BUNDLES_SCRIPT, script)  # the bundle list, atomically
+            if state is not None:
+                # what the next refresh keeps bundles by: the search files as they are now
+                entries = {}
+                for rel, key in sorted((pages.keys if pages is not None else {}).items()):
+                    if key.startswith("search:"):
+                        try:
+                            st = os.stat(output / rel)
+                        except OSError:
+                            continue
+                        entries[rel] = (key, st.st_size, st.st_mtime_ns, st.st_ino)
+                state["previous"] = Manifest(output, entries, extra) if entries else None
         return count
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _link_searchable(output: Path, tmp: Path) -> None:
-    """Hard-link every page of ``output`` that Pagefind indexes into ``tmp``."""
+def _link_searchable(output: Path, tmp: Path) -> set[str]:
+    """Hard-link every page of ``output`` that Pagefind indexes into ``tmp``; returns
+    their paths (``craftsmen/shan-lixin/index.html``)."""
+    linked = set()
     for dirpath, dirnames, filenames in os.walk(output):
         rel = os.path.relpath(dirpath, output)
         if rel == BUNDLE_DIR:
@@ -454,6 +496,8 @@ def _link_searchable(output: Path, tmp: Path) -> None:
                         continue
                 os.makedirs(tmp / rel, exist_ok=True)
                 link_or_copy(src, tmp / rel / name)
+                linked.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return linked
 
 
 def _search_index(output: Path, writer, executable, settings: Mapping[str, Any]) -> tuple[int, dict]:

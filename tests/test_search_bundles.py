@@ -4,6 +4,7 @@ per-edition bundles of a real build (GONGJIANG_SEARCH_PER_EDITION)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE_AS_OF
@@ -316,3 +317,55 @@ def test_editions_that_come_to_share_a_bundle_leave_no_old_bundle_behind(tmp_pat
     clean = tmp_path / "clean"
     build_site(ROOT, clean, SAMPLE_AS_OF, override=shared)
     assert _tree(clean) == _tree(out)
+
+
+@pytest.mark.slow
+def test_the_devservers_search_refresh_reindexes_only_the_bundle_with_a_changed_page(tmp_path, monkeypatch):
+    """The devserver builds without the index and brings it up to date afterwards
+    (sitebuild.refresh_search_index); given the page keys of the build and what its last
+    refresh made, it indexes again only the bundle with a changed page, leaves the other
+    bundles' files untouched, and ends with the index a clean build makes."""
+    from gongjiang_pipeline import sitebuild
+    from gongjiang_pipeline.sitebuild import build_into, build_site, refresh_search_index
+
+    root = _project(tmp_path)
+    out = tmp_path / "site"
+    override = {"GONGJIANG_PAGE_CACHE": str(tmp_path / "cache")}
+    state: dict = {}
+    settings: dict = {}
+    indexed: list[str] = []  # the bundle folders Pagefind ran for
+    run = sitebuild._index_bundle
+
+    def counted(pages, folder, executable):
+        indexed.append(Path(folder).relative_to(Path(folder).parents[1]).as_posix()
+                       if Path(folder).parent.name == "pagefind" else Path(folder).name)
+        return run(pages, folder, executable)
+
+    monkeypatch.setattr(sitebuild, "_index_bundle", counted)
+
+    def build_and_refresh():
+        summary = build_into(root, out, SAMPLE_AS_OF, override=override, search=False)
+        settings.update(summary.search_settings)
+        refresh_search_index(out, settings=summary.search_settings, page_keys=lambda: summary.keys, state=state)
+
+    build_and_refresh()
+    assert sorted(indexed) == ["pagefind", "pagefind/2016", "pagefind/2026", "pagefind/en"]  # all, at first
+    indexed.clear()
+    before = _tree(out)
+    stamps = {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+              for p in (out / "pagefind").rglob("*") if p.is_file()}
+    _replace_once(root / "content/stories/he-xingyong-hanfeng.md", "焊花四溅", "焊花四溅，氩弧焊枪嗡鸣")
+    build_and_refresh()
+    after = _tree(out)
+    assert indexed == ["pagefind/2016"]  # Pagefind ran for that bundle only
+    assert _changed_bundles(before, after) == {"pagefind/2016"}
+    untouched = [rel for rel in stamps if not rel.startswith("pagefind/2016/")]
+    assert untouched and all(
+        ((out / rel).stat().st_ino, (out / rel).stat().st_mtime_ns) == stamps[rel] for rel in untouched)
+    clean = tmp_path / "clean"
+    build_site(root, clean, SAMPLE_AS_OF)
+    index = {rel: data for rel, data in _tree(clean).items() if rel.startswith("pagefind/")}
+    assert {rel: data for rel, data in after.items() if rel.startswith("pagefind/")} == index
+    # without the keys (a caller that keeps no state) every bundle is indexed again, to the same index
+    refresh_search_index(out, settings=settings)
+    assert {rel: data for rel, data in _tree(out).items() if rel.startswith("pagefind/")} == index
