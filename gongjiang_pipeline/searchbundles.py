@@ -188,7 +188,8 @@ def bundles_script(root: str, bundles: Iterable[Bundle]) -> bytes:
 
 
 def word_shard(word: str) -> int:
-    """The shard of ``word``'s list (= ``shardOf`` in multisite/pagefind.js)."""
+    """The shard of ``word``'s list (the search page takes ``word.codePointAt(0) % SHARDS``
+    in multisite/pagefind.js: the same code point)."""
     return ord(word[0]) % WORD_SHARDS if word else 0
 
 

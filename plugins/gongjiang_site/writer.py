@@ -89,8 +89,8 @@ _JOBS: list[_Job] = []
 _OUTPUT = ""
 _BASE_KEY: str | None = None  # the writer's base key: a worker computes the keys of its pages
 _UNSET = object()  # (``own`` not computed by a worker)
-# the (read, digest) pairs recorded by this process in this build, each kept once
-# (depgraph.interned): a forked worker starts with the empty table of its build
+# the (read, digest) pairs of the pages one render step recorded in this process, each kept
+# once (depgraph.interned); emptied before and after each step, so a forked worker starts empty
 _INTERNED: dict = {}
 
 
@@ -196,7 +196,6 @@ class CachingWriter(Writer):
         self._base_key: str | None = None
         self._envs: dict[int, tuple] = {}
         self.digest = Digester()
-        self._interned: dict = {}  # (read, digest) pairs of the pages rendered here (depgraph.interned)
         # the dependency graph: what each page read in the previous build (``previous``), and in this one
         # a resident build process (the devserver) hands over the graph of its last good build,
         # and the page keys computed from its reads (gongjiang_pipeline/resident.py)
@@ -478,9 +477,9 @@ class CachingWriter(Writer):
         workers = max(1, min(int(workers), len(jobs) // (MIN_PARALLEL // 2) or 1))
         failed: list[int] = []
         reads: dict[int, tuple] = {}  # index -> (reads, key, own checks)
+        _INTERNED.clear()
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             _JOBS, _OUTPUT = jobs, self.output_path
-            _INTERNED.clear()
             _BASE_KEY = self.base_key() if self.cache_dir is not None else None
             try:
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -500,8 +499,9 @@ class CachingWriter(Writer):
         else:
             for job in jobs:
                 done = _render_to_file(job, self.output_path)
-                self._recorded(job, None if done is None else depgraph.interned(done, self._interned))
+                self._recorded(job, None if done is None else depgraph.interned(done, _INTERNED))
                 self._written(job)
+            _INTERNED.clear()
         self.rendered += len(jobs)
 
     def _written(self, job: _Job) -> None:
