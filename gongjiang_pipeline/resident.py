@@ -101,8 +101,25 @@ class TemplateCache(BytecodeCache):
         self.entries[bucket.key] = bucket.bytecode_to_string()
 
 
+def _left_behind() -> None:
+    """What a pickled :class:`Resident` turns into (see ``Resident.__reduce__``)."""
+    return None
+
+
 class Resident:
     """The data a resident build process keeps between builds; see the module docstring."""
+
+    def __reduce__(self):
+        # It is handed in as a Pelican setting, and Pelican's reader cache pickles each
+        # category and tag with the settings it holds: the cached copy must not carry this
+        # process's loaded data and results (which cannot be pickled, and would be stale).
+        return (_left_behind, ())
+
+    def __copy__(self) -> "Resident":  # a copy of the settings hands in this same process's data
+        return self
+
+    def __deepcopy__(self, memo) -> "Resident":
+        return self
 
     def __init__(self) -> None:
         self._records: RecordCache | None = None

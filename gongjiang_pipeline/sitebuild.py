@@ -9,6 +9,7 @@ logging handler collects them and the build fails with all of them listed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -241,16 +242,53 @@ def content_cache_path(settings: Mapping[str, Any], root: Path) -> Path | None:
     return page_cache_dir(settings, root).parent / "pelican" / key
 
 
-def _use_content_cache(settings: dict, root: Path) -> None:
+# written into the reader cache's folder after a run that saved it whole (see _cache_stamp)
+_CACHE_STAMP = "gongjiang-complete.json"
+
+
+def _cache_stamp(path: Path) -> str:
+    """Size and modification time of each file Pelican saved in its cache folder."""
+    files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns)
+                   for f in path.iterdir() if f.is_file() and f.name != _CACHE_STAMP)
+    return json.dumps(files)
+
+
+def _use_content_cache(settings: dict, root: Path) -> Path | None:
+    """Point Pelican's reader cache at its folder (``content_cache_path``); returns the folder,
+    or None when there is no cache. A folder whose files are not the ones the last run saved
+    whole (the stamp written by ``_stamp_content_cache``) is removed first: Pelican writes
+    its cache in place, so a run stopped while saving (or a save that failed) leaves a cut
+    file, and loading one fails every later build with an error Pelican does not catch."""
     path = content_cache_path(settings, root) if settings.get("CACHE_CONTENT") else None
     if path is None:
         settings["CACHE_CONTENT"] = settings["LOAD_CONTENT_CACHE"] = False
-        return
+        return None
     if path.parent.is_dir():  # caches made with other settings or code: never used again
         for other in path.parent.iterdir():
             if other != path and other.is_dir():
                 shutil.rmtree(other, ignore_errors=True)
+    if path.is_dir():
+        try:
+            whole = (path / _CACHE_STAMP).read_text("utf-8") == _cache_stamp(path)
+        except OSError:
+            whole = False
+        if not whole:
+            shutil.rmtree(path, ignore_errors=True)
     settings["CACHE_PATH"] = str(path)
+    return path
+
+
+def _stamp_content_cache(path: Path | None, records: list) -> None:
+    """After a run: stamp the reader cache as whole, unless Pelican said it could not save it."""
+    if path is None or not path.is_dir():
+        return
+    if any(str(r.msg).startswith("Could not save cache") for r, _ in records):
+        (path / _CACHE_STAMP).unlink(missing_ok=True)
+        return
+    try:
+        (path / _CACHE_STAMP).write_text(_cache_stamp(path), "utf-8")
+    except OSError:  # only a cache: the next run reads every story again
+        pass
 
 
 def build_site(
@@ -298,7 +336,7 @@ def build_site(
     try:
         settings = pelican_settings(root, output, as_of, override)
         settings["GONGJIANG_PAGE_CACHE"] = page_cache_dir(settings, root)
-        _use_content_cache(settings, root)
+        reader_cache = _use_content_cache(settings, root)
         settings["GONGJIANG_PREVIOUS_OUTPUT"] = str(Path(previous).resolve()) if previous is not None else None
         if resident is not None:
             from .resident import SETTING
@@ -314,6 +352,7 @@ def build_site(
             if error is None:
                 raise
             raise error from exc
+        _stamp_content_cache(reader_cache, handler.records)
     finally:
         console.quiet = was_quiet
         for lg in loggers:
