@@ -268,6 +268,15 @@ class DevServer:
         return {"pid": self.build_pid, "builds": self.builds, "searches": self.searches,
                 "search_pending": self._search_wanted.is_set() or self._searching, **self.last_build}
 
+    def _indexed(self, summary) -> object | None:
+        """The manifest a build with the search index saved (None without one)."""
+        from .buildcache import Manifest
+
+        if summary.cache_dir is None:
+            return None
+        manifest = Manifest.load(Path(summary.cache_dir), self.output)
+        return manifest if manifest.entries else None
+
     def build(self, *, search: bool = False, changed: set[Path] | None = None) -> bool:
         """Rebuild the site in this process; on success tell browsers to reload and (unless
         ``search``: indexed in the build) bring the search index up to date in the background.
@@ -305,6 +314,10 @@ class DevServer:
                 self._pagefind = summary.pagefind
                 self._search_settings = summary.search_settings  # what its bundles are made from
                 self._page_keys = summary.keys  # what its pages are made from (bundles kept by them)
+                if search:
+                    # the search files this build made, as its manifest has them: the first
+                    # refresh then indexes again only the bundles whose pages changed since
+                    self._search_state["previous"] = self._indexed(summary)
                 if not search and summary.people:
                     # wanted from the reload event on (the status says so while the record is saved)
                     self._search_wanted.set()

@@ -369,3 +369,33 @@ def test_the_devservers_search_refresh_reindexes_only_the_bundle_with_a_changed_
     # without the keys (a caller that keeps no state) every bundle is indexed again, to the same index
     refresh_search_index(out, settings=settings)
     assert {rel: data for rel, data in _tree(out).items() if rel.startswith("pagefind/")} == index
+
+
+@pytest.mark.slow
+def test_the_devservers_first_search_refresh_reindexes_only_the_bundle_with_a_changed_page(tmp_path, monkeypatch):
+    """The devserver's first build makes the index; its first refresh after an edit keeps
+    the bundles that build made (its manifest), indexing again only the edited page's."""
+    from gongjiang_pipeline import sitebuild
+    from gongjiang_pipeline.devserver import DevServer
+
+    root = _project(tmp_path)
+    said: list[str] = []
+    ds = DevServer(root, root / "output", SAMPLE_AS_OF, say=said.append)
+    assert ds.build(search=True), said
+    indexed: list[str] = []
+    run = sitebuild._index_bundle
+
+    def counted(pages, folder, executable):
+        indexed.append(Path(folder).name)
+        return run(pages, folder, executable)
+
+    monkeypatch.setattr(sitebuild, "_index_bundle", counted)
+    story = root / "content/stories/he-xingyong-hanfeng.md"
+    _replace_once(story, "焊花四溅", "焊花四溅，氩弧焊枪嗡鸣")
+    assert ds.build(changed={story}), said  # the search is then refreshed in the background
+    assert ds.wait_search(120) and ds.searches == 1, said
+    assert indexed == ["2016"]
+    clean = tmp_path / "clean"
+    sitebuild.build_site(root, clean, SAMPLE_AS_OF)
+    index = {rel: data for rel, data in _tree(clean).items() if rel.startswith("pagefind/")}
+    assert {rel: data for rel, data in _tree(root / "output").items() if rel.startswith("pagefind/")} == index
