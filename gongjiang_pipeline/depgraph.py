@@ -53,7 +53,8 @@ from typing import Any, Callable, Iterable
 
 from .buildcache import output_cache_file
 
-GRAPH_VERSION = 5  # 2: 8-byte digests; 3: absent names and attributes; 4: page keys; 5: own objects
+GRAPH_VERSION = 6  # 2: 8-byte digests; 3: absent names and attributes; 4: page keys; 5: own objects;
+# 6: call results among them
 ABSENT = "absent"  # the digest of a name, attribute or item that was not there
 
 Path_ = tuple  # a path: a tuple of steps, the first ("ctx", name)
@@ -225,6 +226,7 @@ class Recorder:
         self.paths: dict[int, tuple[Any, Path_]] = {}  # id(object) -> (object, path): keeps them alive
         self.reads: dict[tuple, bytes | str] = {}  # read -> digest (a template: its hex digest)
         self.broken: str | None = None  # why the page cannot be recorded
+        self._by_path: dict | None = None  # path -> object, once rendered (reached)
 
     # ---- bookkeeping
 
@@ -270,6 +272,13 @@ class Recorder:
                 # the same object as one reached before (``gj.person(id)`` and ``ev.people[0]``):
                 # its reads are recorded under the first path, so the two must stay one object
                 self.reads.setdefault(("=", path, first), "same")
+
+    def reached(self, path: Path_) -> Any:
+        """The object ``path`` led to, if it is the path that object was first reached by
+        (KeyError otherwise): for ``own_checks`` after the page rendered."""
+        if self._by_path is None:
+            self._by_path = {p: obj for obj, p in self.paths.values()}
+        return self._by_path[path]
 
     def lookup(self, name: str) -> Any:
         if name in self.root:
@@ -689,13 +698,76 @@ def _single_root(read: tuple) -> str | None:
     return None
 
 
-def own_checks(reads: list, lookup: Callable[[str], Any]) -> tuple[tuple[tuple[str, bytes], ...], list] | None:
-    """For the reads a page just recorded: the context names standing for value objects
-    (:func:`content_digest`) with their digests, and the reads left to check one by one
-    when those digests are the same in a later build (the others start from these
-    objects only). ``=`` reads (two paths, one object) are always left: content says
-    nothing of identity. None when no read starts from a value object only."""
+def _plain_arg(enc: tuple) -> bool:
+    """Whether an encoded argument (``Recorder._arg``) is a plain value, not a path."""
+    if enc[0] == "v":
+        return True
+    return enc[0] == "l" and all(_plain_arg(e) for e in enc[2])
+
+
+def _plain_step(step: tuple) -> bool:
+    """Whether a step's result is a function of the object it is taken from alone."""
+    k = step[0]
+    if k == "a" or k == "#":
+        return True
+    if k == "i":
+        return type(step[1]) is not tuple  # (an item looked up by an object: ("r", path))
+    if k == "c":
+        return all(_plain_arg(a) for a in step[1]) and all(_plain_arg(v) for _, v in step[2])
+    return False
+
+
+_PURE = "__gongjiang_pure__"
+
+
+def pure(func: Callable) -> Callable:
+    """Mark a helper method as a function of its arguments' content alone (``person.name``
+    shown in the page's language): it reads nothing else of its object (no setting, no
+    model), only which method it is (its class) decides the rest. A call of it on value
+    objects is then covered by their content (:func:`own_checks`), however many there are."""
+    setattr(func, _PURE, True)
+    return func
+
+
+def _pure_digest(method: Any) -> bytes | None:
+    """Which pure method ``method`` is (its function and the class of its object), or None."""
+    func = getattr(method, "__func__", None)
+    if func is None or not getattr(func, _PURE, False):
+        return None
+    owner = type(getattr(method, "__self__", None))
+    return value_digest((owner.__module__, owner.__qualname__, func.__module__, func.__qualname__))
+
+
+def _value_path(read: tuple) -> Path_ | None:
+    """The path of the value a read looks at, through which a call result may cover it:
+    the call's own path for a call, the path it reads from for an attribute, a plain item,
+    an object printed; None for the others."""
+    kind = read[0]
+    if kind == "c":
+        return read[1] + (("c",) + read[2:],)
+    if kind == "a" or kind == "s" or (kind == "i" and type(read[2]) is not tuple):
+        return read[1]
+    return None
+
+
+def own_checks(reads: list, lookup: Callable[[str], Any],
+               resolve: Callable[[Path_], Any] | None = None) -> tuple[tuple[tuple[Any, bytes], ...], list] | None:
+    """For the reads a page just recorded: the value objects its reads start from, each with
+    its content digest (:func:`content_digest`), and the reads left to check one by one when
+    those digests are the same in a later build.
+
+    A value object is either a context name standing for one (the others start from these
+    objects only), or, given ``resolve`` (the object a recorded path leads to on this page),
+    the result of a call (``gj.search(person)``, ``gj.media.verify(person)``): the reads of
+    that result along attributes, plain items and calls with plain arguments, and the call
+    itself, are then covered by the result's content, which a later build gets by making the
+    call once. Calls of a :func:`pure` helper (``gj.person_name(p)`` for every person of a
+    list) on arguments reached from value objects are covered by those objects and by
+    which method it is. A call result or pure helper covering fewer than two reads is left
+    to its reads (the check would cost as much). ``=`` reads (two paths, one object) are always left: content says
+    nothing of identity. None when no read is covered."""
     digests: dict[str, bytes | None] = {}
+    points: dict[tuple, bytes | None] = {}
 
     def digest_of(name: str) -> bytes | None:
         if name not in digests:
@@ -707,31 +779,88 @@ def own_checks(reads: list, lookup: Callable[[str], Any]) -> tuple[tuple[tuple[s
                 digests[name] = content_digest(obj)
         return digests[name]
 
-    rest = []
-    covered = 0
+    def point_of(path: Path_) -> bytes | None:
+        if path not in points:
+            d = None
+            try:
+                obj = resolve(path)
+            except Exception:  # noqa: BLE001 - not reached: its reads are checked one by one
+                pass
+            else:
+                d = None if plain(obj) else content_digest(obj)  # (a plain result is its own read)
+            points[path] = d
+        return points[path]
+
+    def call_point(read: tuple) -> Path_ | None:
+        path = _value_path(read)
+        if path is None:
+            return None
+        for j in range(1, len(path)):
+            if path[j][0] == "c" and point_of(path[: j + 1]) is not None:
+                return path[: j + 1] if all(_plain_step(s) for s in path[j + 1:]) else None
+        return None
+
+    def covered_arg(enc: tuple) -> bool:
+        """An argument that is plain, or reached from value objects along plain steps."""
+        if enc[0] != "r":
+            return _plain_arg(enc)
+        path = enc[1]
+        return all(_plain_step(st) for st in path[1:]) and digest_of(path[0][1]) is not None
+
+    def pure_point(read: tuple) -> tuple | None:
+        key = ("pure", read[1])
+        if key not in points:
+            try:
+                points[key] = _pure_digest(resolve(read[1]))
+            except Exception:  # noqa: BLE001 - not reached: checked one by one
+                points[key] = None
+        if points[key] is None:
+            return None
+        return key if all(map(covered_arg, read[2])) and all(covered_arg(v) for _, v in read[3]) else None
+
+    tags: list = []  # per read: None (checked one by one), True (by names), or its call path
+    uses: dict[tuple, int] = {}
     for entry in reads:
         read = entry[0]
         kind = read[0]
-        if kind == "t" or kind == "?" or kind == "=":
-            rest.append(entry)
-            continue
-        one = _single_root(read)
-        names = (one,) if one is not None else roots(read)
-        if names and all(digest_of(n) is not None for n in names):
-            covered += 1
-        else:
-            rest.append(entry)
-    if not covered:
+        tag = None
+        if kind != "t" and kind != "?" and kind != "=":
+            one = _single_root(read)
+            names = (one,) if one is not None else roots(read)
+            if names and all(digest_of(n) is not None for n in names):
+                tag = True
+            elif resolve is not None:
+                tag = call_point(read)
+                if tag is None and kind == "c":
+                    tag = pure_point(read)
+                if tag is not None:
+                    uses[tag] = uses.get(tag, 0) + 1
+        tags.append(tag)
+    used_points = {p for p, n in uses.items() if n >= 2}
+    rest = [entry for entry, tag in zip(reads, tags) if tag is not True and tag not in used_points]
+    if len(rest) == len(reads):
         return None
-    used = tuple(sorted((n, d) for n, d in digests.items() if d is not None))
+    used = tuple(sorted((n, d) for n, d in digests.items() if d is not None)) + tuple(
+        (p, points[p]) for p in sorted(used_points, key=repr))
     return used, rest
 
 
-def own_unchanged(checks: tuple[tuple[str, bytes], ...], lookup: Callable[[str], Any]) -> bool:
-    """Whether every value object of :func:`own_checks` has the same content now."""
-    for name, d in checks:
+def own_unchanged(checks: tuple[tuple[Any, bytes], ...], lookup: Callable[[str], Any],
+                  resolve: Callable[[Path_], Any] | None = None) -> bool:
+    """Whether every value object of :func:`own_checks` has the same content now (a call
+    result: made again through ``resolve``, the object its path leads to on this page)."""
+    for key, d in checks:
         try:
-            obj = lookup(name)
+            if type(key) is str:
+                obj = lookup(key)
+            elif resolve is None:
+                return False
+            elif key[0] == "pure":
+                if _pure_digest(resolve(key[1])) != d:
+                    return False
+                continue
+            else:
+                obj = resolve(key)
         except Exception:  # noqa: BLE001 - no longer there
             return False
         if content_digest(obj) != d:

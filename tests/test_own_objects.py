@@ -253,3 +253,181 @@ def test_a_read_through_a_call_is_covered_only_if_its_arguments_roots_are_unchan
     depgraph.forget_objects()
     later = _lookup({"ev": Edition("2016", (rec(), rec(name="乙"))), "lv": rec(name="乙")}, {})
     assert depgraph.own_unchanged(used, later) is False  # lv changed: every read is checked
+
+
+# ---- call results: a helper's value object checked once by its content
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    url: str
+    items: tuple
+
+    def first(self) -> str:
+        return self.items[0]
+
+    def pick(self, who: Rec) -> str:
+        return who.name
+
+
+class EntryHelpers(Helpers):
+    def entry(self, rec) -> Entry:
+        return Entry(rec.name, self.prefix + rec.name, rec.items)
+
+
+def _record_entry(context: dict, globals_: dict, *, reads_of_entry=("name", "url", "first")):
+    """A page showing ``gj.entry(person)``: its name, URL and first item (a method call)."""
+    r = depgraph.Recorder(context, globals_, lambda name: "t1")
+    r.template("page.html")
+    person, gj = context["person"], globals_["gj"]
+    r.ctx("gj", gj)
+    r.ctx("person", person)
+    method = gj.entry
+    r.attr(gj, "entry", method)
+    entry = method(person)
+    r.call(method, (person,), {}, entry)
+    for name in reads_of_entry:
+        if name == "first":
+            bound = entry.first
+            r.attr(entry, "first", bound)
+            r.call(bound, (), {}, bound())
+        elif name == "pick":
+            bound = entry.pick
+            r.attr(entry, "pick", bound)
+            r.call(bound, (person,), {}, bound(person))
+        else:
+            r.attr(entry, name, getattr(entry, name))
+    return r.result(), r.reached
+
+
+ENTRY_CALL = (("ctx", "gj"), ("a", "entry"), ("c", (("r", (("ctx", "person"),)),), ()))
+
+
+def test_a_call_returning_a_value_object_covers_the_reads_of_its_result():
+    context, globals_ = {"person": rec()}, {"gj": EntryHelpers("/craftsmen/")}
+    reads, reached = _record_entry(context, globals_)
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_), reached)
+    assert [key for key, _ in used] == ["person", ENTRY_CALL]
+    # the call, its result's name and URL, the method ``first`` and its call are covered
+    assert [read for read, _ in rest] == [
+        ("t", "page.html"), ("ctx", "gj"), ("a", (("ctx", "gj"),), "entry")]
+    # without the objects of the paths, only the context names are checked at once
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_))
+    assert [key for key, _ in used] == ["person"] and len(rest) == len(reads) - 1
+
+
+def test_a_call_result_covering_one_read_only_is_left_to_that_read():
+    context, globals_ = {"person": rec()}, {"gj": EntryHelpers("/")}
+    reads, reached = _record_entry(context, globals_, reads_of_entry=())
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_), reached)
+    assert [key for key, _ in used] == ["person"]
+    assert ("c", ENTRY_CALL[:-1], (("r", (("ctx", "person"),)),), ()) in [read for read, _ in rest]
+
+
+def test_a_call_on_the_result_with_an_object_argument_is_checked_one_by_one():
+    context, globals_ = {"person": rec()}, {"gj": EntryHelpers("/")}
+    reads, reached = _record_entry(context, globals_, reads_of_entry=("name", "url", "pick"))
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_), reached)
+    left = [read for read, _ in rest]
+    assert ("c", ENTRY_CALL + (("a", "pick"),), (("r", (("ctx", "person"),)),), ()) in left
+    assert ("a", ENTRY_CALL, "name") not in left and ("a", ENTRY_CALL, "pick") not in left
+
+
+# (what changes for the next build, whether the checked objects are unchanged, whether the page is kept)
+NEXT_CALL = [
+    ("nothing", {}, True, True),
+    ("the helpers' prefix: another URL in the result", {"gj": EntryHelpers("/people/")}, False, False),
+    ("the person's items: another first item", {"person": rec(items=("钳工",))}, False, False),
+    ("the helper gone", {"gj": Helpers("/craftsmen/")}, False, False),
+]
+
+
+@pytest.mark.parametrize("what,change,own_same,kept", NEXT_CALL, ids=[row[0] for row in NEXT_CALL])
+def test_checking_call_results_gives_the_verdict_of_checking_every_read(what, change, own_same, kept):
+    context, globals_ = {"person": rec()}, {"gj": EntryHelpers("/craftsmen/")}
+    reads, reached = _record_entry(context, globals_)
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_), reached)
+    depgraph.forget_objects()  # the next build
+    context2 = {"person": change.get("person", rec())}
+    globals2 = {"gj": change.get("gj", EntryHelpers("/craftsmen/"))}
+    lookup = _lookup(context2, globals2)
+    evaluator = depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t1")
+    assert depgraph.unchanged(reads, evaluator, lookup) is kept
+    same = depgraph.own_unchanged(used, lookup, lambda path: evaluator.resolve(path, lookup))
+    assert same is own_same
+    if own_same:
+        assert depgraph.unchanged(rest, evaluator, lookup) is kept
+    # a call result cannot be checked without a way to make the call again
+    assert depgraph.own_unchanged(used, lookup) is False
+
+
+# ---- pure helpers: a call covered by the content of its arguments
+
+
+class NameHelpers(Helpers):
+    @depgraph.pure
+    def name(self, rec) -> str:
+        return rec.name
+
+    def shouted(self, rec) -> str:  # not marked: checked one by one
+        return rec.name + "！"
+
+
+class OtherNameHelpers(NameHelpers):
+    @depgraph.pure
+    def name(self, rec) -> str:  # the same method name, another language
+        return rec.name + "（英）"
+
+
+def _record_names(context: dict, globals_: dict, method_name="name") -> list:
+    """A list page: ``gj.<method_name>(lv.items[i])`` for each of its people."""
+    r = depgraph.Recorder(context, globals_, lambda name: "t1")
+    lv, gj = context["lv"], globals_["gj"]
+    r.ctx("lv", lv)
+    r.attr(lv, "items", lv.items)
+    r.ctx("gj", gj)
+    method = getattr(gj, method_name)
+    r.attr(gj, method_name, method)
+    for i, person in enumerate(lv.items):
+        r.item(lv.items, i, person)
+        r.call(method, (person,), {}, method(person))
+    return r.result(), r.reached
+
+
+def _people(*names):
+    return rec(name="名单", items=tuple(rec(name=n) for n in names))
+
+
+def test_calls_of_a_pure_helper_are_covered_by_their_arguments():
+    context, globals_ = {"lv": _people("甲", "乙", "丙")}, {"gj": NameHelpers("/")}
+    reads, reached = _record_names(context, globals_)
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_), reached)
+    assert [key for key, _ in used] == ["lv", ("pure", (("ctx", "gj"), ("a", "name")))]
+    assert [read for read, _ in rest] == [("ctx", "gj"), ("a", (("ctx", "gj"),), "name")]
+    # a helper that is not marked is checked call by call
+    reads, reached = _record_names(context, globals_, "shouted")
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_), reached)
+    assert [key for key, _ in used] == ["lv"] and sum(read[0] == "c" for read, _ in rest) == 3
+
+
+NEXT_PURE = [
+    ("nothing", {}, True, True),
+    ("a person's name", {"lv": _people("甲", "丁", "丙")}, False, False),
+    ("the pure method of another class", {"gj": OtherNameHelpers("/")}, False, False),
+    ("a helper without the method", {"gj": Helpers("/")}, False, False),
+]
+
+
+@pytest.mark.parametrize("what,change,own_same,kept", NEXT_PURE, ids=[row[0] for row in NEXT_PURE])
+def test_checking_pure_calls_gives_the_verdict_of_checking_every_read(what, change, own_same, kept):
+    context, globals_ = {"lv": _people("甲", "乙", "丙")}, {"gj": NameHelpers("/")}
+    reads, reached = _record_names(context, globals_)
+    used, rest = depgraph.own_checks(reads, _lookup(context, globals_), reached)
+    depgraph.forget_objects()  # the next build
+    lookup = _lookup({"lv": change.get("lv", _people("甲", "乙", "丙"))}, {"gj": change.get("gj", NameHelpers("/"))})
+    evaluator = depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t1")
+    assert depgraph.unchanged(reads, evaluator, lookup) is kept
+    assert depgraph.own_unchanged(used, lookup, lambda path: evaluator.resolve(path, lookup)) is own_same
+    if own_same:
+        assert depgraph.unchanged(rest, evaluator, lookup) is kept

@@ -24,6 +24,7 @@ from typing import Any
 from jinja2 import Environment
 
 from gongjiang_pipeline import english
+from gongjiang_pipeline.depgraph import pure
 from gongjiang_pipeline.errors import GongjiangError
 
 I18N_EXTENSION = "jinja2.ext.InternationalizationExtension"
@@ -143,22 +144,28 @@ class LanguageMixin:
         t = self.translation(content)
         return None if t is None else "/" + t.url
 
+    @pure
     def name_of(self, ref) -> str:
         """An occupation, district or sector (sitemodel.Ref)."""
         return ref.name
 
+    @pure
     def person_name(self, p) -> str:
         return p.name
 
+    @pure
     def citation(self, p) -> str:
         return p.citation
 
+    @pure
     def edition_name(self, ev) -> str:
         return ev.name
 
+    @pure
     def edition_summary(self, ev) -> str | None:
         return ev.summary
 
+    @pure
     def list_title(self, ev, lv) -> str:
         """``lv``: a sitemodel.ListView or Honour."""
         return lv.title
@@ -218,21 +225,27 @@ class EnglishMixin(LanguageMixin):
     def span(a: dt.date, b: dt.date) -> str:
         return EnglishMixin.date(a) if a == b else f"{EnglishMixin.date(a)} to {EnglishMixin.date(b)}"
 
+    @pure
     def name_of(self, ref) -> str:
         return ref.name_en or ref.name
 
+    @pure
     def person_name(self, p) -> str:
         return p.name_en
 
+    @pure
     def citation(self, p) -> str:
         return p.citation_en or p.citation
 
+    @pure
     def edition_name(self, ev) -> str:
         return ev.edition.name_en or ev.name
 
+    @pure
     def edition_summary(self, ev) -> str | None:
         return ev.edition.summary_en
 
+    @pure
     def list_title(self, ev, lv) -> str:
         key = getattr(lv, "list_key", None) or lv.key
         return ev.edition.awards.titles_en.get(key) or lv.title

@@ -40,7 +40,7 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import Undefined
 from pelican import signals
@@ -100,9 +100,10 @@ def _lookup(context: dict, globals_) -> Any:
     return lookup
 
 
-def _render_to_file(job: _Job, output_path: str) -> list | None:
+def _render_to_file(job: _Job, output_path: str) -> tuple[list | None, Callable]:
     """Render and write one page, recording what it reads; returns the reads (None:
-    the page could not be recorded)."""
+    the page could not be recorded) and the objects its recorded paths led to
+    (``Recorder.reached``, for ``depgraph.own_checks``)."""
     env = job.template.environment
     recorder = depgraph.Recorder(job.context, env.globals, job.template_digest or recording.template_digester(env))
     recorder.template(job.template.name)
@@ -115,7 +116,7 @@ def _render_to_file(job: _Job, output_path: str) -> list | None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
-    return recorder.result()
+    return recorder.result(), recorder.reached
 
 
 class _Collect(logging.Handler):
@@ -152,7 +153,7 @@ def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]
     try:
         for i in range(start, len(_JOBS), step):
             try:
-                done = _render_to_file(_JOBS[i], _OUTPUT)
+                done, reached = _render_to_file(_JOBS[i], _OUTPUT)
             except Exception:  # noqa: BLE001 - handed back to the main process, which reports it
                 failed.append(i)
                 continue
@@ -165,7 +166,7 @@ def _worker(part: tuple[int, int]) -> tuple[list[int], list[tuple[str, int, str]
             else:
                 job = _JOBS[i]
                 reads[i] = (done, page_key(_BASE_KEY, job.name, done),
-                            depgraph.own_checks(done, _lookup(job.context, job.template.environment.globals)))
+                            depgraph.own_checks(done, _lookup(job.context, job.template.environment.globals), reached))
     finally:
         root.removeHandler(handler)
     return failed, handler.messages, reads
@@ -344,7 +345,12 @@ class CachingWriter(Writer):
             # the page's own records (its person, its list), if their content is unchanged,
             # answer their reads as before: only the other reads are checked one by one
             own = self.previous_graph.own.get(job.name)
-            if own is not None and depgraph.own_unchanged(own[0], lookup):
+            evaluator = index.evaluator
+
+            def resolve(path, lookup=lookup):
+                return evaluator.resolve(path, lookup)
+
+            if own is not None and depgraph.own_unchanged(own[0], lookup, resolve):
                 check = own[1]
             else:
                 check, own = reads, None
@@ -354,7 +360,7 @@ class CachingWriter(Writer):
                 return False
             self.graph.pages[job.name] = reads
             if own is None:
-                own = depgraph.own_checks(reads, lookup)
+                own = depgraph.own_checks(reads, lookup, resolve)
             if own is not None:
                 self.graph.own[job.name] = own
         if self.verify:
@@ -372,16 +378,18 @@ class CachingWriter(Writer):
         if old != text:
             self.unrecorded.append(job.name)
 
-    def _recorded(self, job: "_Job", reads: list | None, key: str | None = None, own: Any = _UNSET) -> None:
+    def _recorded(self, job: "_Job", reads: list | None, key: str | None = None, own: Any = _UNSET,
+                  reached: Callable | None = None) -> None:
         """After a page was rendered: its key and its reads, or nothing (rendered every time).
-        ``key`` and ``own`` (``depgraph.own_checks``): computed by a worker from ``reads``."""
+        ``key`` and ``own`` (``depgraph.own_checks``): computed by a worker from ``reads``;
+        ``reached``: the objects of the page's recorded paths (``Recorder.reached``)."""
         if reads is None or self.cache_dir is None:
             self.uncached += 1
             return
         self.keys[job.name] = self.key_of(job.name, reads, key)
         self.graph.pages[job.name] = reads
         if own is _UNSET:
-            own = depgraph.own_checks(reads, _lookup(job.context, job.template.environment.globals))
+            own = depgraph.own_checks(reads, _lookup(job.context, job.template.environment.globals), reached)
         if own is not None:
             self.graph.own[job.name] = own
 
@@ -492,14 +500,14 @@ class CachingWriter(Writer):
                 _JOBS, _OUTPUT, _BASE_KEY = [], "", None
                 _INTERNED.clear()
             for i in sorted(failed):  # again here: raises the same error, with its template line
-                reads[i] = (_render_to_file(jobs[i], self.output_path), None, _UNSET)
+                reads[i] = (_render_to_file(jobs[i], self.output_path)[0], None, _UNSET)
             for i, job in enumerate(jobs):
                 self._recorded(job, *reads.get(i, (None, None, None)))
                 self._written(job)
         else:
             for job in jobs:
-                done = _render_to_file(job, self.output_path)
-                self._recorded(job, None if done is None else depgraph.interned(done, _INTERNED))
+                done, reached = _render_to_file(job, self.output_path)
+                self._recorded(job, None if done is None else depgraph.interned(done, _INTERNED), reached=reached)
                 self._written(job)
             _INTERNED.clear()
         self.rendered += len(jobs)
