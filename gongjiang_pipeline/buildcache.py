@@ -242,7 +242,7 @@ class Manifest:
         if entry is None or entry[0] != key:
             return False
         try:
-            st = os.stat(self.output / rel)
+            st = os.stat(os.path.join(self.output, rel))  # (not pathlib: once per page and file)
         except OSError:
             return False
         return _stamp(st) == tuple(entry[1:])
@@ -282,9 +282,10 @@ class Manifest:
         """Record ``keys`` (relative path -> key) with the files' current stamps;
         paths missing from the output are left out. Written atomically."""
         files = {}
+        out = str(self.output)
         for rel in sorted(keys):
             try:
-                st = os.stat(self.output / rel)
+                st = os.stat(os.path.join(out, rel))
             except OSError:
                 continue
             files[rel] = [keys[rel], *_stamp(st)]

@@ -83,10 +83,16 @@ def as_object(container: Any) -> None:
 
 def forget_objects() -> None:
     """At the start of a build: drop the previous builds' containers (a resident process
-    such as the devserver builds many times), and the memoised digests of plain values."""
+    such as the devserver builds many times), and the memoised digests of plain values.
+    The content digests of the value objects the last build digested are kept for this
+    one (a value object is immutable: a resident process reuses the records and the site
+    model of unchanged data as the very same objects); those this build does not reach
+    again are dropped at the next."""
     _OBJECTS.clear()
     _PLAIN_DIGESTS.clear()
     _KINDS.clear()
+    _CONTENT_BEFORE.clear()
+    _CONTENT_BEFORE.update((k, v) for k, v in _CONTENT.items() if v[1] is not None)
     _CONTENT.clear()
 
 
@@ -576,8 +582,10 @@ class ReadIndex:
 # --------------------------------------------------------------------------
 # value objects: the reads of a page's own records, checked at once by content
 
-# id -> (the object, its content digest or None), for one build (forget_objects)
+# id -> (the object, its content digest or None), for one build (forget_objects), and the
+# value objects' entries of the build before
 _CONTENT: dict[int, tuple[Any, bytes | None]] = {}
+_CONTENT_BEFORE: dict[int, tuple[Any, bytes]] = {}
 # type -> its field names if its objects are value objects, else None
 _VALUE_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
@@ -634,6 +642,10 @@ def _content(value: Any, depth: int) -> bytes | None:
         if hit is not None and hit[0] is value:
             if hit[1] is None:
                 raise _NotValue
+            return hit[1]
+        hit = _CONTENT_BEFORE.get(id(value))
+        if hit is not None and hit[0] is value:
+            _CONTENT[id(value)] = hit
             return hit[1]
         names = _value_fields(t)
         if names is None:
@@ -720,22 +732,30 @@ def _plain_step(step: tuple) -> bool:
 _PURE = "__gongjiang_pure__"
 
 
-def pure(func: Callable) -> Callable:
+def pure(func: Callable | None = None, *, state: Callable[[Any], Any] | None = None) -> Any:
     """Mark a helper method as a function of its arguments' content alone (``person.name``
-    shown in the page's language): it reads nothing else of its object (no setting, no
-    model), only which method it is (its class) decides the rest. A call of it on value
-    objects is then covered by their content (:func:`own_checks`), however many there are."""
-    setattr(func, _PURE, True)
-    return func
+    shown in the page's language): it reads nothing else of its object, only which method
+    it is (its class) decides the rest; or nothing else but ``state(self)``, a plain value
+    (the URL pattern of a setting). A call of it on value objects is then covered by their
+    content and that state (:func:`own_checks`), however many calls a page makes.
+    ``@pure`` or ``@pure(state=...)``."""
+    def mark(f: Callable) -> Callable:
+        setattr(f, _PURE, state or True)
+        return f
+
+    return mark if func is None else mark(func)
 
 
 def _pure_digest(method: Any) -> bytes | None:
-    """Which pure method ``method`` is (its function and the class of its object), or None."""
+    """Which pure method ``method`` is (its function, the class of its object, its state), or None."""
     func = getattr(method, "__func__", None)
-    if func is None or not getattr(func, _PURE, False):
+    mark = getattr(func, _PURE, None) if func is not None else None
+    if mark is None:
         return None
-    owner = type(getattr(method, "__self__", None))
-    return value_digest((owner.__module__, owner.__qualname__, func.__module__, func.__qualname__))
+    owner = method.__self__
+    state = mark(owner) if mark is not True else None
+    t = type(owner)
+    return value_digest((t.__module__, t.__qualname__, func.__module__, func.__qualname__, state))
 
 
 def _value_path(read: tuple) -> Path_ | None:

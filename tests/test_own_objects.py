@@ -215,7 +215,7 @@ def test_checking_the_rest_gives_the_verdict_of_checking_every_read(what, change
         assert depgraph.unchanged(rest, evaluator, lookup) is kept
 
 
-def test_a_value_object_is_digested_once_per_build():
+def test_a_value_object_is_digested_once_while_builds_reach_it():
     calls = []
 
     @dataclass(frozen=True)
@@ -230,8 +230,15 @@ def test_a_value_object_is_digested_once_per_build():
     value = Counted("甲")
     first = depgraph.content_digest(value)
     assert depgraph.content_digest(value) == first and len(calls) == 1
-    depgraph.forget_objects()  # a new build digests it again
+    # the next build of a resident process (the same object: immutable) takes the digest as it was
+    depgraph.forget_objects()
+    assert depgraph.content_digest(value) == first and len(calls) == 1
+    # a build that does not reach it drops it: the one after digests it again
+    depgraph.forget_objects()
+    depgraph.forget_objects()
     assert depgraph.content_digest(value) == first and len(calls) == 2
+    # another object with the same content is digested on its own
+    assert depgraph.content_digest(Counted("甲")) == first and len(calls) == 3
 
 
 @dataclass(frozen=True)
@@ -431,3 +438,22 @@ def test_checking_pure_calls_gives_the_verdict_of_checking_every_read(what, chan
     assert depgraph.own_unchanged(used, lookup, lambda path: evaluator.resolve(path, lookup)) is own_same
     if own_same:
         assert depgraph.unchanged(rest, evaluator, lookup) is kept
+
+
+class UrlHelpers(Helpers):
+    @depgraph.pure(state=lambda self: self.prefix)
+    def name(self, rec) -> str:
+        return self.prefix + rec.name
+
+
+def test_a_pure_helper_with_a_state_is_covered_while_that_state_is_the_same():
+    context = {"lv": _people("甲", "乙")}
+    reads, reached = _record_names(context, {"gj": UrlHelpers("/craftsmen/")})
+    used, rest = depgraph.own_checks(reads, _lookup(context, {"gj": UrlHelpers("/craftsmen/")}), reached)
+    assert ("pure", (("ctx", "gj"), ("a", "name"))) in [key for key, _ in used]
+    for prefix, same in (("/craftsmen/", True), ("/people/", False)):
+        depgraph.forget_objects()
+        lookup = _lookup({"lv": _people("甲", "乙")}, {"gj": UrlHelpers(prefix)})
+        evaluator = depgraph.Evaluator(getattr, lambda o, k: o[k], lambda name: "t1")
+        assert depgraph.own_unchanged(used, lookup, lambda path: evaluator.resolve(path, lookup)) is same
+        assert depgraph.unchanged(reads, evaluator, lookup) is same

@@ -311,6 +311,7 @@ class Helpers(news_pages.NewsHelpers, i18n.LanguageMixin):
         """The public person a story is about."""
         return self.model.person(str(article.candidate).strip())
 
+    @depgraph.pure(state=lambda self: setting(self.settings, "GONGJIANG_CRAFTSMAN_URL"))
     def person_url(self, person) -> str:
         return self.url("CRAFTSMAN", slug=person.slug)
 

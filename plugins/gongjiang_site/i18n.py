@@ -205,6 +205,8 @@ class EnglishMixin(LanguageMixin):
             return en_url(base)
         return base
 
+    # (EnglishHelpers: the URL pattern, and which editions are in English)
+    @pure(state=lambda self: (self.settings.get("GONGJIANG_CRAFTSMAN_URL"), tuple(sorted(self.english_ids))))
     def person_url(self, person) -> str:
         base = super().person_url(person)  # type: ignore[misc]
         return en_url(base) if english.person_in_english(person, self.english_ids) else base
