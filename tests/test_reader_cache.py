@@ -8,23 +8,13 @@ import gzip
 import pickle
 
 from sitekit import SiteProject, fake_engine
+from test_news import GOOD as NEWS  # a news article with a category and a tag
 
 from gongjiang_pipeline.devserver import DevServer
 from gongjiang_pipeline.resident import Resident
 from gongjiang_pipeline.sitebuild import build_site
 
 AS_OF = dt.date(2099, 7, 1)
-NEWS = """\
-Title: 命名大会举行
-Date: 2099-06-25
-Category: 新闻动态
-Tags: 命名大会
-Craftsmen: 2099-001
-Edition: 2099
-Event: 命名大会
-
-正文。
-"""
 
 
 def _project(tmp_path) -> SiteProject:
