@@ -24,7 +24,7 @@ from math import isfinite
 from fractions import Fraction
 from functools import partial
 from itertools import repeat
-from operator import attrgetter, eq, itemgetter, methodcaller
+from operator import attrgetter, eq, is_, itemgetter, methodcaller
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -186,7 +186,8 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
     proto = CompetitionOutput(stage=STAGE, **out)
     chain = proto.tie_keys(data)
-    steps, figures, entries, blocks = {}, {}, [], []
+    # filled in below, each scored candidate's place kept: in the order of ``scores`` (sorted)
+    steps, figures, entries, blocks = dict.fromkeys(scores), dict.fromkeys(scores), [], []
     for scope, label, ids, places in _scopes(data, scores):
         decisions = [d for d in (data.decisions.decisions if data.decisions else ()) if d.stage == "行业比选" and d.scope in {scope, "all"}]
         ranking = rank(ids, Key("加权总分", proto.totals), chain, decisions)
@@ -204,7 +205,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
                 )
             )
         steps.update(_steps(data, ranking, scores, chosen, tie, label, scope, quota, places, figures))
-    if figures.keys() != scores.keys():  # (every scored candidate was ranked, once: never)
+    if _unset(figures):  # (every scored candidate was ranked, once: never)
         figures = {cid: figures.get(cid) or _public_figures(s) for cid, s in scores.items()}
     steps, figures = _in_order(steps, scores), _in_order(figures, scores)
     status = "needs_decision" if blocks else "final"
@@ -225,11 +226,18 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
     return final
 
 
+def _unset(d: dict) -> bool:
+    """Whether some value of ``d`` is still None (``dict.fromkeys``, not filled in)."""
+    return any(map(is_, d.values(), repeat(None)))
+
+
 def _in_order(d: dict, scores: Mapping[str, CandidateScore]) -> Mapping:
-    """``freeze(d)``; without sorting when ``d`` has the keys of ``scores`` (which are sorted)."""
-    if d.keys() != scores.keys():
-        return freeze(d)
-    return MappingProxyType(dict(zip(scores, map(d.__getitem__, scores))))
+    """``freeze`` of ``d`` without the keys still None; ``d`` as it is when it has the keys of
+    ``scores`` (which are sorted) in their order, each set (``d`` made by ``dict.fromkeys(scores)``
+    and filled in)."""
+    if _unset(d) or d.keys() != scores.keys():
+        return freeze({k: v for k, v in d.items() if v is not None})
+    return MappingProxyType(d)
 
 
 def _public_figures(s: CandidateScore) -> dict[str, Any]:
