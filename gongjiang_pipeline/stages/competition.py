@@ -161,7 +161,8 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
     passed = upstream.passed
     for cid, occ in zip(passed, map(_occupation_of, map(data.candidate, passed))):
         by_occ[occ].append(cid)
-    scores: dict[str, CandidateScore] = {}
+    # filled in below, in the order of ``passed`` (sorted by id: freeze_own keeps it as it is)
+    scores: dict[str, CandidateScore] = dict.fromkeys(passed)
     unscored: list[str] = []
     for occ, ids in sorted(by_occ.items()):
         sheet = data.score_sheets.get(occ)
@@ -171,6 +172,8 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         got, lacking = sheet_scores(sheet, ed.scoring, ids)
         scores.update(got)
         unscored += lacking
+    for cid in unscored:
+        del scores[cid]
     scores = freeze_own(scores)
     out = dict(scores=scores, metrics=freeze(_metrics(data, scores)))
 
