@@ -24,13 +24,13 @@ from math import isfinite
 from fractions import Fraction
 from functools import partial
 from itertools import repeat
-from operator import attrgetter, eq, is_, itemgetter, methodcaller
+from operator import attrgetter, eq, itemgetter, methodcaller
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block, Step
-from .base import Deferred, Listing, StageOutput, freeze, freeze_own, missing, names, occupation_name, step, waiting
+from .base import Deferred, Listing, StageOutput, freeze, freeze_filled, freeze_own, missing, names, occupation_name, step, unset, waiting
 from .numbers import ExactValues, exact
 from .ranking import Key, Ranking, chain_keys, rank, select
 from .scores import CandidateScore, sheet_scores
@@ -161,7 +161,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
     passed = upstream.passed
     for cid, occ in zip(passed, map(_occupation_of, map(data.candidate, passed))):
         by_occ[occ].append(cid)
-    # filled in below, in the order of ``passed`` (sorted by id: freeze_own keeps it as it is)
+    # filled in below, in the order of ``passed`` (sorted by id: kept as it is)
     scores: dict[str, CandidateScore] = dict.fromkeys(passed)
     unscored: list[str] = []
     for occ, ids in sorted(by_occ.items()):
@@ -172,9 +172,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         got, lacking = sheet_scores(sheet, ed.scoring, ids)
         scores.update(got)
         unscored += lacking
-    for cid in unscored:
-        del scores[cid]
-    scores = freeze_own(scores)
+    scores = freeze_filled(scores)
     out = dict(scores=scores, metrics=freeze(_metrics(data, scores)))
 
     if unscored:
@@ -208,9 +206,9 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
                 )
             )
         steps.update(_steps(data, ranking, scores, chosen, tie, label, scope, quota, places, figures))
-    if _unset(figures):  # (every scored candidate was ranked, once: never)
+    if unset(figures):  # (every scored candidate was ranked, once: never)
         figures = {cid: figures.get(cid) or _public_figures(s) for cid, s in scores.items()}
-    steps, figures = _in_order(steps, scores), _in_order(figures, scores)
+    steps, figures = freeze_filled(steps), freeze_filled(figures)
     status = "needs_decision" if blocks else "final"
     note = "提名人选存在无法区分的同分，需要裁定" if blocks else ""
     final = CompetitionOutput(
@@ -227,20 +225,6 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
     )
     final._share_derived(proto)
     return final
-
-
-def _unset(d: dict) -> bool:
-    """Whether some value of ``d`` is still None (``dict.fromkeys``, not filled in)."""
-    return any(map(is_, d.values(), repeat(None)))
-
-
-def _in_order(d: dict, scores: Mapping[str, CandidateScore]) -> Mapping:
-    """``freeze`` of ``d`` without the keys still None; ``d`` as it is when it has the keys of
-    ``scores`` (which are sorted) in their order, each set (``d`` made by ``dict.fromkeys(scores)``
-    and filled in)."""
-    if _unset(d) or d.keys() != scores.keys():
-        return freeze({k: v for k, v in d.items() if v is not None})
-    return MappingProxyType(d)
 
 
 def _public_figures(s: CandidateScore) -> dict[str, Any]:
