@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import islice
-from operator import lt
+from itertools import islice, repeat
+from operator import is_, lt
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping
 
@@ -29,6 +29,19 @@ def freeze_own(d: dict) -> Mapping:
         if all(map(lt, keys, islice(keys, 1, None))):  # distinct keys: in order iff increasing
             return MappingProxyType(d)
     return freeze(d)
+
+
+def unset(d: Mapping) -> bool:
+    """Whether some value of ``d`` is still None (made by ``dict.fromkeys``, not all filled in)."""
+    return any(map(is_, d.values(), repeat(None)))
+
+
+def freeze_filled(d: dict) -> Mapping:
+    """``freeze_own(d)`` less the keys whose value is still None: for a dict made by
+    ``dict.fromkeys(ids)``, ``ids`` sorted, and filled in (in order already: not copied)."""
+    if unset(d):
+        d = {k: v for k, v in d.items() if v is not None}
+    return freeze_own(d)
 
 
 class Deferred(Mapping):

@@ -30,7 +30,7 @@ from typing import Any, Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block, Step
-from .base import Deferred, Listing, StageOutput, freeze, freeze_own, missing, names, occupation_name, step, waiting
+from .base import Deferred, Listing, StageOutput, freeze, freeze_filled, freeze_own, missing, names, occupation_name, step, unset, waiting
 from .numbers import ExactValues, exact
 from .ranking import Key, Ranking, chain_keys, rank, select
 from .scores import CandidateScore, sheet_scores
@@ -161,7 +161,8 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
     passed = upstream.passed
     for cid, occ in zip(passed, map(_occupation_of, map(data.candidate, passed))):
         by_occ[occ].append(cid)
-    scores: dict[str, CandidateScore] = {}
+    # filled in below, in the order of ``passed`` (sorted by id: kept as it is)
+    scores: dict[str, CandidateScore] = dict.fromkeys(passed)
     unscored: list[str] = []
     for occ, ids in sorted(by_occ.items()):
         sheet = data.score_sheets.get(occ)
@@ -171,7 +172,7 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
         got, lacking = sheet_scores(sheet, ed.scoring, ids)
         scores.update(got)
         unscored += lacking
-    scores = freeze_own(scores)
+    scores = freeze_filled(scores)
     out = dict(scores=scores, metrics=freeze(_metrics(data, scores)))
 
     if unscored:
@@ -186,7 +187,8 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
 
     proto = CompetitionOutput(stage=STAGE, **out)
     chain = proto.tie_keys(data)
-    steps, figures, entries, blocks = {}, {}, [], []
+    # filled in below, each scored candidate's place kept: in the order of ``scores`` (sorted)
+    steps, figures, entries, blocks = dict.fromkeys(scores), dict.fromkeys(scores), [], []
     for scope, label, ids, places in _scopes(data, scores):
         decisions = [d for d in (data.decisions.decisions if data.decisions else ()) if d.stage == "行业比选" and d.scope in {scope, "all"}]
         ranking = rank(ids, Key("加权总分", proto.totals), chain, decisions)
@@ -204,9 +206,9 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
                 )
             )
         steps.update(_steps(data, ranking, scores, chosen, tie, label, scope, quota, places, figures))
-    if figures.keys() != scores.keys():  # (every scored candidate was ranked, once: never)
+    if unset(figures):  # (every scored candidate was ranked, once: never)
         figures = {cid: figures.get(cid) or _public_figures(s) for cid, s in scores.items()}
-    steps, figures = _in_order(steps, scores), _in_order(figures, scores)
+    steps, figures = freeze_filled(steps), freeze_filled(figures)
     status = "needs_decision" if blocks else "final"
     note = "提名人选存在无法区分的同分，需要裁定" if blocks else ""
     final = CompetitionOutput(
@@ -223,13 +225,6 @@ def run(data: EditionData, upstream: StageOutput) -> CompetitionOutput:
     )
     final._share_derived(proto)
     return final
-
-
-def _in_order(d: dict, scores: Mapping[str, CandidateScore]) -> Mapping:
-    """``freeze(d)``; without sorting when ``d`` has the keys of ``scores`` (which are sorted)."""
-    if d.keys() != scores.keys():
-        return freeze(d)
-    return MappingProxyType(dict(zip(scores, map(d.__getitem__, scores))))
 
 
 def _public_figures(s: CandidateScore) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import Listing, StageOutput, freeze, freeze_own, missing, names, sorted_step, waiting
+from .base import Listing, StageOutput, freeze, freeze_filled, freeze_own, missing, names, sorted_step, waiting
 from .competition import CompetitionOutput
 from .ranking import Key, rank, select
 
@@ -72,7 +72,8 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     ranking = rank(nominees, Key("有效票数", valid), comp.tie_keys(data, valid), decisions)
     chosen, tie = select(ranking, places)
 
-    steps, figures, blocks = {}, {}, []
+    # filled in below, in the order of the nominees (sorted by id: kept as it is)
+    steps, figures, blocks = dict.fromkeys(nominees), dict.fromkeys(nominees), []
     chosen_set = set(chosen)
     for cid in ranking.order():
         r = ranking.rank_of(cid)
@@ -107,10 +108,10 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     note = "最佳人气奖存在无法区分的同票，需要裁定" if tie is not None else ""
     return VoteOutput(
         stage=STAGE,
-        steps=freeze_own(steps),
+        steps=freeze_filled(steps),
         blocks=tuple(blocks),
         passed=nominees,
-        figures=freeze_own(figures),
+        figures=freeze_filled(figures),
         popularity=Listing(status, chosen, note),
         valid=freeze_own(valid),
     )

@@ -120,23 +120,30 @@ def rank(ids: Iterable[str], primary: Key, chain: Sequence[Key] = (), decisions:
 
     tiers: list[Tier] = []
     count = 0
+    settled_by: dict[tuple[str, ...], str] = {}  # the keys used -> how that settled a tie (one text each)
     for group in primary.split(sorted(set(ids))):
         if len(group) == 1:  # no tie: what refine() would return for it
             tiers.append(Tier((group[0],), count + 1))
             count += 1
             continue
         for part, used in refine(group, chain, ()):
-            if len(group) > 1 and len(part) == 1 and used:
-                settled[part[0]] = f"同分，依次比较{'、'.join(used)}后排定"
-            if len(part) > 1:
-                decision = _decision_for(part, decisions)
-                if decision is not None:
-                    position = {cid: i for i, cid in enumerate(decision.order)}
-                    for cid in sorted(part, key=position.__getitem__):
-                        settled[cid] = f"同分且同分比较规则无法区分，按裁定排定（{decision.basis}，{decision.date.isoformat()}）"
-                        tiers.append(Tier((cid,), count + 1))
-                        count += 1
-                    continue
+            if len(part) == 1:  # (the group has more than one member)
+                if used:
+                    text = settled_by.get(used)
+                    if text is None:
+                        text = settled_by[used] = f"同分，依次比较{'、'.join(used)}后排定"
+                    settled[part[0]] = text
+                tiers.append(Tier((part[0],), count + 1))
+                count += 1
+                continue
+            decision = _decision_for(part, decisions)
+            if decision is not None:
+                position = {cid: i for i, cid in enumerate(decision.order)}
+                for cid in sorted(part, key=position.__getitem__):
+                    settled[cid] = f"同分且同分比较规则无法区分，按裁定排定（{decision.basis}，{decision.date.isoformat()}）"
+                    tiers.append(Tier((cid,), count + 1))
+                    count += 1
+                continue
             tiers.append(Tier(tuple(sorted(part)), count + 1))
             count += len(part)
     return Ranking(tuple(tiers), settled)

@@ -24,7 +24,7 @@ from typing import Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block
-from .base import StageOutput, freeze, freeze_own, missing, names, sorted_step, step, waiting
+from .base import StageOutput, freeze, freeze_filled, missing, names, sorted_step, step, waiting
 from .competition import CompetitionOutput
 from .numbers import as_written, exact, round_half_up
 from .public_vote import VoteOutput
@@ -126,7 +126,8 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
     open_ids = {cid for t in ties for cid in t.ids}
     both = craftsmen + nomination
 
-    steps, figures = {}, {}
+    # filled in below, in the order of the nominees (sorted by id: kept as it is)
+    steps, figures = dict.fromkeys(nominees), dict.fromkeys(nominees)
     totals, valid = comp.totals, vote.valid
     craftsmen_set, nomination_set = set(craftsmen), set(nomination)
     for cid in ranking.order():
@@ -166,10 +167,10 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
         status="needs_decision" if ties else "final",
         note="综合评审建议名单存在无法区分的同分，需要裁定" if ties else "",
         origin=STAGE if ties else "",
-        steps=freeze_own(steps),
+        steps=freeze_filled(steps),
         blocks=blocks,
         passed=tuple(sorted(both)) if not ties else (),
-        figures=freeze_own(figures),
+        figures=freeze_filled(figures),
         craftsmen=craftsmen if not ties else (),
         nomination=nomination if not ties else (),
         ranking=ranking,

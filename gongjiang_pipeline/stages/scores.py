@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
-from itertools import chain, groupby, islice
-from operator import attrgetter, itemgetter, lt, methodcaller
+from itertools import accumulate, chain, count, groupby, islice, repeat
+from operator import attrgetter, itemgetter, lt, methodcaller, mul
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
@@ -245,10 +245,10 @@ def _fixed_point_scores(
 ) -> tuple[dict[str, CandidateScore], tuple[str, ...]] | None:
     """:func:`_exact_scores` without normalisation, in integers (the same results, faster).
 
-    Every score of the sheet is an integer over one common denominator ``scale``
-    (:func:`numbers.fixed_point`): a trimmed mean is (sum of the kept integers) /
-    (scale x count), the weighted total one ratio of integers, sorting integers orders
-    the scores; only what is shown (rounded, :func:`numbers.round_ratio`) and the exact
+    Every score used (of the sheet, when some judge left a component out) is an integer
+    over one common denominator ``scale`` (:func:`numbers.fixed_point`): a trimmed mean is
+    (sum of the kept integers) / (scale x count), the weighted total one ratio of integers,
+    sorting integers orders the scores; usually one whole column of the sheet at a time; only what is shown (rounded, :func:`numbers.round_ratio`) and the exact
     means become Decimals and Fractions. None when the exact path must decide: a
     (candidate, judge) pair scored twice, or a value that is not a finite number.
     """
@@ -262,12 +262,6 @@ def _fixed_point_scores(
                 rows_of[cid] = list(run)
             else:
                 found.extend(run)
-    # every score of the sheet (some perhaps never used: harmless, they only join the scale)
-    fixed = fixed_point(chain.from_iterable(map(_values, map(_scores_of, sheet.rows))))
-    if fixed is None:
-        return None
-    scale, ints = fixed
-
     places = scoring.decimals
     trim = scoring.trim
     min_judges, drop_high, drop_low = trim.min_judges, trim.drop_highest, trim.drop_lowest
@@ -291,11 +285,6 @@ def _fixed_point_scores(
         return MappingProxyType(dict(zip(sorted_ids, in_id_order(values))))
 
     kept_slice = slice(drop_low, -drop_high if drop_high else None)
-    shown = {v: round_half_up(exact(v), places) for v in ints}
-    shown_of, int_of = shown.__getitem__, ints.__getitem__
-    shown_int = {i: shown[v] for v, i in ints.items()}
-    # a dropped score as shown, one tuple per integer, for when one score is dropped (the usual rule)
-    single = {i: (d,) for i, d in shown_int.items()}
     means_of: dict[tuple[int, int], tuple[Decimal, Fraction]] = {}  # (sum of kept, count) -> (shown, exact)
 
     def columns_of(rows: list) -> list | None:
@@ -343,7 +332,28 @@ def _fixed_point_scores(
     # at most one score dropped at each end (the usual rule): the kept sum is the sum less
     # the lowest and/or the highest, no sorting needed (the same integers a sort would drop)
     small_trim = drop_high in (0, 1) and drop_low in (0, 1)
-    scores, unscored = {}, []
+
+    def kept_sums(chunks: Iterable[list], trimmed: Iterable[bool]) -> list[int]:
+        """The sum of the kept scores of each list of ``chunks`` (the trim applied where ``trimmed``)."""
+        if not small_trim:
+            return [sum(sorted(xs)[kept_slice]) if t else sum(xs) for xs, t in zip(chunks, trimmed)]
+        chunks = list(chunks)
+        trimmed = list(trimmed)
+        kept = list(map(sum, chunks))
+        if drop_low:
+            kept = [s - min(xs) if t else s for s, xs, t in zip(kept, chunks, trimmed)]
+        if drop_high:
+            kept = [s - max(xs) if t else s for s, xs, t in zip(kept, chunks, trimmed)]
+        return kept
+
+    def trim_counts(counts: Iterable[int]) -> tuple[list[bool], list[int]]:
+        """For judges' counts: whether the trim applies, and how many scores are kept."""
+        counts = list(counts)
+        trimmed = [n >= min_judges and n > drop_high + drop_low for n in counts]
+        return trimmed, [n - drop_high - drop_low if t else n for n, t in zip(counts, trimmed)]
+
+    # the competitors with rows (less the recused judges'), their rows by judge
+    picked_ids, picked_rows, unscored = [], [], []
     for cid in sorted(competitors):
         rows = rows_of.get(cid)
         skip = recused.get(cid)
@@ -359,44 +369,80 @@ def _fixed_point_scores(
                 judge_ids = list(map(_judge, rows))
             if len(set(judge_ids)) < len(judge_ids):
                 return None  # a pair scored twice: which score counts is the exact path's rule
-        columns = columns_of(rows)  # per component: the judges' scores
-        if columns is None:  # a component nobody scored
-            unscored.append(cid)
-            continue
-        # weighted total num / (den x scale x w_den): den a common multiple of the counts
-        num, den = 0, 1
-        means = []  # in component order
-        for col, w in zip(columns, w_num):
-            xs = [ints[v] for v in col.values()] if type(col) is dict else list(map(int_of, col))
-            n = len(xs)
-            if n >= min_judges and n > drop_high + drop_low:
-                if small_trim:
-                    total = sum(xs)
-                    if drop_low:
-                        total -= min(xs)
-                    if drop_high:
-                        total -= max(xs)
-                    count = n - drop_high - drop_low
-                else:
-                    xs.sort()
-                    kept = xs[kept_slice]
-                    total, count = sum(kept), len(kept)
-            else:
-                total, count = sum(xs), n
-            m = means_of.get((total, count))
-            if m is None:
-                m = means_of[(total, count)] = (round_ratio(total, scale * count, places), Fraction(total, scale * count))
-            means.append(m[0])
-            if den % count:
-                g = count // math.gcd(den, count)
-                num, den = num * g, den * g
-            num += w * total * (den // count)
-        scores[cid] = CandidateScore(
-            cid,
-            sheet.occupation,
-            by_id(means),
-            round_ratio(num, den * scale * w_den, places),
-            recused.get(cid, ()),
-            partial(details, rows),  # kept for details: the rows alone
-        )
-    return scores, tuple(unscored)
+        picked_ids.append(cid)
+        picked_rows.append(rows)
+
+    # the picked rows' scores in component order (KeyError: some judge left a component out)
+    try:
+        values = list(map(row_values, map(_scores_of, chain.from_iterable(picked_rows))))
+    except KeyError:
+        values = None
+    if values is not None:
+        # per component, the column of the scores as numbers, one for each distinct score
+        numbers: dict[float | int, int] = defaultdict(count().__next__)
+        coded = [list(map(numbers.__getitem__, column)) for column in zip(*values)]
+        fixed = fixed_point(numbers)
+    else:
+        # every score of the sheet (some perhaps never used: harmless, they only join the scale)
+        fixed = fixed_point(chain.from_iterable(map(_values, map(_scores_of, sheet.rows))))
+    if fixed is None:
+        return None
+    scale, ints = fixed
+    shown = {v: round_half_up(exact(v), places) for v in ints}
+    shown_of, int_of = shown.__getitem__, ints.__getitem__
+    shown_int = {i: shown[v] for v, i in ints.items()}
+    # a dropped score as shown, one tuple per integer, for when one score is dropped (the usual rule)
+    single = {i: (d,) for i, d in shown_int.items()}
+
+    if values is not None:
+        # every judge scored every component (the usual sheet): a whole column at a time,
+        # each candidate's scores a slice of it; the count the same for every component
+        scaled = list(map(int_of, numbers))  # by number
+        counts = list(map(len, picked_rows))
+        ends = list(accumulate(counts))
+        spans = list(map(slice, chain((0,), ends), ends))
+        trimmed, counts = trim_counts(counts)
+        sums = [kept_sums(map(list(map(scaled.__getitem__, column)).__getitem__, spans), trimmed) for column in coded]
+        all_counts = [counts] * len(comp_ids)
+        # weighted total num / (count x scale x w_den), the count the same for every component
+        nums = [sum(map(mul, w_num, ts)) for ts in zip(*sums)]
+        dens = counts
+    else:  # some judge left a component out: candidate by candidate, per component
+        sums, all_counts = [[] for _ in comp_ids], [[] for _ in comp_ids]
+        nums, dens, ids, rows_list = [], [], [], []
+        for cid, rows in zip(picked_ids, picked_rows):
+            columns = columns_of(rows)  # per component: the judges' scores
+            if columns is None:  # a component nobody scored
+                unscored.append(cid)
+                continue
+            xss = [[ints[v] for v in col.values()] if type(col) is dict else list(map(int_of, col)) for col in columns]
+            trimmed, kept_counts = trim_counts(map(len, xss))
+            # weighted total num / (den x scale x w_den): den a common multiple of the counts
+            num, den = 0, 1
+            for total, kept, w, sums_i, counts_i in zip(kept_sums(xss, trimmed), kept_counts, w_num, sums, all_counts):
+                sums_i.append(total)
+                counts_i.append(kept)
+                if den % kept:
+                    g = kept // math.gcd(den, kept)
+                    num, den = num * g, den * g
+                num += w * total * (den // kept)
+            nums.append(num)
+            dens.append(den)
+            ids.append(cid)
+            rows_list.append(rows)
+        picked_ids, picked_rows = ids, rows_list
+    # each (kept sum, count) once: the mean as shown and exact
+    for total, kept in set(zip(chain.from_iterable(sums), chain.from_iterable(all_counts))):
+        means_of[(total, kept)] = (round_ratio(total, scale * kept, places), Fraction(total, scale * kept))
+    shown_means = [list(map(itemgetter(0), map(means_of.__getitem__, zip(s, c)))) for s, c in zip(sums, all_counts)]
+    scale_w = scale * w_den
+    made = map(
+        CandidateScore,
+        picked_ids,
+        repeat(sheet.occupation),
+        map(by_id, zip(*shown_means)),
+        map(round_ratio, nums, [d * scale_w for d in dens], repeat(places)),
+        map(recused.get, picked_ids, repeat(())),
+        map(partial, repeat(details), picked_rows),  # kept for details: the rows alone
+    )
+    return dict(zip(picked_ids, made)), tuple(sorted(unscored))
