@@ -811,13 +811,12 @@ def own_checks(reads: list, lookup: Callable[[str], Any],
             points[path] = d
         return points[path]
 
-    def call_point(read: tuple) -> Path_ | None:
-        path = _value_path(read)
-        if path is None:
-            return None
-        for j in range(1, len(path)):
-            if path[j][0] == "c" and point_of(path[: j + 1]) is not None:
-                return path[: j + 1] if all(_plain_step(s) for s in path[j + 1:]) else None
+    def call_point(path: Path_, prefixes: list, counts: dict) -> Path_ | None:
+        for prefix in prefixes:  # (shortest first; a longer one is on no more reads)
+            if counts[prefix] < 2:
+                return None
+            if point_of(prefix) is not None:
+                return prefix if all(_plain_step(st) for st in path[len(prefix):]) else None
         return None
 
     def covered_arg(enc: tuple) -> bool:
@@ -838,24 +837,42 @@ def own_checks(reads: list, lookup: Callable[[str], Any],
             return None
         return key if all(map(covered_arg, read[2])) and all(covered_arg(v) for _, v in read[3]) else None
 
+    # first the reads the names cover, and for the others the calls on their way, counted
+    # (only a call on the way of two reads or more is made again and digested below)
     tags: list = []  # per read: None (checked one by one), True (by names), or its call path
-    uses: dict[tuple, int] = {}
+    counts: dict[tuple, int] = {}
+    ways: list = []  # per read left: (its value path, the calls on the way) or None
     for entry in reads:
         read = entry[0]
         kind = read[0]
-        tag = None
+        tag = way = None
         if kind != "t" and kind != "?" and kind != "=":
             one = _single_root(read)
             names = (one,) if one is not None else roots(read)
             if names and all(digest_of(n) is not None for n in names):
                 tag = True
             elif resolve is not None:
-                tag = call_point(read)
-                if tag is None and kind == "c":
-                    tag = pure_point(read)
-                if tag is not None:
-                    uses[tag] = uses.get(tag, 0) + 1
+                path = _value_path(read)
+                prefixes = [path[: j + 1] for j in range(1, len(path)) if path[j][0] == "c"] if path else []
+                for prefix in prefixes:
+                    counts[prefix] = counts.get(prefix, 0) + 1
+                if kind == "c":
+                    key = ("pure", read[1])
+                    counts[key] = counts.get(key, 0) + 1
+                way = (path, prefixes)
         tags.append(tag)
+        ways.append(way)
+    uses: dict[tuple, int] = {}
+    for i, way in enumerate(ways):
+        if way is None:
+            continue
+        read = reads[i][0]
+        tag = call_point(way[0], way[1], counts)
+        if tag is None and read[0] == "c" and counts[("pure", read[1])] >= 2:
+            tag = pure_point(read)
+        if tag is not None:
+            uses[tag] = uses.get(tag, 0) + 1
+            tags[i] = tag
     used_points = {p for p, n in uses.items() if n >= 2}
     rest = [entry for entry, tag in zip(reads, tags) if tag is not True and tag not in used_points]
     if len(rest) == len(reads):
