@@ -1,12 +1,10 @@
 """Time the selection engine alone on one large in-memory edition (run as a child process).
 
-    python -m bench.engine_bench 100000 [--seed N] [--no-freeze]
+    python -m bench.engine_bench 100000 [--seed N]
 
 Generates one edition of N candidates with every stage's data as pydantic
 records (no YAML, no files), then times ``engine.run`` and each stage inside it.
-Prints one JSON object on the last line of stdout. The engine runs as in ``make
-html`` (``python -m gongjiang_pipeline`` freezes what it loads and the engine's
-results: gcpause.py); ``--no-freeze`` runs it as the devserver does.
+Prints one JSON object on the last line of stdout.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ import json
 import time
 
 from gongjiang_pipeline import engine
-from gongjiang_pipeline.gcpause import freeze_loaded_data
 from gongjiang_pipeline.stages import approval, competition, notice, public_vote, qualification, recommendation, review
 
 from . import datagen
@@ -37,12 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("candidates", type=int)
     ap.add_argument("--seed", type=int, default=datagen.Params().seed)
-    ap.add_argument("--no-freeze", action="store_true",
-                    help="as the devserver runs it: the results are not frozen (gcpause.py)")
     args = ap.parse_args(argv)
-    # the engine as make html runs it: python -m gongjiang_pipeline keeps what it loads and
-    # computes until it ends, and freezes it instead of having the collector walk it again
-    freeze_loaded_data(not args.no_freeze)
 
     t0 = time.perf_counter()
     data = datagen.edition_data(0, args.candidates, args.seed, resolve=False)
@@ -74,7 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         "generate_seconds": generated,
         "engine_seconds": total,
         "engine_cpu_seconds": cpu,  # less affected by other processes than the wall time
-        "results_frozen": not args.no_freeze,
         "stages": stage_times,
         "assembly_seconds": max(0.0, total - sum(stage_times.values())),
         "lists": lists,

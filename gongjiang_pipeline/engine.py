@@ -15,7 +15,7 @@ from operator import itemgetter
 from types import MappingProxyType
 
 from .dataset import EditionData
-from .gcpause import freezing_loaded_data, paused_gc
+from .gcpause import paused_gc
 from .outcome import LIST_TITLES, EditionResult, StageList
 from .stages import approval, competition, notice, public_vote, qualification, recommendation, review
 from .stages.base import Listing, StageOutput, freeze_own
@@ -67,11 +67,7 @@ def run(data: EditionData) -> EditionResult:
     # allocations, would walk the whole growing heap again and again and find nothing
     # (at 100,000 candidates, the largest single cost). Reference counting still frees
     # almost everything; the collector's state is restored afterwards, even on errors.
-    # A process that keeps what it loads until it ends (``python -m gongjiang_pipeline``:
-    # gcpause.freeze_loaded_data) keeps the results too: they are frozen, as the loaded
-    # data are, instead of walked once more by the collector when it is on again (at
-    # 100,000 candidates, a tenth of the run).
-    with paused_gc(freeze=freezing_loaded_data()):
+    with paused_gc():
         return _run(data)
 
 

@@ -57,21 +57,3 @@ def test_run_restores_the_collector_even_on_bad_data(collector_state, monkeypatc
     monkeypatch.undo()
     result = engine.run(b.pipeline({"c1": {"practice": [80, 81, 82]}}))
     assert result.traces["c1"] and gc.isenabled()
-
-
-def test_a_process_that_keeps_its_data_freezes_the_results_too(collector_state, monkeypatch):
-    """python -m gongjiang_pipeline (gcpause.freeze_loaded_data): the run's results are
-    frozen as the loaded data are, never walked by the collector again; otherwise not."""
-    import builders as b
-
-    from gongjiang_pipeline import gcpause
-
-    gc.enable()
-    data = b.pipeline({"c1": {"practice": [80, 81, 82]}})
-    frozen = []
-    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(gc.isenabled()))
-    engine.run(data)
-    assert frozen == [] and gc.isenabled()
-    monkeypatch.setattr(gcpause, "_freeze_loaded", True)
-    engine.run(data)
-    assert frozen == [False] and gc.isenabled()  # frozen before the collector is on again
