@@ -94,6 +94,7 @@ def forget_objects() -> None:
     _CONTENT_BEFORE.clear()
     _CONTENT_BEFORE.update((k, v) for k, v in _CONTENT.items() if v[1] is not None)
     _CONTENT.clear()
+    _SHAPES.clear()
 
 
 # how ``_feed`` treats a value of a type (the type decides everything but the identity
@@ -770,6 +771,22 @@ def _value_path(read: tuple) -> Path_ | None:
     return None
 
 
+# read -> (its root names, its value path, the calls on that path), for own_checks: the
+# pages of a build record the same reads again and again (emptied by forget_objects)
+_SHAPES: dict[tuple, tuple] = {}
+
+
+def _shape(read: tuple) -> tuple:
+    one = _single_root(read)
+    names = (one,) if one is not None else roots(read)
+    path = _value_path(read)
+    prefixes = tuple(path[: j + 1] for j in range(1, len(path)) if path[j][0] == "c") if path else ()
+    if len(_SHAPES) >= _PLAIN_MEMO_LIMIT:
+        _SHAPES.clear()
+    shape = _SHAPES[read] = (names, path, prefixes)
+    return shape
+
+
 def own_checks(reads: list, lookup: Callable[[str], Any],
                resolve: Callable[[Path_], Any] | None = None) -> tuple[tuple[tuple[Any, bytes], ...], list] | None:
     """For the reads a page just recorded: the value objects its reads start from, each with
@@ -847,13 +864,14 @@ def own_checks(reads: list, lookup: Callable[[str], Any],
         kind = read[0]
         tag = way = None
         if kind != "t" and kind != "?" and kind != "=":
-            one = _single_root(read)
-            names = (one,) if one is not None else roots(read)
-            if names and all(digest_of(n) is not None for n in names):
+            shape = _SHAPES.get(read)
+            if shape is None:
+                shape = _shape(read)
+            names, path, prefixes = shape
+            if names and (digest_of(names[0]) is not None if len(names) == 1
+                          else all(digest_of(n) is not None for n in names)):
                 tag = True
             elif resolve is not None:
-                path = _value_path(read)
-                prefixes = [path[: j + 1] for j in range(1, len(path)) if path[j][0] == "c"] if path else []
                 for prefix in prefixes:
                     counts[prefix] = counts.get(prefix, 0) + 1
                 if kind == "c":
