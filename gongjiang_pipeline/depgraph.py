@@ -801,8 +801,8 @@ def own_checks(reads: list, lookup: Callable[[str], Any],
     call once. Calls of a :func:`pure` helper (``gj.person_name(p)`` for every person of a
     list) on arguments reached from value objects are covered by those objects and by
     which method it is. A call result or pure helper covering fewer than two reads is left
-    to its reads (the check would cost as much). ``=`` reads (two paths, one object) are always left: content says
-    nothing of identity. None when no read is covered."""
+    to its reads (the check would cost as much). ``=`` reads (two paths, one object) are
+    always left: content says nothing of identity. None when no read is covered."""
     digests: dict[str, bytes | None] = {}
     points: dict[tuple, bytes | None] = {}
 

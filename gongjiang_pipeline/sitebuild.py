@@ -248,9 +248,12 @@ _CACHE_STAMP = "gongjiang-complete.json"
 
 def _cache_stamp(path: Path) -> str:
     """Size and modification time of each file Pelican saved in its cache folder."""
-    files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns)
-                   for f in path.iterdir() if f.is_file() and f.name != _CACHE_STAMP)
-    return json.dumps(files)
+    files = []
+    for entry in os.scandir(path):
+        if entry.is_file() and entry.name != _CACHE_STAMP:
+            st = entry.stat()
+            files.append((entry.name, st.st_size, st.st_mtime_ns))
+    return json.dumps(sorted(files))
 
 
 def _use_content_cache(settings: dict, root: Path) -> Path | None:
