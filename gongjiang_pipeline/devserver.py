@@ -263,10 +263,23 @@ class DevServer:
         self._search_settings: dict | None = None
         self._page_keys: Mapping[str, str] | None = None  # of the last good build's pages
         self._search_state: dict = {}  # what the last search refresh made (refresh_search_index)
+        self._pages_pending = False  # a first answer was given; the full build is still running
 
     def status(self) -> dict:
         return {"pid": self.build_pid, "builds": self.builds, "searches": self.searches,
-                "search_pending": self._search_wanted.is_set() or self._searching, **self.last_build}
+                "search_pending": self._search_wanted.is_set() or self._searching,
+                "pages_pending": self._pages_pending, **self.last_build}
+
+    def _first_answer(self, changed: set[Path] | None, as_of: dt.date):
+        """The edited story's or candidate's own pages, written before the full build
+        (``preview.py``), or None."""
+        preview = self.resident.preview
+        if not changed or preview is None:
+            return None
+        try:
+            return preview.answer(changed, self.output, as_of)
+        except Exception:  # noqa: BLE001 - never in the way: the full build runs (and reports) as before
+            return None
 
     def _indexed(self, summary) -> object | None:
         """The manifest a build with the search index saved (None without one)."""
@@ -290,6 +303,13 @@ class DevServer:
         start = time.monotonic()
         with self._lock:
             began = time.time()
+            quick = self._first_answer(changed, as_of)
+            if quick is not None:
+                self._pages_pending = True  # (the status says so until the full build is done)
+                self.generation.bump()
+                quick_ms = (time.monotonic() - start) * 1000
+                self.say(f"[{_now()}] 已先更新 {'、'.join(quick.names)}（用时 {quick_ms:.0f} 毫秒），"
+                         f"浏览器将自动刷新；其余页面正在重新生成……")
             self.resident.data_unchanged = changed is not None and not any(self._reaches_data(p) for p in changed)
             try:
                 # the first build of this process always runs through (force): the no-change
@@ -304,13 +324,24 @@ class DevServer:
                 error = traceback.format_exc()
             finally:
                 self.resident.data_unchanged = False
+                pending, self.resident.pending_preview = self.resident.pending_preview, None
             self.build_pid = os.getpid()
             took = time.monotonic() - start
+            if error is not None:
+                # no first answer while the site does not build: it would show what the full
+                # build then takes back (until a good build leaves a new preview)
+                self.resident.preview = None
+                if quick is not None:
+                    quick.restore()  # the last good site again, as a failed build leaves it
+                    self.generation.bump()
             if error is None:
                 self.builds += 1
+                self.resident.preview = pending  # what the next edit's first answer is made from
                 self.last_build = {"began": began, "ended": time.time(), "engine_runs": self.resident.engine_runs,
                                    "model_reused": self.resident.model_reused,
-                                   "data_reused": self.resident.project_reused, "rendered": summary.rendered}
+                                   "data_reused": self.resident.project_reused, "rendered": summary.rendered,
+                                   "quick_pages": quick.names if quick is not None else [],
+                                   "quick_ms": quick_ms if quick is not None else None}
                 self._pagefind = summary.pagefind
                 self._search_settings = summary.search_settings  # what its bundles are made from
                 self._page_keys = summary.keys  # what its pages are made from (bundles kept by them)
@@ -321,7 +352,12 @@ class DevServer:
                 if not search and summary.people:
                     # wanted from the reload event on (the status says so while the record is saved)
                     self._search_wanted.set()
-                self.generation.bump()
+                synced = summary.synced
+                reloaded = quick is None or synced is None or bool(synced.written or synced.deleted)
+                if reloaded:
+                    # (after a first answer, only if the full build changed any file: the
+                    # pages shown first are not reloaded again for nothing)
+                    self.generation.bump()
                 self.resident.keep_graph(self.output, summary.graph, summary.graph_version)
                 if not search:
                     # after the reload event, still before any other build (the lock is held):
@@ -332,6 +368,7 @@ class DevServer:
                     except OSError as exc:  # the pages are served; the next build renders them again
                         self.say(f"[{_now()}] 无法保存生成记录（{exc}），下次生成时会重新生成这次改动过的页面。")
                     self.last_build["record_ms"] = (time.monotonic() - recorded) * 1000
+            self._pages_pending = False
         if error is not None:
             kept = "继续显示上一次成功生成的网站" if (self.output / "index.html").is_file() else "还没有可以显示的网站"
             self.say(f"[{_now()}] 生成失败（用时 {took:.1f} 秒），{kept}。请修改以下问题，保存后会自动重新生成：")
@@ -339,7 +376,8 @@ class DevServer:
             return False
         as_of_text = f"按 {self.as_of.isoformat()} 的公开范围" if self.as_of else "按今天的公开范围"
         later = "" if search or not summary.people else "；站内搜索随后在后台更新"
-        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of_text}），浏览器将自动刷新{later}。")
+        shown = "浏览器将自动刷新" if reloaded else "其余页面没有变化"
+        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of_text}），{shown}{later}。")
         if not search and summary.people:
             self._want_search()
         problems = check_stories(self.root)

@@ -76,6 +76,23 @@ def get(port: int, path: str) -> tuple[int, bytes]:
     return resp.status, body
 
 
+def settled(port: int, builds: int, events: "Events | None" = None) -> dict:
+    """The status once the ``builds``-th good build is done and recorded (manifest, graph).
+    An edit's reload event may come before its full build: after a first answer (the edited
+    story's or person's own pages, gongjiang_pipeline/preview.py). ``events``: the reload
+    events of that build left in the stream are dropped (the next edit's are what count)."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        status = json.loads(get(port, STATUS_PATH)[1])
+        if status["builds"] >= builds and not status["pages_pending"] and "record_ms" in status:
+            break
+        assert time.monotonic() < deadline, status
+        time.sleep(0.02)
+    if events is not None:
+        events.quiet(0)
+    return status
+
+
 @pytest.fixture
 def running(tmp_path):
     site = SiteProject(tmp_path / "project")
@@ -127,7 +144,7 @@ def test_edits_reload_the_page_without_a_new_build_process(running):
     status_code, body = get(port, page)
     assert status_code == 200 and "北京改名机械有限公司" in body.decode("utf-8")
     assert RELOAD_PATH.encode() not in (site.root / "output" / page.strip("/") / "index.html").read_bytes()
-    status = json.loads(get(port, STATUS_PATH)[1])
+    status = settled(port, 2)
     assert status["pid"] == pid and status["builds"] == 2
     assert status["engine_runs"] == 1 and status["model_reused"] is False  # the one edition, run again
     assert status["data_reused"] is False  # a file under data/: loaded again
@@ -145,7 +162,7 @@ def test_edits_reload_the_page_without_a_new_build_process(running):
     assert len(story_pages) == 1
     url = "/" + story_pages[0].relative_to(site.root / "output").as_posix()
     assert "这是改过的故事正文。" in get(port, url)[1].decode("utf-8")
-    status = json.loads(get(port, STATUS_PATH)[1])
+    status = settled(port, 3, events)
     assert status["pid"] == pid and status["builds"] == 3
     assert status["engine_runs"] == 0 and status["model_reused"] is True
     assert status["data_reused"] is True  # nothing under data/ changed: not even read again
@@ -345,14 +362,6 @@ def _served_tree(out) -> dict[str, bytes]:
             and p.relative_to(out).as_posix() != BUNDLES_SCRIPT}
 
 
-def _recorded(port: int) -> dict:
-    """The status once the last build's record (manifest, graph) is saved: after its reload event."""
-    deadline = time.monotonic() + WAIT
-    while True:
-        status = json.loads(get(port, STATUS_PATH)[1])
-        if "record_ms" in status or time.monotonic() > deadline:
-            return status
-        time.sleep(0.02)
 
 
 @pytest.mark.slow
@@ -370,7 +379,7 @@ def test_after_edits_the_served_site_equals_a_clean_build(running, tmp_path):
     path.write_text(path.read_text("utf-8").replace("北京示例机械有限公司", "北京改名机械有限公司"), "utf-8")
     second = events.next()
     assert second != first
-    status = _recorded(port)
+    status = settled(port, 2, events)
     assert 0 < status["rendered"] < total, status  # not every page: the previous build's record was there
     # recorded after the reload event: the page the edit rewrote is in the manifest as it is now
     page = _craftsman_page(site).strip("/") + "/index.html"
@@ -380,7 +389,7 @@ def test_after_edits_the_served_site_equals_a_clean_build(running, tmp_path):
     story = site.root / "content/stories/zhang.md"
     story.write_text(story.read_text("utf-8").replace("这是故事正文。", "这是改过的故事正文。"), "utf-8")
     assert events.next() not in (first, second)
-    status = _recorded(port)
+    status = settled(port, 3)
     assert 0 < status["rendered"] < total, status
     assert ds.wait_search(WAIT)
 

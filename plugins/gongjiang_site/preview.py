@@ -1,0 +1,175 @@
+"""The devserver's first answer to a story or candidate edit (``gongjiang_pipeline/preview.py``):
+the Pelican side.
+
+A build with a resident process (the devserver) leaves a :class:`Preview` in the
+resident (``Resident.pending_preview``; the devserver keeps it once the build
+succeeded): the page contexts the writer was handed for the pages that belong to one
+story (``article=``) or one person (``person=``), Pelican's article generator (its
+readers and shared context) and the inputs of the site model. On the next edit the
+devserver asks it for the edited thing's own pages (:meth:`Preview.answer`): the
+story is read again by the same readers, with the same signals (so it is sanitised
+like any other), or the candidate's record is checked against the engine
+(``edited_person``); each page is rendered with its last context, the old story or
+person swapped for the new one. Nothing is recorded (no reads, no keys): the full
+build that follows renders those pages again and records them.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from pelican import signals
+
+from gongjiang_pipeline import preview as core
+from gongjiang_pipeline.resident import SETTING as RESIDENT_SETTING
+
+_LOGGERS = ("pelican", "gongjiang_site", "gongjiang_pipeline")
+
+
+class _Warned(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.any = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.any = True
+
+
+@contextmanager
+def _watching() -> Iterator[_Warned]:
+    """Whether anything was logged at WARNING or above (the full build would fail on it)."""
+    handler = _Warned()
+    loggers = [logging.getLogger(n) for n in _LOGGERS]
+    for lg in loggers:
+        lg.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for lg in loggers:
+            lg.removeHandler(handler)
+
+
+def _real(path: Any) -> str:
+    return os.path.realpath(os.fspath(path))
+
+
+class Preview:
+    """What one good build leaves for the first answer to the next edit."""
+
+    def __init__(self, resident: Any, root: Path, jobs: dict[tuple[str, str], list], articles: Any) -> None:
+        self.root = Path(_real(root))
+        self.jobs = jobs  # ("story", source path) / ("person", id) -> the writer's jobs (_Job)
+        self.articles = articles  # Pelican's ArticlesGenerator of the build (None: no articles)
+        self.inputs = resident.model_inputs()  # (as_of, project, results, model) of the build
+        self.engine = resident.engine_of  # edition id -> the engine function the build used
+
+    def answer(self, changed: set[Path], output: Path, as_of: Any) -> core.QuickWrite | None:
+        """The edited file's own pages, rendered and written into ``output``; None when
+        this edit is not one that can be answered first (see the core module)."""
+        if len(changed) != 1:
+            return None
+        path = next(iter(changed))
+        if not os.path.isfile(path):
+            return None
+        rel = Path(_real(path)).relative_to(self.root) if _real(path).startswith(str(self.root) + os.sep) else None
+        if rel is None:
+            return None
+        pages = None
+        if rel.parts[:1] == ("content",) and rel.suffix == ".md":
+            pages = self._story(_real(path))
+        elif rel.parts[:2] == ("data", "candidates") and rel.suffix == ".yaml":
+            pages = self._person(Path(_real(path)), as_of)
+        if not pages:
+            return None
+        wrote = core.QuickWrite(Path(output))
+        for name, data in sorted(pages.items()):
+            wrote.write(name, data)
+        return wrote
+
+    def _story(self, path: str) -> dict[str, bytes] | None:
+        jobs = self.jobs.get(("story", path))
+        gen = self.articles
+        if not jobs or gen is None:
+            return None
+        old = jobs[0].context["article"]
+        with _watching() as warned:
+            try:
+                new = gen.readers.read_file(
+                    base_path=gen.path, path=os.path.relpath(path, gen.path), content_class=type(old),
+                    context=gen.context, preread_signal=signals.article_generator_preread, preread_sender=gen,
+                    context_signal=signals.article_generator_context, context_sender=gen,
+                )
+            except Exception:  # noqa: BLE001 - the full build reports it, with the file named
+                return None
+        if warned.any or type(new) is not type(old) or new.metadata != old.metadata or new.status != old.status:
+            return None
+        if new.get_static_links() != old.get_static_links():  # a new image: the static files change
+            return None
+        story = copy.copy(old)  # everything the build set on it (translations...), with the new body
+        story._content = new._content
+        return self._render(jobs, old, story)
+
+    def _person(self, path: Path, as_of: Any) -> dict[str, bytes] | None:
+        built_on, project, results, model = self.inputs
+        if built_on != as_of:
+            return None
+        cid = core.candidate_id(project, self.root, path)
+        if cid is None or ("person", cid) not in self.jobs:
+            return None
+        ed = project.find_candidate(cid)
+        run = self.engine(ed[0].edition.id) if ed is not None else None
+        if run is None:
+            return None
+        edit = core.edited_person(project, model, results, run, self.root, path)
+        if edit is None:
+            return None
+        return self._render(self.jobs[("person", cid)], edit.old, edit.new)
+
+    @staticmethod
+    def _render(jobs: list, old: Any, new: Any) -> dict[str, bytes] | None:
+        out: dict[str, bytes] = {}
+        with _watching() as warned:
+            try:
+                for job in jobs:
+                    context = {k: (new if v is old else v) for k, v in job.context.items()}
+                    out[job.name] = job.template.render(context).encode("utf-8")
+            except Exception:  # noqa: BLE001 - a template error: the full build reports it, with its line
+                return None
+        return None if warned.any else out
+
+
+def owner(kwargs: dict) -> tuple[str, str] | None:
+    """Whose own page a page written with these template variables is, if anyone's."""
+    article = kwargs.get("article")
+    if article is not None and getattr(article, "source_path", None):
+        return ("story", _real(article.source_path))
+    person = kwargs.get("person")
+    if person is not None and getattr(person, "id", None):
+        return ("person", person.id)
+    return None
+
+
+def keep_articles(generator) -> None:
+    """``article_generator_finalized``: the article generator, for a resident build's preview."""
+    resident = generator.settings.get(RESIDENT_SETTING)
+    if resident is not None:
+        resident.preview_articles = generator
+
+
+def leave_preview(writer) -> None:
+    """After the pages were written (``finalized``): the preview of this build, for the
+    devserver to keep if the build succeeds."""
+    from .generator import project_root
+
+    settings = writer.settings
+    resident = settings.get(RESIDENT_SETTING)
+    if resident is None:
+        return
+    resident.pending_preview = Preview(resident, project_root(settings), writer.owned,
+                                       getattr(resident, "preview_articles", None))
+    resident.preview_articles = None
