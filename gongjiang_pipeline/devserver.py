@@ -232,6 +232,15 @@ def make_server(output: Path, host: str, port: int, generation: Generation | Non
     return server
 
 
+# what no page shows (feeds, the sitemap, open data, robots.txt): a change to these alone
+# does not make the browsers reload after a first answer
+_NOT_SHOWN = (".xml", ".csv", ".json", ".txt")
+
+
+def _shown_in_pages(name: str) -> bool:
+    return not name.endswith(_NOT_SHOWN)
+
+
 def _now() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
 
@@ -353,10 +362,10 @@ class DevServer:
                     # wanted from the reload event on (the status says so while the record is saved)
                     self._search_wanted.set()
                 synced = summary.synced
-                reloaded = quick is None or synced is None or bool(synced.written or synced.deleted)
+                reloaded = quick is None or synced is None or any(_shown_in_pages(n) for n in synced.changed)
                 if reloaded:
-                    # (after a first answer, only if the full build changed any file: the
-                    # pages shown first are not reloaded again for nothing)
+                    # (after a first answer, only if the full build changed a file that pages
+                    # show: the pages shown first are not reloaded again for a feed, say)
                     self.generation.bump()
                 self.resident.keep_graph(self.output, summary.graph, summary.graph_version)
                 if not search:

@@ -1,0 +1,194 @@
+"""The devserver's first answer to an edit (gongjiang_pipeline/preview.py): the edited
+story's or person's own pages are written and the browsers told to reload before the
+full build, which then changes nothing else, or reloads again, or fails and takes the
+first answer back."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sitekit import SiteProject, fake_engine
+
+from gongjiang_pipeline import preview
+from gongjiang_pipeline.devserver import DevServer
+from gongjiang_pipeline.loading import load_project
+from gongjiang_pipeline.sitebuild import build_into
+from gongjiang_pipeline.sitemodel import build_model
+
+AS_OF = dt.date(2099, 7, 1)
+CANDIDATE = "data/candidates/2099/2099-001.yaml"
+STORY = "content/stories/zhang.md"
+STORY_PAGE = "stories/zhang/index.html"
+OWN_PAGES = ["craftsmen/zhang-jianguo/index.html", "craftsmen/zhang-jianguo/poster/index.html"]
+LIST_PAGE = "editions/2099/nominees/index.html"
+FEED = "feeds/stories.atom.xml"
+
+
+class Watched:
+    """A devserver built once, with what each edit's first answer showed (the output as it
+    was when the first answer's message was said, i.e. when the browsers were told to reload)."""
+
+    def __init__(self, root: Path):
+        self.site = SiteProject(root)
+        self.site.story("zhang", "2099-001", title="焊花里的三十年")
+        self.out = self.site.root / "output"
+        self.said: list[str] = []
+        self.shown: dict[str, bytes] | None = None  # the output at the first answer
+        self.ds = DevServer(self.site.root, self.out, AS_OF, say=self._say, override={"GONGJIANG_ENGINE": fake_engine})
+        assert self.ds.build(search=False), self.said
+
+    def _say(self, text: str) -> None:
+        self.said.append(text)
+        if "已先更新" in text:
+            self.shown = tree(self.out)
+
+    def edit(self, rel: str, old: str, new: str) -> tuple[bool, int]:
+        """Save the edit, rebuild as the watcher would: (whether it built, reload events sent)."""
+        path = self.site.root / rel
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        self.shown, self.said[:] = None, []
+        before = self.ds.generation.value
+        ok = self.ds.build(changed={path})
+        return ok, int(self.ds.generation.value.rsplit("-", 1)[1]) - int(before.rsplit("-", 1)[1])
+
+    def clean(self, where: Path) -> dict[str, bytes]:
+        build_into(self.site.root, where, AS_OF, override={"GONGJIANG_ENGINE": fake_engine}, search=False)
+        return tree(where)
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every file of a site folder but the search index (the devserver refreshes it afterwards)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.relative_to(out).as_posix().startswith("pagefind")}
+
+
+@pytest.fixture
+def watched(tmp_path):
+    w = Watched(tmp_path / "project")
+    yield w
+    w.ds.stop()
+
+
+def test_a_story_body_is_shown_first_and_the_full_build_changes_nothing_else(watched, tmp_path):
+    before = tree(watched.out)
+    ok, reloads = watched.edit(STORY, "这是故事正文。", "这是改过的故事正文，<b>加粗</b>。")
+    assert ok, watched.said
+    assert watched.ds.last_build["quick_pages"] == [STORY_PAGE]
+    shown = watched.shown
+    assert shown is not None and "这是改过的故事正文".encode() in shown[STORY_PAGE]
+    assert [k for k in shown if shown[k] != before.get(k)] == [STORY_PAGE]  # nothing else yet
+    # the full build changed the feed only (it carries the story's text): no page shows it,
+    # so no second reload
+    assert reloads == 1
+    assert watched.said[-1].endswith("其余页面没有变化；站内搜索随后在后台更新。")
+    after = tree(watched.out)
+    assert [k for k in after if after[k] != shown[k]] == [FEED]
+    assert after == watched.clean(tmp_path / "clean")
+
+
+def test_a_citation_is_shown_first_on_the_persons_own_pages(watched, tmp_path):
+    ok, reloads = watched.edit(CANDIDATE, "citation: 三十年如一日钻研焊接技术。", "citation: 四十年如一日钻研焊接技术。")
+    assert ok, watched.said
+    assert watched.ds.last_build["quick_pages"] == OWN_PAGES
+    assert watched.said[0].startswith(f"[") and f"已先更新 {'、'.join(OWN_PAGES)}（用时 " in watched.said[0]
+    for page in OWN_PAGES:
+        assert "四十年如一日".encode() in watched.shown[page]
+    assert reloads == 1
+    assert tree(watched.out) == watched.shown == watched.clean(tmp_path / "clean")
+
+
+def test_an_edit_the_lists_show_too_reloads_again_after_the_full_build(watched, tmp_path):
+    ok, reloads = watched.edit(CANDIDATE, "北京示例机械有限公司", "北京改名机械有限公司")
+    assert ok, watched.said
+    assert watched.ds.last_build["quick_pages"] == OWN_PAGES
+    assert "北京改名机械有限公司".encode() not in watched.shown[LIST_PAGE]  # the list: the full build's
+    assert reloads == 2
+    after = tree(watched.out)
+    assert "北京改名机械有限公司".encode() in after[LIST_PAGE]
+    assert after == watched.clean(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    (STORY, "Title: 焊花里的三十年", "Title: 焊花里的四十年"),  # metadata: lists and titles change
+    (STORY, "这是故事正文。", "这是故事正文，见[另一篇]({filename}nobody.md)。"),  # a broken link: the build fails
+    (CANDIDATE, "name: 张建国", "name: 张建军"),  # a name: slugs and stroke order
+    (CANDIDATE, "gender: 男", "gender: 难"),  # invalid: the full build reports it
+])
+def test_edits_that_reach_further_wait_for_the_full_build(watched, rel, old, new):
+    ok, reloads = watched.edit(rel, old, new)
+    assert watched.shown is None and not any("已先更新" in s for s in watched.said)
+    if ok:
+        assert watched.ds.last_build["quick_pages"] == [] and reloads == 1
+    else:
+        assert reloads == 0
+
+
+def test_a_first_answer_is_taken_back_when_the_full_build_fails(watched):
+    before = tree(watched.out)
+    # valid on its own (the first answer shows the citation), but the photo is missing
+    ok, reloads = watched.edit(CANDIDATE, "citation: 三十年如一日钻研焊接技术。",
+                               "citation: 四十年如一日钻研焊接技术。\nphoto: photos/none.jpg")
+    assert not ok
+    assert watched.shown is not None and "四十年如一日".encode() in watched.shown[OWN_PAGES[0]]
+    assert any("生成失败" in s for s in watched.said)
+    assert reloads == 2  # shown, then taken back
+    assert tree(watched.out) == before
+    # no first answer until a build succeeds again: it would show what the next failure takes back
+    ok, reloads = watched.edit(STORY, "这是故事正文。", "这是改过的故事正文。")
+    assert not ok and watched.shown is None and reloads == 0
+    assert tree(watched.out) == before
+
+
+# ---- the pure part: when a candidate edit is answered first
+
+def _answer(tmp_path, old: str, new: str, run=fake_engine):
+    site = SiteProject(tmp_path / "p")
+    project = load_project(site.root)
+    results = {eid: run(ed) for eid, ed in project.editions.items()}
+    model = build_model(project, results, AS_OF)
+    path = site.root / CANDIDATE
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return model, preview.edited_person(project, model, results, run, site.root, path)
+
+
+def _employer_engine(ed):
+    """An engine whose result shows an employer (a stand-in for one that reads a field)."""
+    return dataclasses.replace(fake_engine(ed), blocks=(ed.candidate("2099-001").employer,))
+
+
+@pytest.mark.parametrize("old, new, run, answered", [
+    ("citation: 三十年如一日钻研焊接技术。", "citation: 四十年如一日。", fake_engine, True),
+    ("employer: 北京示例机械有限公司", "employer: 北京改名机械有限公司", fake_engine, True),
+    ("employer: 北京示例机械有限公司", "employer: 北京改名机械有限公司", _employer_engine, False),  # the result changes
+    ("name: 张建国", "name: 张建军", fake_engine, False),
+    ('edition: "2099"', 'edition: "2098"', fake_engine, False),
+    ("gender: 男", "gender: 难", fake_engine, False),  # invalid
+    ("district: dongcheng", "district: nowhere", fake_engine, False),  # not in the edition
+    ("citation: 三十年如一日钻研焊接技术。", "citation: 三十年如一日钻研焊接技术。", fake_engine, False),  # unchanged
+])
+def test_which_candidate_edits_are_answered_first(tmp_path, old, new, run, answered):
+    model, edit = _answer(tmp_path, old, new, run)
+    assert (edit is not None) is answered
+    if answered:
+        assert edit.old is model.person("2099-001")
+        assert edit.new.slug == edit.old.slug and edit.new.honours == edit.old.honours
+        assert edit.new != edit.old
+
+
+def test_only_a_public_candidates_file_is_answered_first(tmp_path):
+    site = SiteProject(tmp_path / "p")
+    project = load_project(site.root)
+    results = {eid: fake_engine(ed) for eid, ed in project.editions.items()}
+    model = build_model(project, results, AS_OF)
+    hidden = site.root / "data/candidates/2099/2099-005.yaml"  # never on any list
+    hidden.write_text(hidden.read_text("utf-8").replace("三十年", "四十年"), "utf-8")
+    assert preview.edited_person(project, model, results, fake_engine, site.root, hidden) is None
+    assert preview.candidate_id(project, site.root, site.root / "data/editions/2099.yaml") is None
+    assert preview.candidate_id(project, site.root, hidden) == "2099-005"
