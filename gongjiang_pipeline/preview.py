@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from .dataset import EditionData, Project
-from .sitemodel import Person, _person
+from .sitemodel import Person, person_view
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def edited_person(
     when the edit reaches no one else (see the module docstring), else None.
 
     ``project``, ``model``, ``results``: the last good build's; ``run``: the engine it used."""
-    from .loading import _parse_one, schema_line
+    from .loading import parse_file
 
     root = Path(root).resolve()
     cid = candidate_id(project, root, path)
@@ -96,7 +96,7 @@ def edited_person(
     except OSError:
         return None
     shown = project.sources[cid]
-    record, _doc, problems, _clean = _parse_one((shown, raw, "candidate", schema_line(root, root / shown, "candidate")))
+    record, problems = parse_file(root, shown, raw, "candidate")
     if problems or record is None:
         return None  # the full build reports them, at their lines
     if (record.id, record.edition, record.name, record.name_pinyin) != (before.id, before.edition, before.name,
@@ -109,7 +109,7 @@ def edited_person(
     if result != results.get(ed.edition.id):
         return None
     try:
-        new = _person(ed.edition, record, old.slug, old.public_since, old.honours)
+        new = person_view(ed.edition, record, old.slug, old.public_since, old.honours)
     except Exception:  # noqa: BLE001 - an unknown occupation, district...: the full build says which
         return None
     return PersonEdit(old, new, edition, result)

@@ -73,23 +73,21 @@ class Preview:
         this edit is not one that can be answered first (see the core module)."""
         if len(changed) != 1:
             return None
-        path = next(iter(changed))
-        if not os.path.isfile(path):
+        path = Path(_real(next(iter(changed))))
+        if not path.is_file() or not path.is_relative_to(self.root):
             return None
-        rel = Path(_real(path)).relative_to(self.root) if _real(path).startswith(str(self.root) + os.sep) else None
-        if rel is None:
-            return None
+        rel = path.relative_to(self.root)
         pages = None
         if rel.parts[:1] == ("content",) and rel.suffix == ".md":
-            pages = self._story(_real(path))
+            pages = self._story(str(path))
         elif rel.parts[:2] == ("data", "candidates") and rel.suffix == ".yaml":
-            pages = self._person(Path(_real(path)), as_of)
+            pages = self._person(path, as_of)
         if not pages:
             return None
         wrote = core.QuickWrite(Path(output))
         for name, data in sorted(pages.items()):
             wrote.write(name, data)
-        return wrote
+        return wrote if wrote.names else None  # (the pages were as they are now: nothing to show)
 
     def _story(self, path: str) -> dict[str, bytes] | None:
         jobs = self.jobs.get(("story", path))
