@@ -15,6 +15,8 @@ from sitekit import SiteProject, fake_engine
 from gongjiang_pipeline import preview
 from gongjiang_pipeline.devserver import DevServer
 from gongjiang_pipeline.loading import load_project
+from gongjiang_pipeline.searchbundles import BUNDLES_SCRIPT
+from gongjiang_pipeline.searchindex import BUNDLE_DIR
 from gongjiang_pipeline.sitebuild import build_into
 from gongjiang_pipeline.sitemodel import build_model
 
@@ -62,9 +64,11 @@ class Watched:
 
 
 def tree(out: Path) -> dict[str, bytes]:
-    """Every file of a site folder but the search index (the devserver refreshes it afterwards)."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.relative_to(out).as_posix().startswith("pagefind")}
+    """Every file of a site folder but the search index and its list of bundles (the devserver
+    brings them up to date after the pages)."""
+    return {rel: p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and (rel := p.relative_to(out).as_posix()).split("/")[0] != BUNDLE_DIR
+            and rel != BUNDLES_SCRIPT}
 
 
 @pytest.fixture
@@ -192,3 +196,45 @@ def test_only_a_public_candidates_file_is_answered_first(tmp_path):
     assert preview.edited_person(project, model, results, fake_engine, site.root, hidden) is None
     assert preview.candidate_id(project, site.root, site.root / "data/editions/2099.yaml") is None
     assert preview.candidate_id(project, site.root, hidden) == "2099-005"
+
+
+# ---- the sample project: the English pages are owned too
+
+SAMPLE_AS_OF = dt.date(2026, 11, 27)
+
+
+@pytest.mark.slow
+def test_english_pages_are_answered_first_on_the_sample_project(tmp_path):
+    import shutil
+
+    from sitekit import ROOT
+
+    root = tmp_path / "project"
+    root.mkdir()
+    for d in ("data", "content", "theme", "plugins", "schemas"):
+        shutil.copytree(ROOT / d, root / d, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pelican.conf.py", root / "pelican.conf.py")
+    override = {"GONGJIANG_MEDIA_CACHE": str(tmp_path / "media")}
+    said: list[str] = []
+    ds = DevServer(root, root / "output", SAMPLE_AS_OF, say=said.append, override=override)
+    assert ds.build(search=False), said
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = root / rel
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        assert ds.build(changed={path}), said
+
+    edit("content/stories/shan-lixin-cezhang.en.md", "we can never let slip.\"",
+         "we can never let slip.\" (Edited in the preview.)")
+    assert ds.last_build["quick_pages"] == ["en/stories/shan-lixin-cezhang/index.html"]
+    edit("data/candidates/2016/2016-048.yaml", "with millimetre precision.", "with sub-millimetre precision.")
+    # his English page shows it; the Chinese pages, rendered again too, are as they were
+    assert ds.last_build["quick_pages"] == ["en/craftsmen/shan-lixin/index.html"]
+    ds.stop()
+    clean = tmp_path / "clean"
+    build_into(root, clean, SAMPLE_AS_OF, override=override, search=False)
+    served, built = tree(root / "output"), tree(clean)
+    assert [k for k in served.keys() | built.keys() if served.get(k) != built.get(k)] == []
+    assert b"sub-millimetre" in served["en/craftsmen/shan-lixin/index.html"]
