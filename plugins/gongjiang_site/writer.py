@@ -211,7 +211,8 @@ class CachingWriter(Writer):
         self._key_memo: dict[str, tuple] = resident.page_keys if resident is not None else {}
         # a resident build (the devserver): the pages of each story and each person, kept or
         # not, with their contexts, for the first answer to the next edit (preview.py)
-        self.owned: dict[tuple[str, str], list[_Job]] | None = {} if resident is not None else None
+        # (each with Pelican's shared context it was made from: preview.compact)
+        self.owned: dict[tuple[str, str], list[tuple[_Job, dict]]] | None = {} if resident is not None else None
         self.graph = depgraph.Graph()
         self.verify = bool(self.settings.get("GONGJIANG_VERIFY_DEPS"))
         self.unrecorded: list[str] = []  # verify mode: kept pages that a new render changes
@@ -332,7 +333,7 @@ class CachingWriter(Writer):
         local.update(kwargs)
         job = _Job(name, template, local, self._env(template.environment)[0])
         if self.owned is not None and (who := preview.owner(kwargs)) is not None:
-            self.owned.setdefault(who, []).append(job)
+            self.owned.setdefault(who, []).append((job, context))
         if self.cache_dir is not None and self._kept(job):
             return
         self.jobs.append(job)
