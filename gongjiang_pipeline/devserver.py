@@ -377,6 +377,11 @@ class DevServer:
                     except OSError as exc:  # the pages are served; the next build renders them again
                         self.say(f"[{_now()}] 无法保存生成记录（{exc}），下次生成时会重新生成这次改动过的页面。")
                     self.last_build["record_ms"] = (time.monotonic() - recorded) * 1000
+                if pending is not None:
+                    # (after the reload event) what the next first answer renders with, loaded now
+                    warmed = time.monotonic()
+                    pending.warm()
+                    self.last_build["warm_ms"] = (time.monotonic() - warmed) * 1000
             self._pages_pending = False
         if error is not None:
             kept = "继续显示上一次成功生成的网站" if (self.output / "index.html").is_file() else "还没有可以显示的网站"
