@@ -41,22 +41,26 @@ class Watched:
         self.shown: dict[str, bytes] | None = None  # the output at the first answer
         self.ds = DevServer(self.site.root, self.out, AS_OF, say=self._say, override={"GONGJIANG_ENGINE": fake_engine})
         assert self.ds.build(search=False), self.said
+        self.reloads: list = []  # the files each reload event of an edit names (None: every page reloads)
+        bump = self.ds.generation.bump
+        self.ds.generation.bump = lambda pages=None: (self.reloads.append(None if pages is None else sorted(pages)),
+                                                      bump(pages))
 
     def _say(self, text: str) -> None:
         self.said.append(text)
         if "已先更新" in text:
             self.shown = tree(self.out)
 
-    def edit(self, rel: str, old: str, new: str) -> tuple[bool, int]:
-        """Save the edit, rebuild as the watcher would: (whether it built, reload events sent)."""
+    def edit(self, rel: str, old: str, new: str) -> tuple[bool, list]:
+        """Save the edit, rebuild as the watcher would: (whether it built, the files each
+        reload event named: an open page reloads if it is one of them or embeds one)."""
         path = self.site.root / rel
         text = path.read_text("utf-8")
         assert old in text
         path.write_text(text.replace(old, new, 1), "utf-8")
-        self.shown, self.said[:] = None, []
-        before = self.ds.generation.value
+        self.shown, self.said[:], self.reloads[:] = None, [], []
         ok = self.ds.build(changed={path})
-        return ok, int(self.ds.generation.value.rsplit("-", 1)[1]) - int(before.rsplit("-", 1)[1])
+        return ok, list(self.reloads)
 
     def clean(self, where: Path) -> dict[str, bytes]:
         build_into(self.site.root, where, AS_OF, override={"GONGJIANG_ENGINE": fake_engine}, search=False)
@@ -86,9 +90,9 @@ def test_a_story_body_is_shown_first_and_the_full_build_changes_nothing_else(wat
     shown = watched.shown
     assert shown is not None and "这是改过的故事正文".encode() in shown[STORY_PAGE]
     assert [k for k in shown if shown[k] != before.get(k)] == [STORY_PAGE]  # nothing else yet
-    # the full build changed the feed only (it carries the story's text): no page shows it,
-    # so no second reload
-    assert reloads == 1
+    # the full build changed the feed only (it carries the story's text): no page is or embeds
+    # it, so no page reloads a second time
+    assert reloads == [[STORY_PAGE], [FEED]]
     assert watched.said[-1].endswith("其余页面没有变化；站内搜索随后在后台更新。")
     after = tree(watched.out)
     assert [k for k in after if after[k] != shown[k]] == [FEED]
@@ -102,7 +106,7 @@ def test_a_citation_is_shown_first_on_the_persons_own_pages(watched, tmp_path):
     assert watched.said[0].startswith(f"[") and f"已先更新 {'、'.join(OWN_PAGES)}（用时 " in watched.said[0]
     for page in OWN_PAGES:
         assert "四十年如一日".encode() in watched.shown[page]
-    assert reloads == 1
+    assert reloads == [OWN_PAGES, []]  # the full build changed nothing more
     assert tree(watched.out) == watched.shown == watched.clean(tmp_path / "clean")
 
 
@@ -111,7 +115,8 @@ def test_an_edit_the_lists_show_too_reloads_again_after_the_full_build(watched, 
     assert ok, watched.said
     assert watched.ds.last_build["quick_pages"] == OWN_PAGES
     assert "北京改名机械有限公司".encode() not in watched.shown[LIST_PAGE]  # the list: the full build's
-    assert reloads == 2
+    assert reloads[0] == OWN_PAGES and LIST_PAGE in reloads[1]  # the lists reload after the full build
+    assert not set(OWN_PAGES) & set(reloads[1])  # the person's pages were right the first time
     after = tree(watched.out)
     assert "北京改名机械有限公司".encode() in after[LIST_PAGE]
     assert after == watched.clean(tmp_path / "clean")
@@ -127,9 +132,9 @@ def test_edits_that_reach_further_wait_for_the_full_build(watched, rel, old, new
     ok, reloads = watched.edit(rel, old, new)
     assert watched.shown is None and not any("已先更新" in s for s in watched.said)
     if ok:
-        assert watched.ds.last_build["quick_pages"] == [] and reloads == 1
+        assert watched.ds.last_build["quick_pages"] == [] and len(reloads) == 1
     else:
-        assert reloads == 0
+        assert reloads == []
 
 
 def test_a_first_answer_is_taken_back_when_the_full_build_fails(watched):
@@ -140,11 +145,11 @@ def test_a_first_answer_is_taken_back_when_the_full_build_fails(watched):
     assert not ok
     assert watched.shown is not None and "四十年如一日".encode() in watched.shown[OWN_PAGES[0]]
     assert any("生成失败" in s for s in watched.said)
-    assert reloads == 2  # shown, then taken back
+    assert reloads == [OWN_PAGES, OWN_PAGES]  # shown, then taken back
     assert tree(watched.out) == before
     # no first answer until a build succeeds again: it would show what the next failure takes back
     ok, reloads = watched.edit(STORY, "这是故事正文。", "这是改过的故事正文。")
-    assert not ok and watched.shown is None and reloads == 0
+    assert not ok and watched.shown is None and reloads == []
     assert tree(watched.out) == before
 
 
