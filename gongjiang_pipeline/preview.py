@@ -29,7 +29,8 @@ otherwise not at all (the edit then waits for the full build, as before):
 * a candidate: the file valid on its own, the same id, edition, name and name
   spelling (slugs, stroke order), and the selection engine gives the edition the
   very same result with the new record (same lists, steps, reasons and figures),
-  so who is public, on which list, in what order, is as before.
+  so who is public, on which list, in what order, is as before (not run at all when
+  only fields the engine never reads changed: :data:`ENGINE_UNREAD`).
 
 This module is the pure part (the candidate, the files); the Pelican side
 (re-reading a story, rendering with the last build's page contexts) is
@@ -46,7 +47,19 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from .dataset import EditionData, Project
+from .engine import run as default_engine
 from .sitemodel import Person, person_view
+
+
+# Candidate fields the selection engine never reads (engine.py, stages/: no stage looks at
+# them; the data model says so for the personal ones). A candidate edit that changes only
+# these gives the edition the very same result: the engine is not run again for it. Guarded
+# by tests/test_devserver_preview.py (the engine's code names none of them; changing them
+# for every candidate of every sample edition leaves each result equal).
+ENGINE_UNREAD = frozenset({
+    "employer", "titles", "achievements", "citation", "citation_en", "photo", "name_en",
+    "education", "skill_grade", "work_years",
+})
 
 
 @dataclass(frozen=True)
@@ -105,9 +118,14 @@ def edited_person(
     if record == before:
         return None
     edition = dataclasses.replace(ed, candidates=tuple(record if c.id == cid else c for c in ed.candidates))
-    result = run(edition)
-    if result != results.get(ed.edition.id):
-        return None
+    last = results.get(ed.edition.id)
+    changed = {f for f in type(record).model_fields if getattr(record, f) != getattr(before, f)}
+    if changed <= ENGINE_UNREAD and run is default_engine:
+        result = last  # what the engine would give again
+    else:
+        result = run(edition)
+        if result != last:
+            return None
     try:
         new = person_view(ed.edition, record, old.slug, old.public_since, old.honours)
     except Exception:  # noqa: BLE001 - an unknown occupation, district...: the full build says which

@@ -243,3 +243,68 @@ def test_english_pages_are_answered_first_on_the_sample_project(tmp_path):
     served, built = tree(root / "output"), tree(clean)
     assert [k for k in served.keys() | built.keys() if served.get(k) != built.get(k)] == []
     assert b"sub-millimetre" in served["en/craftsmen/shan-lixin/index.html"]
+
+
+# ---- the fields the engine never reads (preview.ENGINE_UNREAD)
+
+def test_the_engines_code_names_none_of_the_fields_it_is_said_not_to_read():
+    import io
+    import tokenize
+
+    from sitekit import ROOT
+
+    code = [ROOT / "gongjiang_pipeline/engine.py", *sorted((ROOT / "gongjiang_pipeline/stages").glob("*.py"))]
+    named = set()
+    for path in code:
+        for tok in tokenize.generate_tokens(io.StringIO(path.read_text("utf-8")).readline):
+            if tok.type == tokenize.NAME:  # (not in comments and docstrings)
+                named.add(tok.string)
+    assert sorted(named & preview.ENGINE_UNREAD) == []
+    from gongjiang_pipeline.models import Candidate
+
+    assert preview.ENGINE_UNREAD <= set(Candidate.model_fields)
+
+
+def test_changing_those_fields_of_every_candidate_leaves_every_sample_result_equal():
+    from sitekit import ROOT
+
+    from gongjiang_pipeline import engine
+
+    other = {"employer": "改过的单位", "titles": ("改过的称号",), "achievements": ("改过的成就",),
+             "citation": "改过的推荐语", "citation_en": "Changed.", "name_en": "CHANGED Name",
+             "education": "改过的学历", "skill_grade": "改过的等级", "work_years": 7}
+    project = load_project(ROOT)
+    assert set(other) | {"photo"} == preview.ENGINE_UNREAD
+    for eid, ed in project.editions.items():
+        changed = tuple(c.model_copy(update={**other, "photo": None if c.photo else "photos/none.jpg"})
+                        for c in ed.candidates)
+        assert engine.run(dataclasses.replace(ed, candidates=changed)) == engine.run(ed), eid
+
+
+@pytest.mark.parametrize("old, new, runs", [
+    ("employer: 北京示例机械有限公司", "employer: 北京改名机械有限公司", []),  # only unread fields: not run
+    ("citation: 三十年如一日钻研焊接技术。", "citation: 四十年如一日钻研焊接技术。", []),
+    ("birth_year: 1975", "birth_year: 1976", ["2099"]),  # a field the engine reads: run again, and compared
+])
+def test_the_engine_runs_again_only_for_fields_it_reads(tmp_path, monkeypatch, old, new, runs):
+    from scratch import ScratchProject
+
+    from gongjiang_pipeline import engine
+
+    scratch = ScratchProject(tmp_path / "p").write_stages()
+    project = load_project(scratch.root)
+    results = {eid: engine.run(ed) for eid, ed in project.editions.items()}
+    model = build_model(project, results, AS_OF)
+    assert model.person("2099-001") is not None  # named 北京大工匠 by AS_OF
+    ran = []
+
+    def counted(ed):
+        ran.append(ed.edition.id)
+        return engine.run(ed)
+
+    monkeypatch.setattr(preview, "default_engine", counted)  # (the skip holds for the default engine only)
+    path = scratch.root / CANDIDATE
+    path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    edit = preview.edited_person(project, model, results, counted, scratch.root, path)
+    assert edit is not None and ran == runs
+    assert edit.result == engine.run(edit.edition)  # what running it gives
