@@ -73,6 +73,14 @@ class _Stream:
             if event == "message":
                 return at, data
 
+    def drain(self) -> None:
+        """Drop the events received so far (an edit's full build may send one after its first answer)."""
+        while True:
+            try:
+                self.q.get_nowait()
+            except queue.Empty:
+                return
+
     def close(self) -> None:
         self.conn.close()
 
@@ -139,6 +147,7 @@ def measure(cmd: list[str], cwd: Path, env: dict, log: Path,
         for key, label, edit in edits:
             before = _wait_idle(port, timeout)
             time.sleep(0.3)  # the watcher is idle too
+            stream.drain()  # (the reload events of the last edit's full build)
             what = edit()
             saved = time.time()
             at, _gen = stream.reload(timeout)

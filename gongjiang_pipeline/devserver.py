@@ -405,8 +405,14 @@ class DevServer:
                 # the open pages that are or embed a changed file reload (reload.js); after a
                 # first answer, the full build may have changed no page (only the feed, say)
                 changed = _reloading(summary.synced)
-                reloaded = quick is None or changed is None or any(n.endswith(".html") for n in changed)
-                self.generation.bump(changed)
+                if changed == []:
+                    outcome = "网页没有变化" if quick is None else "其余页面没有变化"
+                elif quick is not None and not any(n.endswith(".html") for n in changed):
+                    outcome = "其余页面没有变化"
+                else:
+                    outcome = "浏览器将自动刷新"
+                if changed is None or changed:  # (no file changed: no page to reload)
+                    self.generation.bump(changed)
                 self.resident.keep_graph(self.output, summary.graph, summary.graph_version)
                 if not search:
                     # after the reload event, still before any other build (the lock is held):
@@ -430,8 +436,7 @@ class DevServer:
             return False
         as_of_text = f"按 {self.as_of.isoformat()} 的公开范围" if self.as_of else "按今天的公开范围"
         later = "" if search or not summary.people else "；站内搜索随后在后台更新"
-        shown = "浏览器将自动刷新" if reloaded else "其余页面没有变化"
-        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of_text}），{shown}{later}。")
+        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of_text}），{outcome}{later}。")
         if not search and summary.people:
             self._want_search()
         problems = check_stories(self.root)

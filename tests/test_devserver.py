@@ -154,7 +154,10 @@ def test_rebuild_keeps_the_last_good_site(tmp_path):
                .read_text("utf-8").split("\n", 1)[1].replace("gender: 难", "gender: 女"))
     said.clear()
     assert ds.build()
-    assert ds.generation.value != before
+    # (nobody is public without stage files: the story is not published, the site is the last good one)
+    assert (site.root / "output/index.html").read_bytes() == index
+    assert ds.generation.value == before  # no file changed: no page to reload
+    assert said[0].endswith("（按 2099-07-01 的公开范围），网页没有变化。")
     assert said[1] == "提示：以下内容在提交前还需要处理（make check 会报错）："
 
 
