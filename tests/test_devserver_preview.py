@@ -308,3 +308,13 @@ def test_the_engine_runs_again_only_for_fields_it_reads(tmp_path, monkeypatch, o
     edit = preview.edited_person(project, model, results, counted, scratch.root, path)
     assert edit is not None and ran == runs
     assert edit.result == engine.run(edit.edition)  # what running it gives
+
+
+def test_a_save_by_rename_is_answered_first(watched):
+    """Editors that save through a temporary file: the watcher sees it come and go as well."""
+    story = watched.site.root / STORY
+    gone = story.with_name(".zhang.md.tmp")  # reported with the story, no longer there
+    story.write_text(story.read_text("utf-8").replace("这是故事正文。", "这是改过的故事正文。"), "utf-8")
+    watched.shown, watched.said[:] = None, []
+    assert watched.ds.build(changed={story, gone})
+    assert watched.ds.last_build["quick_pages"] == [STORY_PAGE]

@@ -96,12 +96,21 @@ def compact(owned: dict[tuple[str, str], list]) -> dict[tuple[str, str], list[Ow
 class Preview:
     """What one good build leaves for the first answer to the next edit."""
 
-    def __init__(self, resident: Any, root: Path, jobs: dict[tuple[str, str], list], articles: Any) -> None:
+    def __init__(self, resident: Any, root: Path, owned: dict[tuple[str, str], list], articles: Any) -> None:
         self.root = Path(_real(root))
-        self.jobs = jobs  # ("story", source path) / ("person", id) -> OwnedPage
+        self._owned = owned  # the writer's (job, shared context) pairs, until compacted
+        self._jobs: dict[tuple[str, str], list[OwnedPage]] | None = None
         self.articles = articles  # Pelican's ArticlesGenerator of the build (None: no articles)
         self.inputs = resident.model_inputs()  # (as_of, project, results, model) of the build
         self.engine = resident.engine_of  # edition id -> the engine function the build used
+
+    @property
+    def jobs(self) -> dict[tuple[str, str], list[OwnedPage]]:
+        """("story", source path) / ("person", id) -> its OwnedPages (compacted on first use:
+        after the reload event, by ``warm``, not while the build's pages wait for it)."""
+        if self._jobs is None:
+            self._jobs, self._owned = compact(self._owned), {}
+        return self._jobs
 
     def warm(self) -> None:
         """Load in this process what the owned pages' templates extend, include and import:
@@ -123,10 +132,11 @@ class Preview:
     def answer(self, changed: set[Path], output: Path, as_of: Any) -> core.QuickWrite | None:
         """The edited file's own pages, rendered and written into ``output``; None when
         this edit is not one that can be answered first (see the core module)."""
-        if len(changed) != 1:
+        saved = [p for p in changed if os.path.isfile(p)]  # (an editor's temporary file, gone: not an edit)
+        if len(saved) != 1:
             return None
-        path = Path(_real(next(iter(changed))))
-        if not path.is_file() or not path.is_relative_to(self.root):
+        path = Path(_real(saved[0]))
+        if not path.is_relative_to(self.root):
             return None
         rel = path.relative_to(self.root)
         pages = None
@@ -220,6 +230,6 @@ def leave_preview(writer) -> None:
     resident = settings.get(RESIDENT_SETTING)
     if resident is None:
         return
-    resident.pending_preview = Preview(resident, project_root(settings), compact(writer.owned),
+    resident.pending_preview = Preview(resident, project_root(settings), writer.owned,
                                        getattr(resident, "preview_articles", None))
     resident.preview_articles = None
