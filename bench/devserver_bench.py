@@ -73,6 +73,14 @@ class _Stream:
             if event == "message":
                 return at, data
 
+    def drain(self) -> None:
+        """Drop the events received so far (an edit's full build may send one after its first answer)."""
+        while True:
+            try:
+                self.q.get_nowait()
+            except queue.Empty:
+                return
+
     def close(self) -> None:
         self.conn.close()
 
@@ -86,12 +94,13 @@ def _status(port: int) -> dict:
         conn.close()
 
 
-def _wait_idle(port: int, timeout: float) -> dict:
-    """The status once no search index refresh is wanted or running."""
+def _wait_idle(port: int, timeout: float, *, search: bool = True) -> dict:
+    """The status once the last edit's full build is done (after a first answer it runs
+    after the reload event) and, if ``search``, no search index refresh is wanted or running."""
     deadline = time.monotonic() + timeout
     while True:
         st = _status(port)
-        if not st.get("search_pending"):
+        if not st.get("pages_pending") and not (search and st.get("search_pending")):
             return st
         if time.monotonic() > deadline:
             raise DevserverBenchError("等待站内搜索更新超时")
@@ -138,13 +147,18 @@ def measure(cmd: list[str], cwd: Path, env: dict, log: Path,
         for key, label, edit in edits:
             before = _wait_idle(port, timeout)
             time.sleep(0.3)  # the watcher is idle too
+            stream.drain()  # (the reload events of the last edit's full build)
             what = edit()
             saved = time.time()
             at, _gen = stream.reload(timeout)
-            st = _status(port)
+            st = _wait_idle(port, timeout, search=False)  # the full build of this edit, done
             rows.append({
                 "key": key, "label": label, "what": what,
                 "latency_ms": (at - saved) * 1000,  # saved -> reload event received
+                # the first answer (the edited story's or person's own pages) or, without
+                # one, the full build; and saved -> the full build done (every page up to date)
+                "quick_pages": st.get("quick_pages") or [],
+                "full_ms": (st["ended"] - saved) * 1000 if st.get("ended") else None,
                 "build_ms": (st["ended"] - st["began"]) * 1000 if st.get("ended") else None,
                 "until_build_ms": (st["began"] - saved) * 1000 if st.get("began") else None,  # the watcher's share
                 "rendered": st.get("rendered"),

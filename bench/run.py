@@ -997,8 +997,13 @@ def devserver_verdicts(r: dict) -> list[dict]:
             out.append(_verdict(name, target, ds.get("error") or "未运行", None))
             continue
         same = "，同一个构建进程" if ds.get("same_process") else "，构建进程变了（不是常驻）"
-        measured = (f"{e['latency_ms']:.0f} 毫秒（其中重新生成 {_f(e.get('build_ms'), 0)} 毫秒，"
-                    f"重新渲染 {e.get('rendered', '—')} 个页面{same}）")
+        first = e.get("quick_pages") or []
+        if first:  # the reload came with the first answer; the full build after it
+            measured = (f"{e['latency_ms']:.0f} 毫秒（先更新本人页面 {len(first)} 个；全部页面更新完 "
+                        f"{_f(e.get('full_ms'), 0)} 毫秒，重新渲染 {e.get('rendered', '—')} 个页面{same}）")
+        else:
+            measured = (f"{e['latency_ms']:.0f} 毫秒（其中重新生成 {_f(e.get('build_ms'), 0)} 毫秒，"
+                        f"重新渲染 {e.get('rendered', '—')} 个页面{same}）")
         out.append(_verdict(name, target, measured, e["latency_ms"] <= limit and bool(ds.get("same_process")),
                             e["latency_ms"]))
     return out
@@ -1259,16 +1264,20 @@ def report(r: dict) -> str:
         if ds.get("error"):
             out.append(f"运行失败：{ds['error']}")
         else:
-            rows = [[e["label"], e["what"], _f(e["latency_ms"], 0), _f(e.get("until_build_ms"), 0), _f(e.get("build_ms"), 0),
+            rows = [[e["label"], e["what"], _f(e["latency_ms"], 0), str(len(e.get("quick_pages") or [])),
+                     _f(e.get("full_ms"), 0), _f(e.get("until_build_ms"), 0), _f(e.get("build_ms"), 0),
                      str(e.get("rendered", "—")), str(e.get("engine_runs", "—")), "是" if e.get("data_reused") else "否",
                      "是" if e.get("model_reused") else "否"]
                     for e in ds.get("edits", ())]
-            out.append(table(["修改", "文件", "保存→刷新通知（毫秒）", "其中等待监视（毫秒）", "重新生成（毫秒）",
-                              "重新渲染页面（个）", "重跑引擎（届）", "沿用已读数据", "沿用网站模型"], rows))
+            out.append(table(["修改", "文件", "保存→刷新通知（毫秒）", "先更新的本人页面（个）", "保存→全部页面更新完（毫秒）",
+                              "其中等待监视（毫秒）", "完整重新生成（毫秒）", "重新渲染页面（个）", "重跑引擎（届）",
+                              "沿用已读数据", "沿用网站模型"], rows))
             out.append("")
             out.append(f"devserver 首次启动（含首次构建）{_f(ds.get('first_build_seconds'))} 秒；"
                        f"所有修改都在同一个构建进程（PID {ds.get('pid')}）内完成：{'是' if ds.get('same_process') else '否'}。"
-                       "页面先更新并通知刷新，站内搜索随后在后台更新（不计入上表）。"
+                       "改故事或候选人时，先只生成并刷新这篇故事或这个人自己的页面（devserver 的“先答复”），"
+                       "再完整重新生成：其余页面（名单、浏览页、订阅源）随后更新，有网页变化时浏览器再刷新一次；"
+                       "站内搜索最后在后台更新（不计入上表）。"
                        f"目标：候选人、故事 ≤ {ds.get('limit_ms', DEVSERVER_LIMIT_MS):.0f} 毫秒；模板一行仅供对照。")
         out.append("")
 

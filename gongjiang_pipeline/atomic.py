@@ -26,7 +26,7 @@ import shutil
 import stat
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Iterator
 
@@ -42,6 +42,7 @@ class SyncStats:
     written: int = 0  # new or changed: moved in
     unchanged: int = 0  # same bytes: left alone
     deleted: int = 0  # no longer produced
+    changed: list[str] = field(default_factory=list)  # the written and deleted files ("/"-separated)
 
 
 @contextmanager
@@ -78,13 +79,17 @@ def _bring_in(tmp: Path, target: Path, stats: SyncStats | None, keep: Collection
             os.rename(tmp, target)
             _remove(old)
             if stats is not None:
-                stats.written += sum(len(files) for _, _, files in os.walk(target))
+                moved = [os.path.relpath(os.path.join(d, f), target).replace(os.sep, "/")
+                         for d, _, files in os.walk(target) for f in files]
+                stats.written += len(moved)
+                stats.changed.extend(moved)
             return
         result = sync_directory(tmp, target, keep or ())
         if stats is not None:
             stats.written += result.written
             stats.unchanged += result.unchanged
             stats.deleted += result.deleted
+            stats.changed.extend(result.changed)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -117,6 +122,7 @@ def sync_directory(src: Path, dst: Path, keep: Collection[str] = ()) -> SyncStat
                 shutil.rmtree(d)
             os.replace(s, d)
             stats.written += 1
+            stats.changed.append(rel.replace(os.sep, "/"))
         for name in dirnames:
             if os.path.islink(os.path.join(dirpath, name)):
                 continue  # a symlink to a folder: moved above as a file, not walked
@@ -139,6 +145,7 @@ def sync_directory(src: Path, dst: Path, keep: Collection[str] = ()) -> SyncStat
             if rel not in produced_files and rel.replace(os.sep, "/") not in keep:
                 os.unlink(os.path.join(dirpath, name))
                 stats.deleted += 1
+                stats.changed.append(rel.replace(os.sep, "/"))
         if rel_dir not in produced_dirs:
             try:
                 os.rmdir(dirpath)

@@ -39,20 +39,34 @@ import re
 import threading
 import time
 import traceback
+from collections import deque
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Collection, Mapping
 
 from .errors import GongjiangError
 
 RELOAD_PATH = "/__gongjiang__/reload"
 RELOAD_JS_PATH = "/__gongjiang__/reload.js"
 STATUS_PATH = "/__gongjiang__/status"  # JSON: the build process, its builds, the generations
+# A message is "<generation>" or "<generation> <JSON list of the files changed since the one
+# the stream last sent>" (paths like /craftsmen/x/index.html): a page reloads when the
+# generation moves on, unless a list says that neither the page nor anything it embeds (an
+# image, a style sheet, a script) is among the files changed.
 RELOAD_JS = (
     "/* 本地预览：文件修改并重新生成后自动刷新（只在 make devserver 中出现） */\n"
     "(function(){var seen=null;var es=new EventSource(\"" + RELOAD_PATH + "\");"
-    "es.onmessage=function(e){if(seen===null){seen=e.data}else if(e.data!==seen){location.reload()}};"
+    "function path(u){try{return decodeURIComponent(new URL(u,location.href).pathname)}catch(x){return null}}"
+    "var here=path(location.href);if(here.slice(-1)===\"/\"){here+=\"index.html\"}"
+    "function mine(list){if(list.indexOf(here)>=0){return true}"
+    "var els=document.querySelectorAll(\"img,source,script[src],link[rel~=stylesheet],link[rel~=icon]\");"
+    "for(var k=0;k<els.length;k++){var e=els[k];var us=[e.currentSrc||e.src||e.href];"
+    "(e.srcset||\"\").split(\",\").forEach(function(c){c=c.trim().split(/\\s+/)[0];if(c){us.push(c)}});"
+    "for(var j=0;j<us.length;j++){if(us[j]&&list.indexOf(path(us[j]))>=0){return true}}}return false}"
+    "es.onmessage=function(e){var i=e.data.indexOf(\" \");var g=i<0?e.data:e.data.slice(0,i);"
+    "if(seen===null){seen=g;return}if(g===seen){return}seen=g;"
+    "if(i>=0&&!mine(JSON.parse(e.data.slice(i+1)))){return}location.reload()};"
     # the search index is brought up to date after the pages: the search page reloads then
     "es.addEventListener(\"search\",function(){if(document.querySelector('script[src$=\"pagefind-ui.js\"]'))"
     "{location.reload()}});})();\n"
@@ -86,6 +100,7 @@ class Generation:
         self._prefix = f"{time.time_ns():x}"  # a restarted server differs from the old one
         self._n = 0
         self._s = 0
+        self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=64)  # (generation, pages)
         self.closed = False
 
     @property
@@ -96,10 +111,27 @@ class Generation:
     def search(self) -> str:
         return f"{self._prefix}-{self._s}"
 
-    def bump(self) -> None:
+    def bump(self, pages: Collection[str] | None = None) -> None:
+        """A new generation; ``pages``: the only pages it changed (output paths of HTML
+        files), None: anything may have changed (every open page reloads)."""
         with self._cond:
             self._n += 1
+            self._changes.append((self._n, frozenset(pages) if pages is not None else None))
             self._cond.notify_all()
+
+    def changed_since(self, seen: str | None) -> list[str] | None:
+        """The pages changed after generation ``seen`` up to now (as URL paths, sorted), or
+        None when that is not known (another server's generation, too long ago, or a
+        change that may reach every page)."""
+        with self._cond:
+            prefix, _, n = (seen or "").rpartition("-")
+            if prefix != self._prefix or not n.isdigit():
+                return None
+            n = int(n)
+            wanted = [c for c in self._changes if c[0] > n]
+            if len(wanted) != self._n - n or any(pages is None for _, pages in wanted):
+                return None
+            return sorted({"/" + p for _, pages in wanted for p in pages})
 
     def bump_search(self) -> None:
         with self._cond:
@@ -202,7 +234,9 @@ class Handler(SimpleHTTPRequestHandler):
                     break
                 sent = False
                 if value != seen:
-                    self.wfile.write(f"data: {value}\n\n".encode())
+                    pages = gen.changed_since(seen) if seen is not None else None
+                    listed = "" if pages is None else " " + json.dumps(pages, ensure_ascii=False)
+                    self.wfile.write(f"data: {value}{listed}\n\n".encode())
                     seen, sent = value, True
                 if search != seen_search:
                     self.wfile.write(f"event: search\ndata: {search}\n\n".encode())
@@ -230,6 +264,21 @@ def make_server(output: Path, host: str, port: int, generation: Generation | Non
         ) from None
     server.daemon_threads = True
     return server
+
+
+_LISTED_AT_MOST = 500  # more files changed (a template): every open page reloads, not a list
+_THEME_FILES = "theme/"  # THEME_STATIC_DIR in pelican.conf.py: the theme's static files
+
+
+def _reloading(synced) -> list[str] | None:
+    """The files a build wrote or deleted, for the reload event (an open page reloads if it
+    is one of them or embeds one), or None (every open page reloads): too many, not known,
+    or a file of the theme's (a style sheet may use an image no page names)."""
+    if synced is None or len(synced.changed) > _LISTED_AT_MOST:
+        return None
+    if any(n.startswith(_THEME_FILES) for n in synced.changed):
+        return None
+    return list(synced.changed)
 
 
 def _now() -> str:
@@ -263,10 +312,23 @@ class DevServer:
         self._search_settings: dict | None = None
         self._page_keys: Mapping[str, str] | None = None  # of the last good build's pages
         self._search_state: dict = {}  # what the last search refresh made (refresh_search_index)
+        self._pages_pending = False  # a first answer was given; the full build is still running
 
     def status(self) -> dict:
         return {"pid": self.build_pid, "builds": self.builds, "searches": self.searches,
-                "search_pending": self._search_wanted.is_set() or self._searching, **self.last_build}
+                "search_pending": self._search_wanted.is_set() or self._searching,
+                "pages_pending": self._pages_pending, **self.last_build}
+
+    def _first_answer(self, changed: set[Path] | None, as_of: dt.date):
+        """The edited story's or candidate's own pages, written before the full build
+        (``preview.py``), or None."""
+        preview = self.resident.preview
+        if not changed or preview is None:
+            return None
+        try:
+            return preview.answer(changed, self.output, as_of)
+        except Exception:  # noqa: BLE001 - never in the way: the full build runs (and reports) as before
+            return None
 
     def _indexed(self, summary) -> object | None:
         """The manifest a build with the search index saved (None without one)."""
@@ -290,6 +352,13 @@ class DevServer:
         start = time.monotonic()
         with self._lock:
             began = time.time()
+            quick = self._first_answer(changed, as_of)
+            if quick is not None:
+                self._pages_pending = True  # (the status says so until the full build is done)
+                self.generation.bump(quick.names)  # only those pages reload
+                quick_ms = (time.monotonic() - start) * 1000
+                self.say(f"[{_now()}] 已先更新 {'、'.join(quick.names)}（用时 {quick_ms:.0f} 毫秒），"
+                         f"浏览器将自动刷新；其余页面正在重新生成……")
             self.resident.data_unchanged = changed is not None and not any(self._reaches_data(p) for p in changed)
             try:
                 # the first build of this process always runs through (force): the no-change
@@ -304,13 +373,25 @@ class DevServer:
                 error = traceback.format_exc()
             finally:
                 self.resident.data_unchanged = False
+                pending, self.resident.pending_preview = self.resident.pending_preview, None
             self.build_pid = os.getpid()
             took = time.monotonic() - start
+            if error is not None:
+                # no first answer while the site does not build: it would show what the full
+                # build then takes back (until a good build leaves a new preview)
+                self.resident.preview = None
+                if quick is not None:
+                    names = quick.names
+                    quick.restore()  # the last good site again, as a failed build leaves it
+                    self.generation.bump(names)
             if error is None:
                 self.builds += 1
+                self.resident.preview = pending  # what the next edit's first answer is made from
                 self.last_build = {"began": began, "ended": time.time(), "engine_runs": self.resident.engine_runs,
                                    "model_reused": self.resident.model_reused,
-                                   "data_reused": self.resident.project_reused, "rendered": summary.rendered}
+                                   "data_reused": self.resident.project_reused, "rendered": summary.rendered,
+                                   "quick_pages": quick.names if quick is not None else [],
+                                   "quick_ms": quick_ms if quick is not None else None}
                 self._pagefind = summary.pagefind
                 self._search_settings = summary.search_settings  # what its bundles are made from
                 self._page_keys = summary.keys  # what its pages are made from (bundles kept by them)
@@ -321,7 +402,17 @@ class DevServer:
                 if not search and summary.people:
                     # wanted from the reload event on (the status says so while the record is saved)
                     self._search_wanted.set()
-                self.generation.bump()
+                # the open pages that are or embed a changed file reload (reload.js); after a
+                # first answer, the full build may have changed no page (only the feed, say)
+                changed = _reloading(summary.synced)
+                if changed == []:
+                    outcome = "网页没有变化" if quick is None else "其余页面没有变化"
+                elif quick is not None and not any(n.endswith(".html") for n in changed):
+                    outcome = "其余页面没有变化"
+                else:
+                    outcome = "浏览器将自动刷新"
+                if changed is None or changed:  # (no file changed: no page to reload)
+                    self.generation.bump(changed)
                 self.resident.keep_graph(self.output, summary.graph, summary.graph_version)
                 if not search:
                     # after the reload event, still before any other build (the lock is held):
@@ -332,6 +423,12 @@ class DevServer:
                     except OSError as exc:  # the pages are served; the next build renders them again
                         self.say(f"[{_now()}] 无法保存生成记录（{exc}），下次生成时会重新生成这次改动过的页面。")
                     self.last_build["record_ms"] = (time.monotonic() - recorded) * 1000
+                if pending is not None:
+                    # (after the reload event) what the next first answer renders with, loaded now
+                    warmed = time.monotonic()
+                    pending.warm()
+                    self.last_build["warm_ms"] = (time.monotonic() - warmed) * 1000
+            self._pages_pending = False
         if error is not None:
             kept = "继续显示上一次成功生成的网站" if (self.output / "index.html").is_file() else "还没有可以显示的网站"
             self.say(f"[{_now()}] 生成失败（用时 {took:.1f} 秒），{kept}。请修改以下问题，保存后会自动重新生成：")
@@ -339,7 +436,7 @@ class DevServer:
             return False
         as_of_text = f"按 {self.as_of.isoformat()} 的公开范围" if self.as_of else "按今天的公开范围"
         later = "" if search or not summary.people else "；站内搜索随后在后台更新"
-        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of_text}），浏览器将自动刷新{later}。")
+        self.say(f"[{_now()}] 已重新生成网站，用时 {took:.1f} 秒（{as_of_text}），{outcome}{later}。")
         if not search and summary.people:
             self._want_search()
         problems = check_stories(self.root)

@@ -203,6 +203,13 @@ def _parse_one(job: tuple[str, bytes, str, str]) -> tuple[Record | None, Documen
     return record, doc, problems, not problems
 
 
+def parse_file(root: Path, shown: str, raw: bytes, kind: str) -> tuple[Record | None, list[Problem]]:
+    """One data file (``shown``: its path from ``root``, as messages name it) parsed and
+    validated on its own: (record, problems). The cross-file checks are not run."""
+    record, _doc, problems, _clean = _parse_one((shown, raw, kind, schema_line(root, root / shown, kind)))
+    return record, problems
+
+
 # the jobs of a parse, for the forked workers: inherited, not sent to them
 _worker_jobs: list[tuple[str, bytes, str, str]] = []
 

@@ -138,6 +138,21 @@ class Resident:
         # (output, code version, graph), and each page's key by the reads it was computed from
         self._graph: tuple[str, str, Any] | None = None
         self.page_keys: dict[str, tuple] = {}
+        # the first answer to an edit (preview.py): what the plugin left after the pages of
+        # the last build were written, and what the devserver kept of the last good build
+        self.pending_preview: Any = None
+        self.preview: Any = None
+        self.preview_articles: Any = None  # (Pelican's article generator, while a build runs)
+
+    def model_inputs(self) -> tuple[Any, Project | None, Mapping[str, Any] | None, Any]:
+        """(build date, project, results, site model) of the last model built or reused."""
+        last = self._model
+        return (last[0], last[1], last[2], last[3]) if last is not None else (None, None, None, None)
+
+    def engine_of(self, eid: str) -> Callable | None:
+        """The engine function the last build ran (or reused) for edition ``eid``."""
+        hit = self._results.get(eid)
+        return hit[0] if hit is not None else None
 
     def keep_graph(self, output: Path, graph: Any, version: str) -> None:
         """After a good build into ``output`` (its graph saved there too): the graph the next

@@ -8,6 +8,7 @@ logging handler collects them and the build fails with all of them listed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -56,6 +57,7 @@ class BuildSummary:
     search_settings: Mapping[str, Any] | None = None
     graph: Any = None  # depgraph.Graph: what each page read, saved with the manifest
     graph_version: str = ""
+    synced: Any = None  # atomic.SyncStats: what bringing the output up to date changed (build_into)
 
     def record(self, target: Path) -> None:
         """After the output was synced into ``target``: remember what each file was made
@@ -407,7 +409,7 @@ def build_into(
     files do not match the manifest on disk, so a build that follows without it (a crash in
     between) renders those files again rather than keeping them.
     """
-    from .atomic import atomic_directory
+    from .atomic import SyncStats, atomic_directory
     from .buildinputs import InputState
 
     root, target = Path(root).resolve(), Path(output).resolve()
@@ -428,10 +430,12 @@ def build_into(
         keep.update(p.relative_to(target).as_posix() for p in (target / BUNDLE_DIR).rglob("*") if p.is_file())
         if (target / BUNDLES_SCRIPT).is_file():  # with the list of its bundles
             keep.add(BUNDLES_SCRIPT)
-    with atomic_directory(target, keep=keep) as tmp:
+    synced = SyncStats()
+    with atomic_directory(target, synced, keep=keep) as tmp:
         summary = build_site(root, tmp, as_of, override=override, previous=target if reuse else None,
                              resident=resident, search=search)
         keep.update(summary.kept)
+    summary = dataclasses.replace(summary, synced=synced)
     if not record:
         if search:
             raise ValueError("record=False only without the search index (the devserver)")

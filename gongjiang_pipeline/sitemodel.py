@@ -169,7 +169,7 @@ def _edition_refs(e: Edition) -> _EditionRefs:
     return _refs(e.occupations), _refs(e.districts), _refs(e.sectors)
 
 
-def _person(
+def person_view(
     e: Edition, c: Candidate, slug: str, since: dt.date, honours: tuple[Honour, ...], refs: _EditionRefs | None = None
 ) -> Person:
     """``e`` is the edition record; ``c`` the candidate as loaded; ``refs``:
@@ -243,7 +243,7 @@ def build_model(project: Project, results: Mapping[str, EditionResult], as_of: d
         eid = ed.edition.id
         if eid not in refs:
             refs[eid] = _edition_refs(editions[eid])
-        people[cid] = _person(editions[eid], c, slugs[cid], since, honours, refs[eid])
+        people[cid] = person_view(editions[eid], c, slugs[cid], since, honours, refs[eid])
 
     views: list[EditionView] = []
     for eid, pub in pubs.items():

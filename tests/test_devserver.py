@@ -154,7 +154,10 @@ def test_rebuild_keeps_the_last_good_site(tmp_path):
                .read_text("utf-8").split("\n", 1)[1].replace("gender: 难", "gender: 女"))
     said.clear()
     assert ds.build()
-    assert ds.generation.value != before
+    # (nobody is public without stage files: the story is not published, the site is the last good one)
+    assert (site.root / "output/index.html").read_bytes() == index
+    assert ds.generation.value == before  # no file changed: no page to reload
+    assert said[0].endswith("（按 2099-07-01 的公开范围），网页没有变化。")
     assert said[1] == "提示：以下内容在提交前还需要处理（make check 会报错）："
 
 
@@ -181,3 +184,44 @@ def test_watch_rebuilds_after_a_change_under_data(tmp_path):
         stop.set()
         watcher.join(10)
     assert not watcher.is_alive()
+
+
+@pytest.mark.parametrize("bumps, seen_at, want", [
+    ([["a/index.html"], ["b/index.html"]], 0, ["/a/index.html", "/b/index.html"]),  # the union since
+    ([["a/index.html"], ["b/index.html"]], 1, ["/b/index.html"]),
+    ([["a/index.html"], []], 1, []),  # a build that changed no page
+    ([["a/index.html"], None], 0, None),  # one of them may have changed anything
+    ([["a/index.html"]] * 70, 0, None),  # further back than the history: not known
+    ([["a/index.html"]] * 70, 69, ["/a/index.html"]),
+])
+def test_the_reload_stream_says_which_pages_changed_since_it_last_sent(bumps, seen_at, want):
+    gen = Generation()
+    seen = None
+    for i, pages in enumerate(bumps):
+        if i == seen_at:
+            seen = gen.value
+        gen.bump(pages)
+    if seen_at == len(bumps):
+        seen = gen.value
+    assert gen.changed_since(seen) == want
+    assert gen.changed_since("another-server-0") is None and gen.changed_since(None) is None
+
+
+def test_the_reload_stream_sends_the_pages_with_the_generation(output):
+    gen = Generation()
+    srv = Running(make_server(output, "127.0.0.1", 0, gen))
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        conn.request("GET", RELOAD_PATH)
+        resp = conn.getresponse()
+        assert resp.fp.readline() == f"data: {gen.value}\n".encode()  # at once: the generation alone
+        resp.fp.readline()
+        gen.bump(["craftsmen/a/index.html", "index.html"])
+        assert resp.fp.readline() == f'data: {gen.value} ["/craftsmen/a/index.html", "/index.html"]\n'.encode()
+        resp.fp.readline()
+        gen.bump()  # anything may have changed: no list, every open page reloads
+        assert resp.fp.readline() == f"data: {gen.value}\n".encode()
+        gen.close()
+        conn.close()
+    finally:
+        srv.stop()

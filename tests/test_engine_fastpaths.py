@@ -202,6 +202,41 @@ def test_deferred_mapping_with_arguments_builds_from_them_once():
     assert d._build is None and d._args is None  # its inputs let go once built
 
 
+@pytest.mark.parametrize("a_args, b_args, equal, built", [
+    ((1, (2,)), (1, (2,)), True, False),  # the same builder on equal arguments: equal, neither built
+    ((1, (2,)), (1, (3,)), False, True),  # other arguments: the items are compared
+    ((1, (2,)), (1.0, (2,)), True, False),  # equal arguments (1 == 1.0): the builder's contract
+])
+def test_deferred_mappings_compare_unbuilt_by_their_arguments(a_args, b_args, equal, built):
+    from gongjiang_pipeline.stages.base import Deferred
+
+    calls = []
+
+    def build(a, b):
+        calls.append((a, b))
+        return {"a": a, "b": b}
+
+    a, b = Deferred(build, *a_args), Deferred(build, *b_args)
+    assert (a == b) is equal and (b == a) is equal
+    assert bool(calls) is built
+
+
+def test_deferred_mappings_of_other_builders_or_built_compare_their_items():
+    from gongjiang_pipeline.stages.base import Deferred
+
+    def one(a):
+        return {"a": a}
+
+    def other(a):
+        return {"a": a}
+
+    assert Deferred(one, 1) == Deferred(other, 1)  # other builders: the items, equal
+    assert Deferred(one, 1) != Deferred(other, 2)
+    built = Deferred(one, 1)
+    assert built["a"] == 1 and built == Deferred(one, 1) and Deferred(one, 1) == built
+    assert built != Deferred(one, 2)
+
+
 @settings(max_examples=500, deadline=None)
 @given(
     st.one_of(st.integers(-10**6, 10**6), st.integers(-10**40, 10**40)),

@@ -15,6 +15,7 @@ from .generator import (
     load_site_model,
 )
 from .news import finalize as finalize_news
+from .preview import keep_articles
 from .writer import CachingWriter, flush_writer
 
 
@@ -49,6 +50,9 @@ def register():
     # News (content/news/): only its categories get Pelican's category pages; the
     # published news are remembered for craftsman, edition and topic pages.
     signals.article_generator_finalized.connect(finalize_news)
+    # A resident build (make devserver) keeps the article generator, its readers and
+    # context, so that the next story edit can be read again and its page shown first.
+    signals.article_generator_finalized.connect(keep_articles)
     # Our own generator writes the data-driven pages (editions, lists, craftsmen,
     # browse pages, statistics, open data, feed, sitemap, 404).
     signals.get_generators.connect(get_generators)

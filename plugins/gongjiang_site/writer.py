@@ -54,7 +54,7 @@ from gongjiang_pipeline.media.cache import CacheSource, place
 from gongjiang_pipeline.media.parallel import cpu_count
 from gongjiang_pipeline.timings import phase
 
-from . import recording
+from . import preview, recording
 
 logger = logging.getLogger("gongjiang_site")
 
@@ -209,6 +209,10 @@ class CachingWriter(Writer):
             depgraph.Graph.load(self.cache_dir, Path(previous), self.code_version())
             if self.previous is not None else depgraph.Graph())
         self._key_memo: dict[str, tuple] = resident.page_keys if resident is not None else {}
+        # a resident build (the devserver): the pages of each story and each person, kept or
+        # not, with their contexts, for the first answer to the next edit (preview.py)
+        # (each with Pelican's shared context it was made from: preview.compact)
+        self.owned: dict[tuple[str, str], list[tuple[_Job, dict]]] | None = {} if resident is not None else None
         self.graph = depgraph.Graph()
         self.verify = bool(self.settings.get("GONGJIANG_VERIFY_DEPS"))
         self.unrecorded: list[str] = []  # verify mode: kept pages that a new render changes
@@ -328,6 +332,8 @@ class CachingWriter(Writer):
         local["output_file"] = name
         local.update(kwargs)
         job = _Job(name, template, local, self._env(template.environment)[0])
+        if self.owned is not None and (who := preview.owner(kwargs)) is not None:
+            self.owned.setdefault(who, []).append((job, context))
         if self.cache_dir is not None and self._kept(job):
             return
         self.jobs.append(job)
@@ -522,3 +528,5 @@ def flush_writer(pelican) -> None:
     writer = pelican.settings.get(WRITER_KEY)
     if writer is not None:
         writer.flush()
+        if writer.owned is not None:
+            preview.leave_preview(writer)
