@@ -19,8 +19,7 @@
 from __future__ import annotations
 
 import math
-import dataclasses
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -31,7 +30,7 @@ from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
 from ..models import ScoreSheet, Scoring
-from .base import freeze
+from .base import freeze, records
 from .numbers import exact, fixed_point, mean, round_half_up, round_ratio, sqrt, trimmed_mean, variance
 
 Cell = tuple[str, str]  # (candidate, component)
@@ -449,7 +448,7 @@ def _fixed_point_scores(
     # (no columns at all when nobody has rows)
     in_order = [shown_means[i] for i in comp_order] if shown_means else []
     means = map(MappingProxyType, map(dict, map(zip, repeat(sorted_ids), zip(*in_order))))
-    made = _made(
+    made = records(
         CandidateScore,
         picked_ids,
         repeat(sheet.occupation),
@@ -460,15 +459,3 @@ def _fixed_point_scores(
     )
     return dict(zip(picked_ids, made)), tuple(sorted(unscored))
 
-
-def _made(cls: type, *columns: Iterable) -> list:
-    """``list(map(cls, *columns))`` for a frozen dataclass with slots whose fields are
-    all set by ``__init__``, in order, with nothing else done (``CandidateScore``): the
-    same records, made faster -- each field set a whole column at a time through its
-    slot, not by ``__init__``'s ``object.__setattr__`` call per field and record. The
-    first column must be a list (it gives the number of records)."""
-    n = len(columns[0])
-    made = list(map(object.__new__, repeat(cls, n)))
-    for f, column in zip(dataclasses.fields(cls), columns, strict=True):
-        deque(map(getattr(cls, f.name).__set__, made, column), maxlen=0)
-    return made
