@@ -46,14 +46,12 @@ def freeze_filled(d: dict) -> Mapping:
     return freeze_own(d)
 
 
-def records(cls: type, *columns: Iterable) -> list:
-    """``list(map(cls, *columns))``, one column per field, for a frozen dataclass with
+def records(cls: type, n: int, *columns: Iterable) -> list:
+    """``list(map(cls, *columns))``, one column per field, ``n`` records (each column at
+    least that long, an endless ``repeat`` too), for a frozen dataclass with
     slots whose ``__init__`` only sets its fields (``Step``, ``Tier``, ``CandidateScore``):
     the same records, made faster -- each field set a whole column at a time through
-    its slot, not by ``__init__``'s ``object.__setattr__`` call per field and record.
-    The first column must be a list (it gives the number of records), the others at
-    least as long."""
-    n = len(columns[0])
+    its slot, not by ``__init__``'s ``object.__setattr__`` call per field and record."""
     made = list(map(object.__new__, repeat(cls, n)))
     for f, column in zip(dataclasses.fields(cls), columns, strict=True):
         deque(map(getattr(cls, f.name).__set__, made, column), maxlen=0)

@@ -158,7 +158,7 @@ def rank(ids: Iterable[str], primary: Key, chain: Sequence[Key] = (), decisions:
             tier_ids.append(tuple(sorted(part)))
             tier_ranks.append(count + 1)
             count += len(part)
-    return Ranking(tuple(records(Tier, tier_ids, tier_ranks)), settled)
+    return Ranking(tuple(records(Tier, len(tier_ids), tier_ids, tier_ranks)), settled)
 
 
 def select(ranking: Ranking, places: int) -> tuple[tuple[str, ...], Tier | None]:

@@ -450,6 +450,7 @@ def _fixed_point_scores(
     means = map(MappingProxyType, map(dict, map(zip, repeat(sorted_ids), zip(*in_order))))
     made = records(
         CandidateScore,
+        len(picked_ids),
         picked_ids,
         repeat(sheet.occupation),
         means,
