@@ -65,23 +65,11 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     tallies = sorted(compress(every, map(nominee_set.__contains__, map(_candidate_of, every))), key=_candidate_channel)
     if len(set(map(_candidate_channel, tallies))) < len(tallies):
         tallies.sort(key=_tally_order)
-    if tallies:
-        # each candidate's tallies are one run of them: per run, the sums of
-        #   raw[c] += t.votes; cancelled[c] += t.cancelled; valid[c] += max(0, t.votes - t.cancelled)
-        #   channels[c][t.channel] = {"votes": t.votes, "cancelled": t.cancelled, "cancel_reason": t.cancel_reason}
-        # over its tallies in order (sum() adds in that order too), a column at a time
-        cids = list(map(_candidate_of, tallies))
-        starts = [0, *compress(count(1), map(ne, cids, islice(cids, 1, None)))]
-        runs = list(map(slice, starts, [*starts[1:], len(cids)]))
-        who = list(map(cids.__getitem__, starts))
-        votes, void = list(map(_votes_of, tallies)), list(map(_cancelled_of, tallies))
-        net = list(map(max, repeat(0), map(sub, votes, void)))
-        raw.update(zip(who, map(sum, map(votes.__getitem__, runs))))
-        cancelled.update(zip(who, map(sum, map(void.__getitem__, runs))))
-        valid.update(zip(who, map(sum, map(net.__getitem__, runs))))
-        info = list(map(dict, map(zip, repeat(_CHANNEL_FIGURES), zip(votes, void, map(_cancel_reason_of, tallies)))))
-        names_of = list(map(_channel_of, tallies))
-        channels.update(zip(who, map(dict, map(zip, map(names_of.__getitem__, runs), map(info.__getitem__, runs)))))
+    for t in tallies:
+        raw[t.candidate] += t.votes
+        cancelled[t.candidate] += t.cancelled
+        valid[t.candidate] += max(0, t.votes - t.cancelled)
+        channels[t.candidate][t.channel] = {"votes": t.votes, "cancelled": t.cancelled, "cancel_reason": t.cancel_reason}
     valid = {cid: valid.get(cid, 0) for cid in nominees}
     absent = {a.candidate: a.reason for a in data.votes.absent}
 
