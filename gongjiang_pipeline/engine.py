@@ -79,8 +79,12 @@ def _run(data: EditionData) -> EditionResult:
     rev = review.run(data, comp, vote)
     note = notice.run(data, rev)
     appr = approval.run(data, note)
-    outputs: tuple[StageOutput, ...] = (rec, qual, comp, vote, rev, note, appr)
+    return _assemble(data, (rec, qual, comp, vote, rev, note, appr))
 
+
+def _assemble(data: EditionData, outputs: tuple[StageOutput, ...]) -> EditionResult:
+    """The edition's result from its stages' outputs (in the program's order)."""
+    rec, qual, comp, vote, rev, note, appr = outputs
     tl = data.edition.timeline
     lists = (
         _list("nominees", comp, comp.nominees, tl.nominees_published),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice, repeat
 from operator import is_, lt
@@ -42,6 +44,18 @@ def freeze_filled(d: dict) -> Mapping:
     if unset(d):
         d = {k: v for k, v in d.items() if v is not None}
     return freeze_own(d)
+
+
+def records(cls: type, n: int, *columns: Iterable) -> list:
+    """``list(map(cls, *columns))``, one column per field, ``n`` records (each column at
+    least that long, an endless ``repeat`` too), for a frozen dataclass with
+    slots whose ``__init__`` only sets its fields (``Step``, ``Tier``, ``CandidateScore``):
+    the same records, made faster -- each field set a whole column at a time through
+    its slot, not by ``__init__``'s ``object.__setattr__`` call per field and record."""
+    made = list(map(object.__new__, repeat(cls, n)))
+    for f, column in zip(dataclasses.fields(cls), columns, strict=True):
+        deque(map(getattr(cls, f.name).__set__, made, column), maxlen=0)
+    return made
 
 
 class Deferred(Mapping):

@@ -30,7 +30,7 @@ from typing import Any, Mapping
 
 from ..dataset import EditionData
 from ..outcome import Block, Step
-from .base import Deferred, Listing, StageOutput, freeze, freeze_filled, freeze_own, missing, names, occupation_name, step, unset, waiting
+from .base import Deferred, Listing, StageOutput, freeze, freeze_filled, freeze_own, missing, names, occupation_name, records, step, unset, waiting
 from .numbers import ExactValues, exact
 from .ranking import Key, Ranking, chain_keys, rank, select
 from .scores import CandidateScore, sheet_scores
@@ -238,10 +238,11 @@ def _ranked_figures(s: CandidateScore, r: int, scope: str, places: int) -> dict[
 
 
 def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, places, figures) -> dict:
-    steps = {}
     chosen = set(chosen)
     tied = set(tie.ids) if tie is not None else set()
     settled_of = ranking.settled.get
+    # each step's candidate, outcome, reason and figures, in rank order; the steps made at the end
+    ids, outcomes, reasons, figs = [], [], [], []
     for tier in ranking.tiers:  # rank() names each candidate once
         r = tier.rank
         for cid in tier.ids:
@@ -252,15 +253,17 @@ def _steps(data, ranking: Ranking, scores, chosen, tie, label, scope, quota, pla
             head = f"{label}第 {r} 名，加权总分 {s.total}"
             settled = settled_of(cid)
             tail = f"（{settled}）" if settled else ""
+            ids.append(cid)
             # the figures with every judge's score: built only if read (few readers do)
-            fig = Deferred(_ranked_figures, s, r, scope, places)
+            figs.append(Deferred(_ranked_figures, s, r, scope, places))
             if cid in chosen:
-                steps[cid] = Step(STAGE, "入围", f"{head}，入围提名人选（{quota}）{tail}", fig)
+                outcomes.append("入围")
+                reasons.append(f"{head}，入围提名人选（{quota}）{tail}")
             elif cid in tied:
                 others = names(data, [o for o in tie.ids if o != cid])
-                steps[cid] = Step(
-                    STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定", fig
-                )
+                outcomes.append("待定")
+                reasons.append(f"{head}，与 {others} 同分且同分比较规则无法区分，剩余名额 {places - len(chosen)} 个，需要裁定")
             else:
-                steps[cid] = Step(STAGE, "未入围", f"{head}，未入围（{quota}）{tail}", fig)
-    return steps
+                outcomes.append("未入围")
+                reasons.append(f"{head}，未入围（{quota}）{tail}")
+    return dict(zip(ids, records(Step, len(ids), repeat(STAGE), outcomes, reasons, figs)))

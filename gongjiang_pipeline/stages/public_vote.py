@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import attrgetter
+from itertools import compress, count, islice, repeat
+from operator import attrgetter, ne, sub
+from types import MappingProxyType
 from typing import Mapping
 
 from ..dataset import EditionData
-from ..outcome import Block
-from .base import Listing, StageOutput, freeze, freeze_filled, freeze_own, missing, names, sorted_step, waiting
+from ..outcome import Block, Step
+from .base import Listing, StageOutput, freeze, freeze_filled, freeze_own, missing, names, records, waiting
 from .competition import CompetitionOutput
 from .ranking import Key, rank, select
 
@@ -32,6 +33,11 @@ STAGE = "public_vote"
 
 _candidate_channel = attrgetter("candidate", "channel")
 _candidate_of = attrgetter("candidate")
+_channel_of = attrgetter("channel")
+_votes_of = attrgetter("votes")
+_cancelled_of = attrgetter("cancelled")
+_cancel_reason_of = attrgetter("cancel_reason")
+_CHANNEL_FIGURES = ("votes", "cancelled", "cancel_reason")  # one channel's figures, in this order
 
 
 def _tally_order(t) -> tuple:
@@ -75,7 +81,9 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
     # filled in below, in the order of the nominees (sorted by id: kept as it is)
     steps, figures, blocks = dict.fromkeys(nominees), dict.fromkeys(nominees), []
     chosen_set = set(chosen)
-    for cid in ranking.order():
+    order = ranking.order()
+    outcomes, reasons, figs = [], [], []  # each step's, in rank order (the steps made below)
+    for cid in order:
         r = ranking.rank_of(cid)
         figures[cid] = {"valid_votes": valid[cid], "vote_rank": r}
         if cid in absent and cid not in channels:
@@ -87,13 +95,19 @@ def run(data: EditionData, comp: CompetitionOutput) -> VoteOutput:
         fig = {  # keys in order
             "cancelled": cancelled[cid], "channels": channels.get(cid, {}), "places": places, "rank": r, "raw": raw[cid], "valid": valid[cid]
         }
+        figs.append(fig)
         if cid in chosen_set:
-            steps[cid] = sorted_step(STAGE, "获奖", f"{head}，获最佳人气奖（名额 {places}）{tail}", fig)
+            outcomes.append("获奖")
+            reasons.append(f"{head}，获最佳人气奖（名额 {places}）{tail}")
         elif tie is not None and cid in tie.ids:
             others = names(data, [o for o in tie.ids if o != cid])
-            steps[cid] = sorted_step(STAGE, "待定", f"{head}，与 {others} 票数相同且无法区分，最佳人气奖需要裁定", fig)
+            outcomes.append("待定")
+            reasons.append(f"{head}，与 {others} 票数相同且无法区分，最佳人气奖需要裁定")
         else:
-            steps[cid] = sorted_step(STAGE, "未获奖", f"{head}，未获最佳人气奖（名额 {places}）{tail}", fig)
+            outcomes.append("未获奖")
+            reasons.append(f"{head}，未获最佳人气奖（名额 {places}）{tail}")
+    # sorted_step(STAGE, outcome, reason, fig) for each
+    steps.update(zip(order, records(Step, len(order), repeat(STAGE), outcomes, reasons, map(MappingProxyType, figs))))
     if tie is not None:
         blocks.append(
             Block(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby, repeat
-from operator import is_not
+from itertools import chain as chained
+from operator import attrgetter, is_not
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..models import Decision, TieBreak
+from .base import records
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Tier:
     rank: int  # 1-based; shared by every member
 
 
+_ids_of = attrgetter("ids")
+
+
 @dataclass(frozen=True)
 class Ranking:
     tiers: tuple[Tier, ...]
@@ -51,10 +56,11 @@ class Ranking:
     def __post_init__(self):
         # candidate -> tier, built once (rank_of/tier_of are called for every candidate);
         # the first tier naming a candidate wins, as a scan in order would find it
-        index: dict[str, Tier] = {}
-        for t in self.tiers:
-            for cid in t.ids:
-                index.setdefault(cid, t)
+        # (in C: every tier's ids, the last tier first, each paired with its tier; a dict keeps
+        # the last value given for a key, which is then the first tier's)
+        last_first = self.tiers[::-1]
+        ids = list(map(_ids_of, last_first))
+        index = dict(zip(chained.from_iterable(ids), chained.from_iterable(map(repeat, last_first, map(len, ids)))))
         object.__setattr__(self, "_tier_index", index)
 
     def rank_of(self, cid: str) -> int | None:
@@ -118,12 +124,15 @@ def rank(ids: Iterable[str], primary: Key, chain: Sequence[Key] = (), decisions:
             useful.append(key)
     chain = useful
 
-    tiers: list[Tier] = []
+    # each tier's ids and rank, the tiers made at the end (base.records)
+    tier_ids: list[tuple[str, ...]] = []
+    tier_ranks: list[int] = []
     count = 0
     settled_by: dict[tuple[str, ...], str] = {}  # the keys used -> how that settled a tie (one text each)
     for group in primary.split(sorted(set(ids))):
         if len(group) == 1:  # no tie: what refine() would return for it
-            tiers.append(Tier((group[0],), count + 1))
+            tier_ids.append((group[0],))
+            tier_ranks.append(count + 1)
             count += 1
             continue
         for part, used in refine(group, chain, ()):
@@ -133,7 +142,8 @@ def rank(ids: Iterable[str], primary: Key, chain: Sequence[Key] = (), decisions:
                     if text is None:
                         text = settled_by[used] = f"同分，依次比较{'、'.join(used)}后排定"
                     settled[part[0]] = text
-                tiers.append(Tier((part[0],), count + 1))
+                tier_ids.append((part[0],))
+                tier_ranks.append(count + 1)
                 count += 1
                 continue
             decision = _decision_for(part, decisions)
@@ -141,12 +151,14 @@ def rank(ids: Iterable[str], primary: Key, chain: Sequence[Key] = (), decisions:
                 position = {cid: i for i, cid in enumerate(decision.order)}
                 for cid in sorted(part, key=position.__getitem__):
                     settled[cid] = f"同分且同分比较规则无法区分，按裁定排定（{decision.basis}，{decision.date.isoformat()}）"
-                    tiers.append(Tier((cid,), count + 1))
+                    tier_ids.append((cid,))
+                    tier_ranks.append(count + 1)
                     count += 1
                 continue
-            tiers.append(Tier(tuple(sorted(part)), count + 1))
+            tier_ids.append(tuple(sorted(part)))
+            tier_ranks.append(count + 1)
             count += len(part)
-    return Ranking(tuple(tiers), settled)
+    return Ranking(tuple(records(Tier, len(tier_ids), tier_ids, tier_ranks)), settled)
 
 
 def select(ranking: Ranking, places: int) -> tuple[tuple[str, ...], Tier | None]:

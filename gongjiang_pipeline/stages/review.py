@@ -18,13 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter
+from types import MappingProxyType
 from typing import Mapping
 
 from ..dataset import EditionData
-from ..outcome import Block
-from .base import StageOutput, freeze, freeze_filled, missing, names, sorted_step, step, waiting
+from ..outcome import Block, Step
+from .base import StageOutput, freeze, freeze_filled, missing, names, records, step, waiting
 from .competition import CompetitionOutput
 from .numbers import as_written, exact, round_half_up
 from .public_vote import VoteOutput
@@ -130,7 +131,9 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
     steps, figures = dict.fromkeys(nominees), dict.fromkeys(nominees)
     totals, valid = comp.totals, vote.valid
     craftsmen_set, nomination_set = set(craftsmen), set(nomination)
-    for cid in ranking.order():
+    order = ranking.order()
+    outcomes, reasons, figs = [], [], []  # each step's, in rank order (the steps made below)
+    for cid in order:
         r = ranking.rank_of(cid)
         figures[cid] = {"review_score": review[cid], "review_rank": r}
         fig = {"rank": r, "review_score": review[cid], "total": totals[cid], "valid_votes": valid.get(cid, 0)}  # keys in order
@@ -141,16 +144,23 @@ def run(data: EditionData, comp: CompetitionOutput, vote: VoteOutput) -> ReviewO
             head += f"，计入投票后综合得分 {combined[cid]}"
         settled = ranking.settled.get(cid)
         tail = f"（{settled}）" if settled else ""
+        figs.append(fig)
         if cid in craftsmen_set:
-            steps[cid] = sorted_step(STAGE, "建议命名", f"{head}，列入北京大工匠建议名单（名额 {awards.craftsmen}）{tail}", fig)
+            outcomes.append("建议命名")
+            reasons.append(f"{head}，列入北京大工匠建议名单（名额 {awards.craftsmen}）{tail}")
         elif cid in nomination_set:
-            steps[cid] = sorted_step(STAGE, "建议提名奖", f"{head}，列入提名奖建议名单（名额 {awards.nomination_award}）{tail}", fig)
+            outcomes.append("建议提名奖")
+            reasons.append(f"{head}，列入提名奖建议名单（名额 {awards.nomination_award}）{tail}")
         elif cid in open_ids:
             tier = ranking.tier_of(cid)
             others = names(data, [o for o in tier.ids if o != cid])
-            steps[cid] = sorted_step(STAGE, "待定", f"{head}，与 {others} 同分且同分比较规则无法区分，需要裁定", fig)
+            outcomes.append("待定")
+            reasons.append(f"{head}，与 {others} 同分且同分比较规则无法区分，需要裁定")
         else:
-            steps[cid] = sorted_step(STAGE, "未入选", f"{head}，未列入建议名单{tail}", fig)
+            outcomes.append("未入选")
+            reasons.append(f"{head}，未列入建议名单{tail}")
+    # sorted_step(STAGE, outcome, reason, fig) for each
+    steps.update(zip(order, records(Step, len(order), repeat(STAGE), outcomes, reasons, map(MappingProxyType, figs))))
 
     blocks = tuple(
         Block(

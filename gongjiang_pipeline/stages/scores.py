@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
-from itertools import accumulate, chain, count, groupby, islice, repeat
-from operator import attrgetter, itemgetter, lt, methodcaller, mul
+from itertools import accumulate, chain, groupby, islice, repeat
+from operator import add, attrgetter, itemgetter, lt, methodcaller, mul, sub
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
 from ..models import ScoreSheet, Scoring
-from .base import freeze
+from .base import freeze, records
 from .numbers import exact, fixed_point, mean, round_half_up, round_ratio, sqrt, trimmed_mean, variance
 
 Cell = tuple[str, str]  # (candidate, component)
@@ -339,6 +339,13 @@ def _fixed_point_scores(
             return [sum(sorted(xs)[kept_slice]) if t else sum(xs) for xs, t in zip(chunks, trimmed)]
         chunks = list(chunks)
         trimmed = list(trimmed)
+        if all(trimmed):  # the trim applies to every list (the usual): the same, a column at a time
+            kept = map(sum, chunks)
+            if drop_low:
+                kept = map(sub, kept, map(min, chunks))
+            if drop_high:
+                kept = map(sub, kept, map(max, chunks))
+            return list(kept)
         kept = list(map(sum, chunks))
         if drop_low:
             kept = [s - min(xs) if t else s for s, xs, t in zip(kept, chunks, trimmed)]
@@ -378,10 +385,9 @@ def _fixed_point_scores(
     except KeyError:
         values = None
     if values is not None:
-        # per component, the column of the scores as numbers, one for each distinct score
-        numbers: dict[float | int, int] = defaultdict(count().__next__)
-        coded = [list(map(numbers.__getitem__, column)) for column in zip(*values)]
-        fixed = fixed_point(numbers)
+        # per component, the column of the scores (each then read as its integer)
+        columns = list(zip(*values))
+        fixed = fixed_point(set().union(*columns))
     else:
         # every score of the sheet (some perhaps never used: harmless, they only join the scale)
         fixed = fixed_point(chain.from_iterable(map(_values, map(_scores_of, sheet.rows))))
@@ -397,15 +403,17 @@ def _fixed_point_scores(
     if values is not None:
         # every judge scored every component (the usual sheet): a whole column at a time,
         # each candidate's scores a slice of it; the count the same for every component
-        scaled = list(map(int_of, numbers))  # by number
         counts = list(map(len, picked_rows))
         ends = list(accumulate(counts))
         spans = list(map(slice, chain((0,), ends), ends))
         trimmed, counts = trim_counts(counts)
-        sums = [kept_sums(map(list(map(scaled.__getitem__, column)).__getitem__, spans), trimmed) for column in coded]
+        sums = [kept_sums(map(list(map(int_of, column)).__getitem__, spans), trimmed) for column in columns]
         all_counts = [counts] * len(comp_ids)
-        # weighted total num / (count x scale x w_den), the count the same for every component
-        nums = [sum(map(mul, w_num, ts)) for ts in zip(*sums)]
+        # weighted total num / (count x scale x w_den), the count the same for every component:
+        # sum(w * s for w, s in zip(w_num, kept sums)) for each candidate, a column at a time
+        nums = [0] * len(counts)
+        for w, column in zip(w_num, sums):
+            nums = list(map(add, nums, map(mul, repeat(w), column)))
         dens = counts
     else:  # some judge left a component out: candidate by candidate, per component
         sums, all_counts = [[] for _ in comp_ids], [[] for _ in comp_ids]
@@ -436,13 +444,19 @@ def _fixed_point_scores(
         means_of[(total, kept)] = (round_ratio(total, scale * kept, places), Fraction(total, scale * kept))
     shown_means = [list(map(itemgetter(0), map(means_of.__getitem__, zip(s, c)))) for s, c in zip(sums, all_counts)]
     scale_w = scale * w_den
-    made = map(
+    # each candidate's means as by_id() makes them, the columns put in id order first
+    # (no columns at all when nobody has rows)
+    in_order = [shown_means[i] for i in comp_order] if shown_means else []
+    means = map(MappingProxyType, map(dict, map(zip, repeat(sorted_ids), zip(*in_order))))
+    made = records(
         CandidateScore,
+        len(picked_ids),
         picked_ids,
         repeat(sheet.occupation),
-        map(by_id, zip(*shown_means)),
+        means,
         map(round_ratio, nums, [d * scale_w for d in dens], repeat(places)),
         map(recused.get, picked_ids, repeat(())),
         map(partial, repeat(details), picked_rows),  # kept for details: the rows alone
     )
     return dict(zip(picked_ids, made)), tuple(sorted(unscored))
+
