@@ -41,11 +41,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from .atomic import write_atomic
 from .dataset import EditionData, Project
 from .engine import run as default_engine
 from .sitemodel import Person, person_view
@@ -153,17 +153,7 @@ class QuickWrite:
             old = None
         if old == data:
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".preview-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(path, data)
         self.before.setdefault(name, old)
         return True
 
@@ -175,9 +165,5 @@ class QuickWrite:
                 if path.exists():
                     path.unlink()
                 continue
-            fd, tmp = tempfile.mkstemp(prefix=".preview-", dir=path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(old)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
+            write_atomic(path, old)
         self.before.clear()

@@ -46,6 +46,7 @@ from typing import Any, Callable
 
 import PIL
 
+from ..atomic import write_atomic
 from . import MediaError
 
 INDEX = "index.json"
@@ -158,22 +159,6 @@ def place(cached: CachedFile, dest: str | Path) -> bool:
     return False
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 class MediaCache:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -217,7 +202,7 @@ class MediaCache:
             data = json.dumps({"format": INDEX_FORMAT, "entries": merged}, ensure_ascii=False, sort_keys=True,
                               separators=(",", ":"))
             try:
-                _write_atomic(self.root / kind / INDEX, data.encode("utf-8"))
+                write_atomic(self.root / kind / INDEX, data.encode("utf-8"))
             except OSError:
                 pass  # a read-only or full disk: the next build reads the entries' folders instead
         self._dirty.clear()

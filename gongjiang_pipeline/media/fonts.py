@@ -190,11 +190,11 @@ class Coverage:
     def save(self) -> None:
         if not self._dirty or self.path is None:
             return
-        from .cache import _write_atomic
+        from ..atomic import write_atomic
 
         doc = {"version": COVERAGE_VERSION, "faces": self._faces, "digests": self._digests}
         try:
-            _write_atomic(self.path, json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            write_atomic(self.path, json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         except OSError:
             return  # the next build checks again
         self._dirty = False

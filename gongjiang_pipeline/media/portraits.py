@@ -44,7 +44,8 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ..errors import Problem
 from . import MediaError
-from .cache import CachedFile, CacheSource, MediaCache, _write_atomic, content_key
+from ..atomic import write_atomic
+from .cache import CachedFile, CacheSource, MediaCache, content_key
 from .parallel import run_all
 
 VERSION = "portrait-1"  # bump when the output of the same input changes
@@ -497,6 +498,6 @@ class _Sources:
         if self.seen == self.old:
             return
         try:
-            _write_atomic(self.path, json.dumps(self.seen, sort_keys=True, separators=(",", ":")).encode())
+            write_atomic(self.path, json.dumps(self.seen, sort_keys=True, separators=(",", ":")).encode())
         except OSError:
             pass
