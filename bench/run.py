@@ -1276,7 +1276,7 @@ def report(r: dict) -> str:
             out.append(f"devserver 首次启动（含首次构建）{_f(ds.get('first_build_seconds'))} 秒；"
                        f"所有修改都在同一个构建进程（PID {ds.get('pid')}）内完成：{'是' if ds.get('same_process') else '否'}。"
                        "改故事或候选人时，先只生成并刷新这篇故事或这个人自己的页面（devserver 的“先答复”），"
-                       "再完整重新生成：其余页面（名单、浏览页、订阅源）随后更新，有网页变化时浏览器再刷新一次；"
+                       "再完整重新生成：其余页面（名单、浏览页、订阅源）随后更新，打开着的页面只有内容变了才再刷新；"
                        "站内搜索最后在后台更新（不计入上表）。"
                        f"目标：候选人、故事 ≤ {ds.get('limit_ms', DEVSERVER_LIMIT_MS):.0f} 毫秒；模板一行仅供对照。")
         out.append("")
