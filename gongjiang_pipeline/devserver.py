@@ -404,15 +404,15 @@ class DevServer:
                     self._search_wanted.set()
                 # the open pages that are or embed a changed file reload (reload.js); after a
                 # first answer, the full build may have changed no page (only the feed, say)
-                changed = _reloading(summary.synced)
-                if changed == []:
+                files = _reloading(summary.synced)
+                if files == []:
                     outcome = "网页没有变化" if quick is None else "其余页面没有变化"
-                elif quick is not None and not any(n.endswith(".html") for n in changed):
+                elif quick is not None and not any(n.endswith(".html") for n in files):
                     outcome = "其余页面没有变化"
                 else:
                     outcome = "浏览器将自动刷新"
-                if changed is None or changed:  # (no file changed: no page to reload)
-                    self.generation.bump(changed)
+                if files is None or files:  # (no file changed: no page to reload)
+                    self.generation.bump(files)
                 self.resident.keep_graph(self.output, summary.graph, summary.graph_version)
                 if not search:
                     # after the reload event, still before any other build (the lock is held):
@@ -426,7 +426,10 @@ class DevServer:
                 if pending is not None:
                     # (after the reload event) what the next first answer renders with, loaded now
                     warmed = time.monotonic()
-                    pending.warm()
+                    try:
+                        pending.warm()
+                    except Exception:  # noqa: BLE001 - never in the way: the first answer then loads them itself
+                        pass
                     self.last_build["warm_ms"] = (time.monotonic() - warmed) * 1000
             self._pages_pending = False
         if error is not None:
