@@ -27,7 +27,8 @@ otherwise not at all (the edit then waits for the full build, as before):
   exactly as before, the same static files linked, no warning while reading or
   rendering: only the body changed, so no list, order or URL can change;
 * a candidate: the file valid on its own, the same id, edition, name and name
-  spelling (slugs, stroke order), and the selection engine gives the edition the
+  spelling (slugs, stroke order), the same photo (its portrait is made by the media
+  step), and the selection engine gives the edition the
   very same result with the new record (same lists, steps, reasons and figures),
   so who is public, on which list, in what order, is as before (not run at all when
   only fields the engine never reads changed: :data:`ENGINE_UNREAD`).
@@ -60,6 +61,11 @@ ENGINE_UNREAD = frozenset({
     "employer", "titles", "achievements", "citation", "citation_en", "photo", "name_en",
     "education", "skill_grade", "work_years",
 })
+
+
+# fields that reach the person's pages through the media step (the portrait made from the
+# photo): a first answer would show the last build's
+SHOWN_THROUGH_MEDIA = frozenset({"photo"})
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,8 @@ def edited_person(
     edition = dataclasses.replace(ed, candidates=tuple(record if c.id == cid else c for c in ed.candidates))
     last = results.get(ed.edition.id)
     changed = {f for f in type(record).model_fields if getattr(record, f) != getattr(before, f)}
+    if changed & SHOWN_THROUGH_MEDIA:
+        return None
     if changed <= ENGINE_UNREAD and run is default_engine:
         result = last  # what the engine would give again
     else:

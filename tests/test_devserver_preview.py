@@ -137,20 +137,39 @@ def test_edits_that_reach_further_wait_for_the_full_build(watched, rel, old, new
         assert reloads == []
 
 
-def test_a_first_answer_is_taken_back_when_the_full_build_fails(watched):
+def test_a_first_answer_is_taken_back_when_the_full_build_fails(watched, monkeypatch):
+    from gongjiang_pipeline import sitebuild
+
+    real = sitebuild.build_into
+
+    def failing(*args, **kw):  # the full build fails (on something the first answer cannot see)
+        raise sitebuild.SiteBuildError("模板错误：theme/templates/base.html:1: 测试用的错误")
+
     before = tree(watched.out)
-    # valid on its own (the first answer shows the citation), but the photo is missing
-    ok, reloads = watched.edit(CANDIDATE, "citation: 三十年如一日钻研焊接技术。",
-                               "citation: 四十年如一日钻研焊接技术。\nphoto: photos/none.jpg")
+    monkeypatch.setattr(sitebuild, "build_into", failing)
+    ok, reloads = watched.edit(CANDIDATE, "citation: 三十年如一日钻研焊接技术。", "citation: 四十年如一日钻研焊接技术。")
     assert not ok
     assert watched.shown is not None and "四十年如一日".encode() in watched.shown[OWN_PAGES[0]]
-    assert any("生成失败" in s for s in watched.said)
+    assert any("生成失败" in s for s in watched.said) and "模板错误：theme/templates/base.html:1: 测试用的错误" in watched.said
     assert reloads == [OWN_PAGES, OWN_PAGES]  # shown, then taken back
     assert tree(watched.out) == before
     # no first answer until a build succeeds again: it would show what the next failure takes back
     ok, reloads = watched.edit(STORY, "这是故事正文。", "这是改过的故事正文。")
     assert not ok and watched.shown is None and reloads == []
     assert tree(watched.out) == before
+    monkeypatch.setattr(sitebuild, "build_into", real)
+    ok, reloads = watched.edit(STORY, "这是改过的故事正文。", "这是又改过的故事正文。")
+    assert ok and watched.shown is None  # the good build, with both edits
+    ok, reloads = watched.edit(STORY, "这是又改过的故事正文。", "这是第三次改过的故事正文。")
+    assert ok and reloads[0] == [STORY_PAGE]  # answered first again
+
+
+def test_a_new_photo_waits_for_the_full_build(watched):
+    """The portrait is made by the media step: a first answer would show the old one."""
+    ok, reloads = watched.edit(CANDIDATE, "citation: 三十年如一日钻研焊接技术。",
+                               "citation: 四十年如一日钻研焊接技术。\nphoto: photos/none.jpg")
+    assert not ok and watched.shown is None and reloads == []  # (and the build reports the missing photo)
+    assert any("photos/none.jpg" in s for s in watched.said)
 
 
 # ---- the pure part: when a candidate edit is answered first
